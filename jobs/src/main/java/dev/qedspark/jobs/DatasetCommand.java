@@ -1,0 +1,63 @@
+package dev.qedspark.jobs;
+
+import dev.qedspark.config.QedConfig;
+import dev.qedspark.io.DatasetReader;
+import dev.qedspark.io.Manifest;
+import dev.qedspark.jobs.cli.Arguments;
+import dev.qedspark.jobs.cli.Command;
+import dev.qedspark.jobs.cli.OptionSpec;
+import dev.qedspark.jobs.cli.UsageException;
+import dev.qedspark.spark.SparkSessions;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code ./qed dataset DIR...}: check dataset folders against their manifests. */
+final class DatasetCommand implements Command {
+
+  @Override
+  public String name() {
+    return "dataset";
+  }
+
+  @Override
+  public String summary() {
+    return "Check dataset folders against their manifests (files, sizes, sha256)";
+  }
+
+  @Override
+  public String positionals() {
+    return "DIR...";
+  }
+
+  @Override
+  public String description() {
+    return """
+        For each DIR, reads _manifest.json, checks that every shard it lists is present with
+        its recorded size and sha256, and prints the dataset's name, rows, shards, code
+        version and creation time. Exits 1 at the first damaged or incomplete dataset.""";
+  }
+
+  @Override
+  public List<OptionSpec> options() {
+    return List.of();
+  }
+
+  @Override
+  public int run(Arguments args, QedConfig config, PrintStream out) {
+    if (args.positionals().isEmpty()) {
+      throw new UsageException("dataset needs at least one dataset folder (see ./qed dataset --help)");
+    }
+    SparkSession spark = SparkSessions.create(config.spark());
+    try {
+      for (String dir : args.positionals()) {
+        Manifest m = DatasetReader.verify(spark, dir, true);
+        out.printf("%s: ok, %s, %,d rows in %d shards, written %s by %s%n",
+            dir, m.name(), m.rows(), m.files().size(), m.createdAt(), m.codeVersion());
+      }
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.qedspark.jobs;
+
+import dev.qedspark.config.ConfigView;
+import dev.qedspark.config.ProjectPaths;
+import dev.qedspark.config.QedConfig;
+import dev.qedspark.ingest.Ingest;
+import dev.qedspark.ingest.IngestReport;
+import dev.qedspark.ingest.InputFiles;
+import dev.qedspark.ingest.SourceCatalog;
+import dev.qedspark.ingest.SourceFormat;
+import dev.qedspark.ingest.SourceSpec;
+import dev.qedspark.jobs.cli.Arguments;
+import dev.qedspark.jobs.cli.Command;
+import dev.qedspark.jobs.cli.OptionSpec;
+import dev.qedspark.jobs.cli.UsageException;
+import dev.qedspark.spark.SparkSessions;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code ./qed ingest}: problem sources to the {@code problems} dataset. */
+final class IngestJob implements Command {
+
+  @Override
+  public String name() {
+    return "ingest";
+  }
+
+  @Override
+  public String summary() {
+    return "Read problem sources into a problems dataset, with a quarantine and a report";
+  }
+
+  @Override
+  public String description() {
+    return """
+        Without --input, reads every source in the catalog named by ingest.sources
+        (conf/sources.yaml: the bundled benchmarks and corpora). With --input, reads
+        those files instead: JSON Lines (.jsonl), JSON arrays (.json), CSV with a header
+        (.csv) or Parquet (.parquet or a folder). Columns are recognised by common names
+        (problem/statement/question..., id/problem_id..., solution, answer, rubric);
+        --map field=column names them explicitly.
+
+        Writes OUT/problems (Parquet + _manifest.json), OUT/quarantine (records that could
+        not be read or have no problem text, with reason, file, line and raw text) and
+        OUT/report.json (counts per source and reason). A bad record never stops the job.
+
+        Examples:
+          ./qed ingest --out runs/ingest
+          ./qed ingest --out runs/mine --input scraped.jsonl --map problem=body --map problem_id=post_id""";
+  }
+
+  @Override
+  public List<OptionSpec> options() {
+    return List.of(
+        OptionSpec.required("out", "DIR", "output folder for problems/, quarantine/ and report.json"),
+        OptionSpec.repeated("input", "FILE", "read this file instead of the catalog's sources"),
+        OptionSpec.value("format", "FORMAT", "format of every --input: jsonl, json, csv, parquet (default: by extension)"),
+        OptionSpec.repeated("map", "FIELD=COLUMN", "take FIELD (problem, problem_id, solution, answer, rubric, ...) from COLUMN"),
+        OptionSpec.flag("benchmark", "mark the --input files as benchmark sets (decontamination reference)"));
+  }
+
+  @Override
+  public int run(Arguments args, QedConfig config, PrintStream out) {
+    checkInputOptions(args);
+    SparkSession spark = SparkSessions.create(config.spark());
+    try {
+      IngestReport report = ingest(spark, sources(spark, args, config), args.value("out"), config);
+      Summaries.printIngest(report, out);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static IngestReport ingest(SparkSession spark, List<SourceSpec> sources, String out, QedConfig config) {
+    return Ingest.of(spark, sources).into(out).datasets(config.datasets()).configHash(ConfigView.hash(config)).execute();
+  }
+
+  /** Fails before Spark starts when the options cannot work together. */
+  static void checkInputOptions(Arguments args) {
+    if (!args.has("input") && (args.has("map") || args.has("format") || args.has("benchmark"))) {
+      throw new UsageException("--map, --format and --benchmark apply to --input files; the catalog declares its own");
+    }
+  }
+
+  /** The --input files, else the configured catalog's sources. */
+  static List<SourceSpec> sources(SparkSession spark, Arguments args, QedConfig config) {
+    if (!args.has("input")) {
+      return SourceCatalog.load(spark.sparkContext().hadoopConfiguration(), ProjectPaths.resolve(config.ingest().sources()));
+    }
+    try {
+      SourceFormat format = args.has("format") ? SourceFormat.named(args.value("format")) : null;
+      return InputFiles.specs(args.values("input"), format, args.has("benchmark"), args.pairs("map"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+}

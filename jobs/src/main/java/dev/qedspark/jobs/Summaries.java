@@ -1,0 +1,24 @@
+package dev.qedspark.jobs;
+
+import dev.qedspark.ingest.IngestReport;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Short, human-readable summaries of stage results for the terminal. */
+final class Summaries {
+  private Summaries() {}
+
+  static void printIngest(IngestReport report, PrintStream out) {
+    out.printf("ingest: %,d problems, %,d quarantined, in %.1f s%n", report.problems(), report.quarantined(), report.seconds());
+    out.printf("  %-22s %-9s %5s %9s %11s  %s%n", "source", "benchmark", "files", "problems", "quarantined", "reasons");
+    for (Map.Entry<String, IngestReport.SourceCounts> e : report.sources().entrySet()) {
+      IngestReport.SourceCounts c = e.getValue();
+      String reasons = c.reasons().entrySet().stream().map(r -> r.getKey() + " " + r.getValue()).collect(Collectors.joining(", "));
+      out.printf("  %-22s %-9s %5d %,9d %,11d  %s%n", e.getKey(), c.benchmark() ? "yes" : "", c.files().size(),
+          c.problems(), c.quarantined(), reasons);
+    }
+    out.println("  problems:   " + report.problemsPath());
+    out.println("  quarantine: " + report.quarantinePath());
+  }
+}

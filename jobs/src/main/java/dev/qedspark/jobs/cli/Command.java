@@ -1,0 +1,34 @@
+package dev.qedspark.jobs.cli;
+
+import dev.qedspark.config.QedConfig;
+import java.io.PrintStream;
+import java.util.List;
+
+/** A {@code ./qed} command: its help, its options, and what it runs. */
+public interface Command {
+  /** The word that selects it, e.g. {@code ingest}. */
+  String name();
+
+  /** One line for {@code ./qed --help}. */
+  String summary();
+
+  /** The paragraphs shown by {@code ./qed NAME --help} after the usage line. */
+  String description();
+
+  /** Options of this command only; {@code --conf}, {@code --set} and {@code --help} are added to all. */
+  List<OptionSpec> options();
+
+  /** Placeholder for the positional arguments in the usage line; empty if it takes none. */
+  default String positionals() {
+    return "";
+  }
+
+  /**
+   * Runs the command.
+   *
+   * @param config the effective configuration (defaults, --conf files, --set overrides)
+   * @param out where results for the user go; logs go to stderr
+   * @return the process exit code
+   */
+  int run(Arguments args, QedConfig config, PrintStream out) throws Exception;
+}

@@ -1,0 +1,122 @@
+package dev.qedspark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class QedCliTest {
+  @TempDir Path dir;
+
+  /** What one command line printed and returned. */
+  record Outcome(int code, String out, String err) {}
+
+  private static Outcome qed(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Qed.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void helpListsEveryCommandWithOneLineEach() {
+    Outcome help = qed("--help");
+    assertEquals(0, help.code());
+    for (String command : new String[] {"ingest", "demo", "config", "dataset"}) {
+      assertTrue(help.out().contains("\n  " + command + " "), command + " missing from:\n" + help.out());
+    }
+    assertEquals(2, qed().code(), "no command at all is a usage error");
+  }
+
+  @Test
+  void eachCommandExplainsItsOptions() {
+    Outcome help = qed("ingest", "--help");
+    assertEquals(0, help.code());
+    assertTrue(help.out().startsWith("Usage: ./qed ingest --out DIR [--input FILE...]"), help.out());
+    for (String option : new String[] {"--out DIR", "--input FILE", "--map FIELD=COLUMN", "--format FORMAT", "--conf FILE", "--set KEY=VALUE"}) {
+      assertTrue(help.out().contains(option), option + " missing from:\n" + help.out());
+    }
+    assertEquals(qed("help", "demo").out(), qed("demo", "--help").out());
+  }
+
+  @Test
+  void mistakesOnTheCommandLineExitWithCodeTwoAndSayWhatToFix() {
+    Outcome unknownCommand = qed("ingset");
+    assertEquals(2, unknownCommand.code());
+    assertTrue(unknownCommand.err().contains("unknown command 'ingset'; did you mean 'ingest'?"), unknownCommand.err());
+
+    Outcome unknownOption = qed("ingest", "--out", "x", "--inptu", "f.jsonl");
+    assertEquals(2, unknownOption.code());
+    assertTrue(unknownOption.err().contains("unknown option --inptu for 'ingest'; did you mean --input?"), unknownOption.err());
+
+    Outcome missingRequired = qed("ingest");
+    assertEquals(2, missingRequired.code());
+    assertTrue(missingRequired.err().contains("'ingest' needs --out DIR"), missingRequired.err());
+
+    Outcome missingValue = qed("ingest", "--out");
+    assertEquals(2, missingValue.code());
+    assertTrue(missingValue.err().contains("--out needs a value"), missingValue.err());
+
+    Outcome badConfig = qed("config", "show", "--set", "datasets.shards=lots");
+    assertEquals(2, badConfig.code());
+    assertTrue(badConfig.err().contains("'lots' is not an integer"), badConfig.err());
+
+    Outcome mapWithoutInput = qed("ingest", "--out", "x", "--map", "problem=body");
+    assertEquals(2, mapWithoutInput.code());
+    assertTrue(mapWithoutInput.err().contains("apply to --input files"), mapWithoutInput.err());
+  }
+
+  @Test
+  void configShowPrintsTheLayeredConfigurationWithSecretsMasked() throws IOException {
+    Path conf = Files.writeString(dir.resolve("c.yaml"), "datasets:\n  shards: 12\n");
+    Outcome shown = qed("config", "show", "--conf", conf.toString(),
+        "--set", "spark.conf.spark.hadoop.fs.s3a.secret.key=hunter2", "--set", "datasets.compression=snappy");
+    assertEquals(0, shown.code(), shown.err());
+    assertTrue(shown.out().contains("shards: 12"), shown.out());
+    assertTrue(shown.out().contains("compression: snappy"), shown.out());
+    assertFalse(shown.out().contains("hunter2"), shown.out());
+  }
+
+  @Test
+  void ingestReadsAnInputFileAndWritesDatasetsAQuarantineAndAReport() throws IOException {
+    Path input = Files.writeString(dir.resolve("forum.jsonl"),
+        "{\"post\": 1, \"body\": \"Prove that there are infinitely many primes.\"}\n"
+            + "{\"post\": 2, \"body\": \n"
+            + "{\"post\": 3, \"body\": \"Find all $n$ with $n^2 = n$.\", \"answer\": \"0, 1\"}\n");
+    Path out = dir.resolve("out");
+    Outcome run = qed("ingest", "--out", out.toString(), "--input", input.toString(),
+        "--map", "problem=body", "--map", "problem_id=post", "--set", "spark.master=local[2]", "--set", "datasets.shards=2");
+    assertEquals(0, run.code(), run.err());
+    assertTrue(run.out().contains("ingest: 2 problems, 1 quarantined"), run.out());
+
+    JsonNode report = new ObjectMapper().readTree(Files.readString(out.resolve("report.json")));
+    assertEquals(1, report.get("quarantine_reasons").get("malformed_json").asLong());
+    JsonNode manifest = new ObjectMapper().readTree(Files.readString(out.resolve("problems/_manifest.json")));
+    assertEquals(2, manifest.get("rows").asLong());
+    assertEquals(2, manifest.get("files").size(), "--set datasets.shards applies");
+
+    Outcome verified = qed("dataset", out.resolve("problems").toString(), out.resolve("quarantine").toString(),
+        "--set", "spark.master=local[2]");
+    assertEquals(0, verified.code(), verified.err());
+    assertTrue(verified.out().contains("ok, problems, 2 rows in 2 shards"), verified.out());
+    assertTrue(verified.out().contains("ok, quarantine, 1 rows"), verified.out());
+  }
+
+  @Test
+  void ingestOfAMissingFileFailsWithTheFileNamed() {
+    Outcome run = qed("ingest", "--out", dir.resolve("out").toString(), "--input", dir.resolve("nope.jsonl").toString(),
+        "--set", "spark.master=local[2]");
+    assertEquals(1, run.code());
+    assertTrue(run.err().contains("no input files found for nope: " + dir.resolve("nope.jsonl")), run.err());
+  }
+}

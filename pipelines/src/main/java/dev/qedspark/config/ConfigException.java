@@ -1,0 +1,14 @@
+package dev.qedspark.config;
+
+/** A configuration problem the user can fix; the message says what and where. */
+public class ConfigException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public ConfigException(String message) {
+    super(message);
+  }
+
+  public ConfigException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

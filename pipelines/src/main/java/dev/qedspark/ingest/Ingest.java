@@ -1,0 +1,193 @@
+package dev.qedspark.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.qedspark.io.DatasetSettings;
+import dev.qedspark.io.DatasetWriter;
+import dev.qedspark.io.Problem;
+import dev.qedspark.io.QuarantinedRecord;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads problem sources into the {@code problems} dataset.
+ *
+ * <p>Writes {@code OUT/problems} (the rows, DESIGN.md section 5), {@code OUT/quarantine} (every
+ * record that could not become a problem, with reason, file, line and raw text) and
+ * {@code OUT/report.json} (counts per source and reason). A bad record never stops the job.
+ * Problem ids must be unique: when two records of a source share one, the first by file and line
+ * is kept and the others are quarantined as {@code duplicate_id}.
+ *
+ * <pre>{@code
+ * IngestReport report = Ingest.of(spark, SourceCatalog.load(catalog)).into("runs/x").execute();
+ * }</pre>
+ */
+public final class Ingest {
+  private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+  static final ObjectMapper REPORT_JSON = JsonMapper.builder()
+      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .build();
+
+  private final SparkSession spark;
+  private final List<SourceSpec> sources;
+  private String out;
+  private DatasetSettings datasets = DatasetSettings.DEFAULTS;
+  private String configHash = "";
+
+  private Ingest(SparkSession spark, List<SourceSpec> sources) {
+    this.spark = Objects.requireNonNull(spark);
+    this.sources = List.copyOf(sources);
+  }
+
+  public static Ingest of(SparkSession spark, List<SourceSpec> sources) {
+    return new Ingest(spark, sources);
+  }
+
+  /** The output folder; it gets {@code problems}, {@code quarantine} and {@code report.json}. */
+  public Ingest into(String out) {
+    this.out = out;
+    return this;
+  }
+
+  public Ingest datasets(DatasetSettings datasets) {
+    this.datasets = datasets;
+    return this;
+  }
+
+  public Ingest configHash(String configHash) {
+    this.configHash = configHash;
+    return this;
+  }
+
+  public IngestReport execute() {
+    Objects.requireNonNull(out, "into(out) is required");
+    if (sources.isEmpty()) {
+      throw new IngestException("no sources to ingest");
+    }
+    long started = System.nanoTime();
+    Map<SourceSpec, List<String>> filesBySource = listFiles();
+    List<String> inputs = filesBySource.values().stream().flatMap(List::stream).toList();
+    LOG.info("ingest: {} sources, {} files -> {}", sources.size(), inputs.size(), out);
+
+    spark.sparkContext().setJobDescription("ingest: read and map " + sources.size() + " sources");
+    List<JavaRDD<Row>> parts = new ArrayList<>();
+    filesBySource.forEach((spec, files) -> parts.add(SourceReader.read(spark, spec, files)));
+    JavaRDD<Row> rows = parts.get(0);
+    for (int i = 1; i < parts.size(); i++) {
+      rows = rows.union(parts.get(i));
+    }
+    Dataset<Row> records = withDuplicateIdsQuarantined(spark.createDataFrame(rows, IngestedRecord.SCHEMA.schema()))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row> problems = records.filter(col("reason").isNull()).select("problem.*");
+      Dataset<Row> quarantine = records.filter(col("reason").isNotNull())
+          .selectExpr(QuarantinedRecord.SCHEMA.columnNames());
+      String problemsPath = new Path(out, "problems").toString();
+      String quarantinePath = new Path(out, "quarantine").toString();
+      long problemCount = DatasetWriter.of(problems).to(problemsPath).named("problems")
+          .keyedBy("problem_id").settings(datasets).configHash(configHash).inputs(inputs).execute().rows();
+      long quarantineCount = DatasetWriter.of(quarantine).to(quarantinePath).named("quarantine")
+          .keyedBy("source", "file", "line").shards(1).configHash(configHash).inputs(inputs).execute().rows();
+      Map<String, IngestReport.SourceCounts> bySource = countsBySource(records, filesBySource);
+      Map<String, Long> reasons = new TreeMap<>();
+      bySource.values().forEach(c -> c.reasons().forEach((reason, n) -> reasons.merge(reason, n, Long::sum)));
+      IngestReport report = new IngestReport(problemCount, quarantineCount, bySource, reasons,
+          problemsPath, quarantinePath, (System.nanoTime() - started) / 1e9);
+      writeReport(report);
+      LOG.info("ingest: {} problems, {} quarantined in {} s", problemCount, quarantineCount, Math.round(report.seconds()));
+      return report;
+    } finally {
+      records.unpersist();
+    }
+  }
+
+  private Map<SourceSpec, List<String>> listFiles() {
+    Map<SourceSpec, List<String>> filesBySource = new LinkedHashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (SourceSpec spec : sources) {
+      List<String> files = SourceReader.files(spark, spec);
+      if (files.isEmpty()) {
+        missing.add(spec.name() + ": " + spec.path());
+      }
+      filesBySource.put(spec, files);
+    }
+    if (!missing.isEmpty()) {
+      throw new IngestException("no input files found for " + String.join("; ", missing)
+          + ". Check the paths (relative catalog paths are taken from the catalog's folder).");
+    }
+    return filesBySource;
+  }
+
+  /** Keeps the first record (by file, line) of each problem id; quarantines the others. */
+  private static Dataset<Row> withDuplicateIdsQuarantined(Dataset<Row> records) {
+    WindowSpec byId = Window.partitionBy(col("problem.problem_id")).orderBy(col("file"), col("line"));
+    Dataset<Row> ranked = records
+        .withColumn("rank", row_number().over(byId))
+        .withColumn("kept_origin", first(col("problem.origin")).over(byId));
+    var duplicate = col("problem").isNotNull().and(col("rank").gt(1));
+    return ranked
+        .withColumn("reason", when(duplicate, lit(IngestedRecord.DUPLICATE_ID)).otherwise(col("reason")))
+        .withColumn("detail", when(duplicate, concat(lit("problem_id "), col("problem.problem_id"),
+            lit(" is already used by the record at "), col("kept_origin"))).otherwise(col("detail")))
+        .withColumn("problem", when(duplicate, lit(null)).otherwise(col("problem")))
+        .drop("rank", "kept_origin");
+  }
+
+  private Map<String, IngestReport.SourceCounts> countsBySource(Dataset<Row> records, Map<SourceSpec, List<String>> filesBySource) {
+    spark.sparkContext().setJobDescription("ingest: count rows per source and reason");
+    Map<String, Map<String, Long>> counts = new TreeMap<>();
+    for (Row row : records.groupBy("source", "reason").count().collectAsList()) {
+      counts.computeIfAbsent(row.getString(0), k -> new TreeMap<>())
+          .put(row.isNullAt(1) ? "ok" : row.getString(1), row.getLong(2));
+    }
+    Map<String, IngestReport.SourceCounts> bySource = new LinkedHashMap<>();
+    filesBySource.forEach((spec, files) -> {
+      Map<String, Long> reasons = new TreeMap<>(counts.getOrDefault(spec.name(), Map.of()));
+      long ok = reasons.getOrDefault("ok", 0L);
+      reasons.remove("ok");
+      long bad = reasons.values().stream().mapToLong(Long::longValue).sum();
+      bySource.put(spec.name(), new IngestReport.SourceCounts(spec.benchmark(), files, ok, bad, reasons));
+    });
+    return bySource;
+  }
+
+  private void writeReport(IngestReport report) {
+    Path file = new Path(out, "report.json");
+    try {
+      FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (OutputStream stream = fs.create(file, true)) {
+        stream.write(REPORT_JSON.writeValueAsString(report).getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new IngestException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.qedspark.ingest;
+
+/** Ingest cannot start as asked (a missing input, an unreadable catalog); the message says what to fix. */
+public class IngestException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public IngestException(String message) {
+    super(message);
+  }
+
+  public IngestException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

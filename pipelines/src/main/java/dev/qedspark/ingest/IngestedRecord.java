@@ -1,0 +1,25 @@
+package dev.qedspark.ingest;
+
+import dev.qedspark.io.Problem;
+import dev.qedspark.io.RecordSchema;
+
+/**
+ * What ingest made of one source record: a problem, or the reason it could not be one. Exactly
+ * one of {@code problem} and {@code reason} is set.
+ */
+public record IngestedRecord(
+    String source, String file, long line, String raw, Problem problem, String reason, String detail) {
+
+  public static final RecordSchema<IngestedRecord> SCHEMA = RecordSchema.of(IngestedRecord.class);
+
+  /** Reasons a record is quarantined. */
+  public static final String MALFORMED_JSON = "malformed_json";
+  public static final String NOT_AN_OBJECT = "not_an_object";
+  public static final String MALFORMED_CSV = "malformed_csv";
+  public static final String MISSING_PROBLEM = "missing_problem";
+  public static final String DUPLICATE_ID = "duplicate_id";
+
+  static IngestedRecord quarantined(String source, String file, long line, String raw, String reason, String detail) {
+    return new IngestedRecord(source, file, line, raw, null, reason, detail);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.qedspark.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qedspark.io.Problem;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.Normalizer;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns one parsed source record into a {@link Problem}, or a quarantined record saying why not. */
+final class RecordMapper implements Serializable {
+  private static final long serialVersionUID = 1L;
+  static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern INDEXED = Pattern.compile("(.*)\\[(\\d+)]$");
+
+  private final SourceSpec spec;
+
+  RecordMapper(SourceSpec spec) {
+    this.spec = spec;
+  }
+
+  String source() {
+    return spec.name();
+  }
+
+  IngestedRecord quarantine(String file, long line, String raw, String reason, String detail) {
+    return IngestedRecord.quarantined(spec.name(), file, line, raw, reason, detail);
+  }
+
+  /** Maps a parsed JSON value; anything but an object is quarantined. */
+  IngestedRecord map(String file, long line, String raw, JsonNode node) {
+    if (!(node instanceof ObjectNode record)) {
+      return quarantine(file, line, raw, IngestedRecord.NOT_AN_OBJECT,
+          "expected a JSON object with named fields, found " + node.getNodeType().toString().toLowerCase());
+    }
+    Map<String, String> byComparable = new HashMap<>();
+    record.fieldNames().forEachRemaining(name -> byComparable.putIfAbsent(ColumnMapping.comparable(name), name));
+    Set<String> used = new HashSet<>();
+    Map<String, String> values = new HashMap<>();
+    for (String field : ColumnMapping.FIELDS) {
+      String value = resolve(record, byComparable, spec.columns().candidatesFor(field), used);
+      if (value == null) {
+        value = spec.constants().get(field);
+      }
+      values.put(field, value);
+    }
+    String problem = values.get("problem");
+    if (problem == null) {
+      return quarantine(file, line, raw, IngestedRecord.MISSING_PROBLEM,
+          "no problem text in column(s) " + spec.columns().candidatesFor("problem")
+              + "; the record has " + fieldNames(record));
+    }
+    Map<String, String> metadata = new TreeMap<>();
+    Iterator<Map.Entry<String, JsonNode>> fields = record.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      if (!used.contains(f.getKey()) && !f.getValue().isNull()) {
+        metadata.put(f.getKey(), text(f.getValue()));
+      }
+    }
+    String sourceId = values.get("problem_id");
+    String id = spec.name() + ":" + (sourceId != null ? sourceId : textHash(problem));
+    return new IngestedRecord(spec.name(), file, line, raw,
+        new Problem(id, problem, values.get("solution"), values.get("answer"), values.get("rubric"),
+            spec.name(), values.get("competition"), values.get("category"), values.get("level"),
+            spec.benchmark(), file + "#" + line, metadata),
+        null, null);
+  }
+
+  /** The first candidate column with a value that is present and not a null marker. */
+  private String resolve(ObjectNode record, Map<String, String> byComparable, List<String> candidates, Set<String> used) {
+    for (String candidate : candidates) {
+      Matcher indexed = INDEXED.matcher(candidate);
+      String column = indexed.matches() ? indexed.group(1) : candidate;
+      String actual = byComparable.get(ColumnMapping.comparable(column));
+      if (actual == null) {
+        continue;
+      }
+      JsonNode node = record.get(actual);
+      if (indexed.matches()) {
+        node = node.isArray() ? node.get(Integer.parseInt(indexed.group(2))) : null;
+      } else {
+        used.add(actual);
+      }
+      String value = node == null || node.isNull() ? null : text(node).strip();
+      if (value != null && !value.isEmpty() && !spec.nullValues().contains(value)) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  private static String text(JsonNode node) {
+    return node.isValueNode() ? node.asText() : node.toString();
+  }
+
+  private static String fieldNames(ObjectNode record) {
+    StringBuilder names = new StringBuilder("[");
+    record.fieldNames().forEachRemaining(n -> names.append(names.length() > 1 ? ", " : "").append(n));
+    return names.append(']').toString();
+  }
+
+  /**
+   * The id of a problem whose source gives none: a hash of its text after Unicode NFC and
+   * white-space folding. Deliberately simpler than curation's normalization, so ids stay stable
+   * when that normalization improves.
+   */
+  static String textHash(String problem) {
+    String canonical = Normalizer.normalize(problem, Normalizer.Form.NFC).strip().replaceAll("\\s+", " ");
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+      return "h" + HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

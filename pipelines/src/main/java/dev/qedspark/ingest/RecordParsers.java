@@ -1,0 +1,122 @@
+package dev.qedspark.ingest;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses source text into {@link IngestedRecord}s, one format at a time. Each parser turns every
+ * record it cannot read into a quarantined record with its line and raw text, and goes on with
+ * the next record where the format allows it.
+ */
+final class RecordParsers {
+  /** Raw text kept for a record that broke a whole document is cut to this many characters. */
+  static final int MAX_RAW_CHARS = 64 * 1024;
+
+  /** For a whole line: anything after the first value makes the line malformed. */
+  private static final ObjectMapper JSON_LINE =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /** For values inside a document, where more values follow. */
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private RecordParsers() {}
+
+  /** One line of a JSON Lines file (or one Parquet row rendered as JSON); null for a blank line. */
+  static IngestedRecord jsonLine(RecordMapper mapper, String file, long line, String text) {
+    if (text.isBlank()) {
+      return null;
+    }
+    JsonNode node;
+    try {
+      node = JSON_LINE.readTree(text);
+    } catch (JsonProcessingException e) {
+      return mapper.quarantine(file, line, text, IngestedRecord.MALFORMED_JSON, e.getOriginalMessage());
+    }
+    return mapper.map(file, line, text, node);
+  }
+
+  /**
+   * A JSON document: an array of objects, or objects one after another. A syntax error ends the
+   * document: everything from the broken record on is quarantined as one record.
+   */
+  static List<IngestedRecord> jsonDocument(RecordMapper mapper, String file, String text) {
+    List<IngestedRecord> out = new ArrayList<>();
+    long recordLine = 1;
+    int recordStart = 0;
+    try (JsonParser parser = JSON.createParser(text)) {
+      JsonToken token;
+      while ((token = parser.nextToken()) != null) {
+        if (token == JsonToken.START_ARRAY) {
+          while (true) {
+            JsonToken elementStart = parser.nextToken();
+            recordLine = parser.currentTokenLocation().getLineNr();
+            recordStart = (int) parser.currentTokenLocation().getCharOffset();
+            if (elementStart == JsonToken.END_ARRAY || elementStart == null) {
+              break;
+            }
+            JsonNode node = JSON.readTree(parser);
+            out.add(mapper.map(file, recordLine, node.toString(), node));
+          }
+        } else {
+          recordLine = parser.currentTokenLocation().getLineNr();
+          recordStart = (int) parser.currentTokenLocation().getCharOffset();
+          JsonNode node = JSON.readTree(parser);
+          out.add(mapper.map(file, recordLine, node.toString(), node));
+        }
+      }
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String detail = e.getOriginalMessage() + (at != null ? " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")" : "")
+          + "; the rest of the document could not be read";
+      out.add(mapper.quarantine(file, recordLine, truncate(text.substring(Math.min(recordStart, text.length()))),
+          IngestedRecord.MALFORMED_JSON, detail));
+    } catch (IOException e) {
+      out.add(mapper.quarantine(file, recordLine, "", IngestedRecord.MALFORMED_JSON, e.getMessage()));
+    }
+    return out;
+  }
+
+  /**
+   * A CSV file with a header row. Quoted cells may span lines; a row whose cell count differs from
+   * the header's, or that breaks the quoting rules, is quarantined and reading goes on.
+   */
+  static List<IngestedRecord> csv(RecordMapper mapper, String file, String text) {
+    List<IngestedRecord> out = new ArrayList<>();
+    CsvRows rows = new CsvRows(text);
+    if (!rows.hasNext()) {
+      return out;
+    }
+    List<String> header = rows.next().cells().stream().map(String::strip).toList();
+    while (rows.hasNext()) {
+      CsvRows.Row row = rows.next();
+      if (row.error() != null) {
+        out.add(mapper.quarantine(file, row.line(), truncate(row.raw()), IngestedRecord.MALFORMED_CSV, row.error()));
+      } else if (row.cells().size() == 1 && row.cells().get(0).isBlank()) {
+        continue;
+      } else if (row.cells().size() != header.size()) {
+        out.add(mapper.quarantine(file, row.line(), row.raw(), IngestedRecord.MALFORMED_CSV,
+            "row has " + row.cells().size() + " cells, the header has " + header.size()));
+      } else {
+        ObjectNode record = JsonNodeFactory.instance.objectNode();
+        for (int i = 0; i < header.size(); i++) {
+          record.put(header.get(i), row.cells().get(i));
+        }
+        out.add(mapper.map(file, row.line(), row.raw(), record));
+      }
+    }
+    return out;
+  }
+
+  private static String truncate(String text) {
+    return text.length() <= MAX_RAW_CHARS ? text : text.substring(0, MAX_RAW_CHARS) + "\n[... truncated]";
+  }
+}

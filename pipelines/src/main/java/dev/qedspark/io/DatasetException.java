@@ -1,0 +1,14 @@
+package dev.qedspark.io;
+
+/** A dataset that cannot be written or read as asked; the message says which and why. */
+public class DatasetException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public DatasetException(String message) {
+    super(message);
+  }
+
+  public DatasetException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

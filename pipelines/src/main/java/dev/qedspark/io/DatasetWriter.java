@@ -1,0 +1,212 @@
+package dev.qedspark.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+
+/**
+ * Writes a DataFrame as a dataset: Parquet shards plus {@code _manifest.json}, committed
+ * atomically. Rows are hash-partitioned by the key columns and sorted within each shard, so the
+ * same rows give the same files whatever order or partitioning they arrived in.
+ *
+ * <p>The data is written to a hidden sibling folder first; only when every shard and the
+ * manifest are complete is it renamed into place, so a reader sees the whole dataset or none.
+ * An existing dataset at the target is replaced; an existing folder that is not a dataset is
+ * never touched.
+ *
+ * <pre>{@code
+ * DatasetWriter.of(problems).to(out + "/problems").named("problems").keyedBy("problem_id").execute();
+ * }</pre>
+ */
+public final class DatasetWriter {
+  private final Dataset<Row> data;
+  private String path;
+  private String name;
+  private List<String> keyColumns = List.of();
+  private int shards = DatasetSettings.DEFAULTS.shards();
+  private String compression = DatasetSettings.DEFAULTS.compression();
+  private String configHash = "";
+  private List<String> inputs = List.of();
+
+  private DatasetWriter(Dataset<Row> data) {
+    this.data = Objects.requireNonNull(data);
+  }
+
+  public static DatasetWriter of(Dataset<Row> data) {
+    return new DatasetWriter(data);
+  }
+
+  public DatasetWriter to(String path) {
+    this.path = path;
+    return this;
+  }
+
+  public DatasetWriter named(String name) {
+    this.name = name;
+    return this;
+  }
+
+  /** Columns that identify a row; shards are partitioned and sorted by them. */
+  public DatasetWriter keyedBy(String... columns) {
+    this.keyColumns = List.of(columns);
+    return this;
+  }
+
+  public DatasetWriter settings(DatasetSettings settings) {
+    this.shards = settings.shards();
+    this.compression = settings.compression();
+    return this;
+  }
+
+  public DatasetWriter shards(int shards) {
+    if (shards < 1) {
+      throw new IllegalArgumentException("shards must be at least 1, not " + shards);
+    }
+    this.shards = shards;
+    return this;
+  }
+
+  public DatasetWriter configHash(String configHash) {
+    this.configHash = configHash;
+    return this;
+  }
+
+  public DatasetWriter inputs(List<String> inputs) {
+    this.inputs = List.copyOf(inputs);
+    return this;
+  }
+
+  /** Writes and commits the dataset; returns its manifest. */
+  public Manifest execute() {
+    Objects.requireNonNull(path, "to(path) is required");
+    Objects.requireNonNull(name, "named(name) is required");
+    if (keyColumns.isEmpty()) {
+      throw new IllegalStateException("keyedBy(columns) is required: shards are partitioned by the row key");
+    }
+    Configuration hadoop = data.sparkSession().sparkContext().hadoopConfiguration();
+    try {
+      Path target = new Path(path);
+      FileSystem fs = target.getFileSystem(hadoop);
+      target = fs.makeQualified(target);
+      refuseToClobber(fs, target);
+      Path staging = new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+      boolean committed = false;
+      try {
+        writeShards(staging);
+        List<Manifest.ShardFile> files = finishShards(fs, staging, hadoop);
+        Manifest manifest = new Manifest(
+            Manifest.FORMAT, name, files.stream().mapToLong(Manifest.ShardFile::rows).sum(), files,
+            Manifest.JSON.readTree(data.schema().json()), keyColumns, configHash, inputs,
+            BuildInfo.codeVersion(), Instant.now().toString());
+        try (OutputStream out = fs.create(new Path(staging, Manifest.FILE_NAME), false)) {
+          out.write(Manifest.JSON.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8));
+        }
+        commit(fs, staging, target);
+        committed = true;
+        return manifest;
+      } finally {
+        if (!committed) {
+          fs.delete(staging, true);
+        }
+      }
+    } catch (IOException e) {
+      throw new DatasetException("cannot write dataset " + name + " to " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void writeShards(Path staging) {
+    Column[] keys = keyColumns.stream().map(functions::col).toArray(Column[]::new);
+    data.sparkSession().sparkContext().setJobDescription(
+        "write " + name + " (" + shards + " shards) to " + path);
+    data.repartition(shards, keys)
+        .sortWithinPartitions(keys)
+        .write()
+        .option("compression", compression)
+        .parquet(staging.toString());
+  }
+
+  /** Gives the shards stable names ({@code part-00000.parquet}, ...) and describes each. */
+  private static List<Manifest.ShardFile> finishShards(FileSystem fs, Path staging, Configuration hadoop)
+      throws IOException {
+    FileStatus[] written = fs.listStatus(staging, p -> p.getName().endsWith(".parquet"));
+    Arrays.sort(written, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+    List<Manifest.ShardFile> files = new ArrayList<>();
+    for (int i = 0; i < written.length; i++) {
+      Path renamed = new Path(staging, String.format("part-%05d.parquet", i));
+      if (!fs.rename(written[i].getPath(), renamed)) {
+        throw new IOException("cannot rename " + written[i].getPath() + " to " + renamed);
+      }
+      long rows;
+      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(renamed, hadoop))) {
+        rows = reader.getRecordCount();
+      }
+      files.add(new Manifest.ShardFile(renamed.getName(), fs.getFileStatus(renamed).getLen(), rows, sha256(fs, renamed)));
+    }
+    fs.delete(new Path(staging, "_SUCCESS"), false);
+    return files;
+  }
+
+  private static void refuseToClobber(FileSystem fs, Path target) throws IOException {
+    if (!fs.exists(target)) {
+      return;
+    }
+    boolean isDataset = fs.exists(new Path(target, Manifest.FILE_NAME));
+    boolean isEmptyFolder = fs.getFileStatus(target).isDirectory() && fs.listStatus(target).length == 0;
+    if (!isDataset && !isEmptyFolder) {
+      throw new DatasetException("refusing to overwrite " + target + ": it exists and is not a dataset"
+          + " (no " + Manifest.FILE_NAME + "). Choose another output folder or remove it.");
+    }
+  }
+
+  private static void commit(FileSystem fs, Path staging, Path target) throws IOException {
+    Path previous = null;
+    if (fs.exists(target)) {
+      previous = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
+      if (!fs.rename(target, previous)) {
+        throw new IOException("cannot move the previous dataset " + target + " aside");
+      }
+    }
+    if (!fs.rename(staging, target)) {
+      if (previous != null) {
+        fs.rename(previous, target);
+      }
+      throw new IOException("cannot rename " + staging + " to " + target);
+    }
+    if (previous != null) {
+      fs.delete(previous, true);
+    }
+  }
+
+  static String sha256(FileSystem fs, Path file) throws IOException {
+    try (InputStream in = fs.open(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

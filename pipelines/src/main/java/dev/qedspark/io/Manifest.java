@@ -1,0 +1,60 @@
+package dev.qedspark.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.List;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code _manifest.json} of a dataset folder: what a complete dataset holds. A folder without
+ * one is not a dataset (an interrupted write leaves none).
+ *
+ * @param format always {@link #FORMAT}
+ * @param name what the dataset is, e.g. {@code problems}
+ * @param rows total row count
+ * @param files the Parquet shards, in order
+ * @param schema the Spark schema as JSON
+ * @param keyColumns columns the rows are partitioned and sorted by
+ * @param configHash hash of the effective configuration that produced it
+ * @param inputs the datasets or files it was made from
+ * @param codeVersion version and commit of the code that wrote it
+ * @param createdAt ISO-8601 time of the commit
+ */
+public record Manifest(
+    String format,
+    String name,
+    long rows,
+    List<ShardFile> files,
+    JsonNode schema,
+    List<String> keyColumns,
+    String configHash,
+    List<String> inputs,
+    String codeVersion,
+    String createdAt) {
+
+  public static final String FILE_NAME = "_manifest.json";
+  public static final String FORMAT = "qed-dataset/1";
+
+  static final ObjectMapper JSON = JsonMapper.builder()
+      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .build();
+
+  /**
+   * One Parquet shard.
+   *
+   * @param path file name relative to the dataset folder
+   * @param bytes file size
+   * @param rows rows in the file
+   * @param sha256 hex sha256 of the file's bytes
+   */
+  public record ShardFile(String path, long bytes, long rows, String sha256) {}
+
+  public StructType sparkSchema() {
+    return (StructType) DataType.fromJson(schema.toString());
+  }
+}

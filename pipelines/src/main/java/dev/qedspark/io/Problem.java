@@ -1,0 +1,38 @@
+package dev.qedspark.io;
+
+import java.util.Map;
+
+/**
+ * One row of the {@code problems} dataset (DESIGN.md section 5). This record is the schema: the
+ * Parquet columns come from {@link #SCHEMA}.
+ *
+ * @param problemId stable id: {@code <source>:<id in the source>}, or {@code <source>:h<hash>} of
+ *     the problem text when the source has no id
+ * @param problem the problem statement (never blank)
+ * @param solution a reference solution, when the source has one
+ * @param answer the short final answer, for answer-type problems
+ * @param rubric grading guidelines or a marking scheme, as given by the source
+ * @param source the ingest source name (from {@code conf/sources.yaml}, or the input file name)
+ * @param competition the competition, when known
+ * @param category subject area, when known
+ * @param level difficulty or level label, when known
+ * @param benchmark true for benchmark sets, which later stages decontaminate against
+ * @param origin where the row was read: {@code <file>#<line>}
+ * @param metadata every other column of the source record, as text (nested values as JSON)
+ */
+public record Problem(
+    String problemId,
+    String problem,
+    String solution,
+    String answer,
+    String rubric,
+    String source,
+    String competition,
+    String category,
+    String level,
+    boolean benchmark,
+    String origin,
+    Map<String, String> metadata) {
+
+  public static final RecordSchema<Problem> SCHEMA = RecordSchema.of(Problem.class);
+}

@@ -1,0 +1,31 @@
+package dev.qedspark.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Makes the job's SparkSession from {@link SparkSettings}. */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /**
+   * Gets or creates the session. Under spark-submit the master and any {@code --conf} given there
+   * win; otherwise the configured master (by default {@code local[*]}) is used, bound to
+   * 127.0.0.1 with the UI off so a laptop run opens no public port.
+   */
+  public static SparkSession create(SparkSettings settings) {
+    SparkConf conf = new SparkConf(true);
+    boolean submitted = conf.contains("spark.master");
+    if (!submitted) {
+      conf.setMaster(settings.master());
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+      conf.setIfMissing("spark.ui.enabled", "false");
+    }
+    conf.setIfMissing("spark.app.name", settings.appName());
+    conf.setIfMissing("spark.sql.session.timeZone", "UTC");
+    settings.conf().forEach(conf::set);
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    spark.sparkContext().setLogLevel(settings.logLevel());
+    return spark;
+  }
+}

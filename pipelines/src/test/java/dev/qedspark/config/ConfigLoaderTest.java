@@ -1,0 +1,136 @@
+package dev.qedspark.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path yaml(String name, String text) throws IOException {
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  @Test
+  void withNoLayersTheDefaultsApply() {
+    assertEquals(QedConfig.DEFAULTS, ConfigLoader.load(List.of(), List.of()));
+  }
+
+  @Test
+  void laterFilesWinOverEarlierOnesAndSetWinsOverFiles() throws IOException {
+    Path first = yaml("a.yaml", "datasets:\n  shards: 8\n  compression: snappy\nspark:\n  app-name: first\n");
+    Path second = yaml("b.yaml", "datasets:\n  shards: 16\n");
+    QedConfig config = ConfigLoader.load(List.of(first, second), List.of("spark.app-name=from-set"));
+    assertEquals(16, config.datasets().shards(), "second file wins over the first");
+    assertEquals("snappy", config.datasets().compression(), "keys only the first file sets are kept");
+    assertEquals("from-set", config.spark().appName(), "--set wins over files");
+    assertEquals(QedConfig.DEFAULTS.spark().master(), config.spark().master(), "untouched keys keep defaults");
+  }
+
+  @Test
+  void setReachesIntoMapSectionsWithDottedKeys() {
+    QedConfig config = ConfigLoader.load(List.of(), List.of("spark.conf.spark.sql.shuffle.partitions=64"));
+    assertEquals(Map.of("spark.sql.shuffle.partitions", "64"), config.spark().conf());
+  }
+
+  @Test
+  void anUnknownKeyInAFileNamesTheKeyTheFileAndTheValidKeys() throws IOException {
+    Path file = yaml("typo.yaml", "datasets:\n  shard: 3\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(file), List.of()));
+    assertTrue(e.getMessage().contains("'datasets.shard'"), e.getMessage());
+    assertTrue(e.getMessage().contains("did you mean 'datasets.shards'"), e.getMessage());
+    assertTrue(e.getMessage().contains("shards, compression, verify-checksums"), e.getMessage());
+  }
+
+  @Test
+  void anUnknownTopLevelSectionIsAnError() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of(), List.of("sparks.master=local")));
+    assertTrue(e.getMessage().contains("did you mean 'spark'"), e.getMessage());
+  }
+
+  @Test
+  void aValueOfTheWrongTypeNamesKeyValueOriginAndExpectation() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of(), List.of("datasets.shards=four")));
+    assertEquals("bad value for 'datasets.shards' (from --set datasets.shards=four): 'four' is not an integer", e.getMessage());
+  }
+
+  @Test
+  void aValueOutsideItsRangeSaysWhatIsAllowed() throws IOException {
+    Path file = yaml("bad.yaml", "datasets:\n  compression: brotli\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(file), List.of()));
+    assertTrue(e.getMessage().contains("compression must be one of zstd, snappy, gzip, lz4, none, not brotli"), e.getMessage());
+    assertTrue(e.getMessage().contains(file.toString()), "names the file the value came from: " + e.getMessage());
+  }
+
+  @Test
+  void aScalarWhereASectionBelongsIsAnError() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(), List.of("spark=local")));
+    assertTrue(e.getMessage().contains("'spark'") && e.getMessage().contains("section"), e.getMessage());
+  }
+
+  @Test
+  void aMissingOrMalformedFileIsReportedClearly() throws IOException {
+    ConfigException missing = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of(dir.resolve("nope.yaml")), List.of()));
+    assertTrue(missing.getMessage().startsWith("config file not found"), missing.getMessage());
+    Path list = yaml("list.yaml", "- a\n- b\n");
+    ConfigException notMapping = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(list), List.of()));
+    assertTrue(notMapping.getMessage().contains("must hold a mapping"), notMapping.getMessage());
+    ConfigException noEquals = assertThrows(ConfigException.class, () -> ConfigLoader.load(List.of(), List.of("datasets.shards")));
+    assertTrue(noEquals.getMessage().contains("key=value"), noEquals.getMessage());
+  }
+
+  @Test
+  void theBundledLocalProfileIsExactlyTheDefaults() {
+    Path local = Path.of("..", "conf", "local.yaml");
+    assertEquals(QedConfig.DEFAULTS, ConfigLoader.load(List.of(local), List.of()));
+  }
+
+  @Test
+  void theBundledClusterProfilesLoad() {
+    QedConfig yarn = ConfigLoader.load(List.of(Path.of("..", "conf", "cluster", "yarn.yaml")), List.of());
+    QedConfig k8s = ConfigLoader.load(List.of(Path.of("..", "conf", "cluster", "k8s.yaml")), List.of());
+    assertEquals(64, yarn.datasets().shards());
+    assertTrue(k8s.ingest().sources().startsWith("s3a://"));
+  }
+
+  @Test
+  void showMasksSecretsButNotWhereTheyLive() {
+    QedConfig config = ConfigLoader.load(List.of(), List.of(
+        "spark.conf.spark.hadoop.fs.s3a.secret.key=hunter2",
+        "spark.conf.spark.hadoop.fs.s3a.access.key.file=/etc/keyfile"));
+    String shown = ConfigView.toYaml(config);
+    assertFalse(shown.contains("hunter2"), shown);
+    assertTrue(shown.contains("spark.hadoop.fs.s3a.secret.key: '*****'") || shown.contains("spark.hadoop.fs.s3a.secret.key: \"*****\""), shown);
+    assertTrue(shown.contains("/etc/keyfile"), "a pointer to a secret is not itself secret: " + shown);
+  }
+
+  @Test
+  void theHashFollowsTheConfigurationButNotSecrets() {
+    String base = ConfigView.hash(QedConfig.DEFAULTS);
+    assertEquals(base, ConfigView.hash(ConfigLoader.load(List.of(), List.of())));
+    assertNotEquals(base, ConfigView.hash(ConfigLoader.load(List.of(), List.of("datasets.shards=5"))));
+    assertEquals(
+        ConfigView.hash(ConfigLoader.load(List.of(), List.of("spark.conf.api-key=one"))),
+        ConfigView.hash(ConfigLoader.load(List.of(), List.of("spark.conf.api-key=two"))));
+  }
+
+  @Test
+  void everyKeyIsListedWithItsDefaultAndDescription() {
+    List<ConfigView.Key> keys = ConfigView.keys();
+    assertTrue(keys.contains(new ConfigView.Key("datasets.shards", "4", "Parquet files per written dataset")), keys.toString());
+    assertTrue(keys.stream().allMatch(k -> !k.description().isEmpty()), "every key is described: " + keys);
+  }
+}

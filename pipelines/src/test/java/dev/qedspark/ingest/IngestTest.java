@@ -1,0 +1,140 @@
+package dev.qedspark.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qedspark.io.DatasetReader;
+import dev.qedspark.io.Problem;
+import dev.qedspark.io.QuarantinedRecord;
+import dev.qedspark.spark.SparkTestBase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestTest extends SparkTestBase {
+  @TempDir Path dir;
+
+  private IngestReport ingest(List<SourceSpec> sources, Path out) {
+    return Ingest.of(spark, sources).into(out.toString()).configHash("sha256:test").execute();
+  }
+
+  private List<QuarantinedRecord> quarantine(IngestReport report) {
+    return DatasetReader.read(spark, report.quarantinePath()).collectAsList().stream()
+        .map(QuarantinedRecord.SCHEMA::fromRow).toList();
+  }
+
+  @Test
+  void theBundledCatalogIngestsEverySource() throws IOException {
+    List<SourceSpec> sources = SourceCatalog.load(spark.sparkContext().hadoopConfiguration(), "../conf/sources.yaml");
+    IngestReport report = ingest(sources, dir.resolve("out"));
+
+    Map<String, Long> problems = report.sources().entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().problems()));
+    assertEquals(Map.of("imo-answerbench", 399L, "imo-proofbench", 60L, "putnambench", 673L,
+        "matharena", 156L, "minif2f", 488L, "open-proof-corpus", 242L), problems);
+    assertEquals(2018, report.problems());
+    assertTrue(report.sources().get("imo-proofbench").benchmark());
+
+    // The upstream AnswerBench CSV has one row whose problem cell is never closed before the
+    // answer; it is quarantined, not silently merged into a neighbour.
+    List<QuarantinedRecord> bad = quarantine(report);
+    assertEquals(1, bad.size());
+    assertEquals("imo-answerbench", bad.get(0).source());
+    assertEquals(150, bad.get(0).line());
+    assertEquals(IngestedRecord.MALFORMED_CSV, bad.get(0).reason());
+    assertTrue(bad.get(0).raw().startsWith("imo-bench-algebra-036,"), bad.get(0).raw());
+
+    Dataset<Row> rows = DatasetReader.read(spark, report.problemsPath());
+    assertEquals(Problem.SCHEMA.schema().simpleString(), rows.schema().simpleString());
+    assertEquals(2018, rows.select("problem_id").distinct().count(), "ids are unique");
+    assertEquals(459, rows.filter("benchmark").count());
+    Problem pb = Problem.SCHEMA.fromRow(rows.filter("problem_id = 'imo-proofbench:PB-Basic-001'").first());
+    assertTrue(pb.rubric().startsWith("(Partial)"), pb.rubric());
+    assertEquals("IMO-easy", pb.level());
+    Problem putnam = Problem.SCHEMA.fromRow(rows.filter("problem_id = 'putnambench:putnam_1962_a1'").first());
+    assertEquals(null, putnam.answer(), "'None.' means no answer in PutnamBench");
+    assertEquals("Putnam", putnam.competition());
+
+    JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("out/report.json")));
+    assertEquals(2018, json.get("problems").asLong());
+    assertEquals(1, json.get("quarantine_reasons").get("malformed_csv").asLong());
+  }
+
+  @Test
+  void everyBadRecordOfEveryFormatIsQuarantinedWithItsReasonAndLine() throws IOException {
+    Path jsonl = Files.writeString(dir.resolve("scraped.jsonl"), String.join("\n",
+        "{\"id\": \"1\", \"problem\": \"Prove that 2+2=4.\"}",
+        "{\"id\": \"2\", \"problem\": \"Prove that",
+        "",
+        "[\"an\", \"array\"]",
+        "{\"id\": \"4\", \"solution\": \"no statement here\"}",
+        "{\"id\": \"1\", \"problem\": \"Same id, other text.\"}",
+        "{\"id\": \"6\", \"question\": \"Find all n.\", \"final_answer\": \"7\"}") + "\n");
+    Path csv = Files.writeString(dir.resolve("olympiad.csv"),
+        "Problem ID,Problem,Short Answer\n"
+            + "A,\"Let $a, b$ satisfy\n\\[ a^2 = \"\"b\"\" \\]\",3\n"
+            + "B,two,cells,too many\n"
+            + "C,\"unterminated\n");
+    Path array = Files.writeString(dir.resolve("list.json"),
+        "[{\"problem_name\": \"x\", \"informal_statement\": \"Show x.\"}, {\"problem_name\": \"y\"}]");
+    Path parquet = dir.resolve("table.parquet");
+    StructType schema = new StructType().add("uid", DataTypes.StringType).add("statement", DataTypes.StringType);
+    spark.createDataFrame(List.of(RowFactory.create("p1", "Parquet problem."), RowFactory.create("p2", null)), schema)
+        .coalesce(1).write().parquet(parquet.toString());
+
+    List<SourceSpec> specs = InputFiles.specs(
+        List.of(jsonl.toString(), csv.toString(), array.toString(), parquet.toString()), null, false, Map.of());
+    IngestReport report = ingest(specs, dir.resolve("out"));
+
+    Set<String> quarantined = quarantine(report).stream()
+        .map(q -> q.source() + "#" + q.line() + " " + q.reason())
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(new TreeSet<>(Set.of(
+        "scraped#2 malformed_json",
+        "scraped#4 not_an_object",
+        "scraped#5 missing_problem",
+        "scraped#6 duplicate_id",
+        "olympiad#4 malformed_csv",
+        "olympiad#5 malformed_csv",
+        "list#1 missing_problem",
+        "table#2 missing_problem")), quarantined);
+
+    Set<String> ids = DatasetReader.read(spark, report.problemsPath()).collectAsList().stream()
+        .map(r -> r.<String>getAs("problem_id")).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(new TreeSet<>(Set.of("scraped:1", "scraped:6", "olympiad:A", "list:x", "table:p1")), ids);
+    Problem csvProblem = Problem.SCHEMA.fromRow(
+        DatasetReader.read(spark, report.problemsPath()).filter("problem_id = 'olympiad:A'").first());
+    assertEquals("Let $a, b$ satisfy\n\\[ a^2 = \"b\" \\]", csvProblem.problem());
+    assertEquals("3", csvProblem.answer());
+
+    QuarantinedRecord duplicate = quarantine(report).stream()
+        .filter(q -> q.reason().equals(IngestedRecord.DUPLICATE_ID)).findFirst().orElseThrow();
+    assertTrue(duplicate.detail().contains("scraped.jsonl#1"), "names the record that kept the id: " + duplicate.detail());
+    assertEquals("{\"id\": \"1\", \"problem\": \"Same id, other text.\"}", duplicate.raw());
+    assertEquals(Map.of("duplicate_id", 1L, "malformed_csv", 2L, "malformed_json", 1L, "missing_problem", 3L,
+        "not_an_object", 1L), report.quarantineReasons());
+  }
+
+  @Test
+  void aSourceWhoseFilesDoNotExistStopsTheJobBeforeAnyWork() {
+    List<SourceSpec> specs = InputFiles.specs(List.of(dir.resolve("missing.jsonl").toString()), null, false, Map.of());
+    IngestException e = assertThrows(IngestException.class, () -> ingest(specs, dir.resolve("out")));
+    assertTrue(e.getMessage().contains("no input files found for missing: " + dir.resolve("missing.jsonl")), e.getMessage());
+    assertTrue(Files.notExists(dir.resolve("out")), "nothing was written");
+  }
+}

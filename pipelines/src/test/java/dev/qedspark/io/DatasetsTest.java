@@ -1,0 +1,185 @@
+package dev.qedspark.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qedspark.spark.SparkTestBase;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetsTest extends SparkTestBase {
+  private static final StructType SCHEMA = new StructType()
+      .add("id", DataTypes.StringType, false)
+      .add("value", DataTypes.IntegerType, false);
+
+  @TempDir Path dir;
+
+  private Dataset<Row> rows(int n, int partitions, boolean reversed) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int k = reversed ? n - 1 - i : i;
+      rows.add(RowFactory.create(String.format("id-%04d", k), k * 3));
+    }
+    return spark.createDataFrame(rows, SCHEMA).repartition(partitions);
+  }
+
+  private Manifest write(Dataset<Row> data, Path target, int shards) {
+    return DatasetWriter.of(data).to(target.toString()).named("things").keyedBy("id").shards(shards)
+        .configHash("sha256:test").inputs(List.of("unit-test")).execute();
+  }
+
+  @Test
+  void writesShardsAndAManifestThatDescribesThem() throws Exception {
+    Path target = dir.resolve("things");
+    Manifest manifest = write(rows(500, 3, false), target, 4);
+
+    assertEquals(500, manifest.rows());
+    assertEquals(4, manifest.files().size());
+    assertEquals(Manifest.FORMAT, manifest.format());
+    assertEquals(List.of("id"), manifest.keyColumns());
+    assertEquals("sha256:test", manifest.configHash());
+    List<String> onDisk;
+    try (Stream<Path> files = Files.list(target)) {
+      onDisk = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet")).sorted().toList();
+    }
+    assertEquals(List.of("part-00000.parquet", "part-00001.parquet", "part-00002.parquet", "part-00003.parquet"), onDisk);
+    for (Manifest.ShardFile shard : manifest.files()) {
+      Path file = target.resolve(shard.path());
+      assertEquals(Files.size(file), shard.bytes());
+      assertEquals(sha256(file), shard.sha256());
+    }
+    assertEquals(500, manifest.files().stream().mapToLong(Manifest.ShardFile::rows).sum());
+    assertEquals(manifest, DatasetReader.manifest(spark, target.toString()), "the manifest on disk is the one returned");
+
+    Dataset<Row> back = DatasetReader.read(spark, target.toString(), true);
+    assertEquals(SCHEMA.simpleString(), back.schema().simpleString());
+    assertEquals(500, back.count());
+    assertEquals(1497, back.filter("id = 'id-0499'").first().getInt(1));
+  }
+
+  @Test
+  void theSameRowsGiveTheSameFilesWhateverTheirOrderAndPartitioning() {
+    Manifest a = write(rows(300, 1, false), dir.resolve("a"), 3);
+    Manifest b = write(rows(300, 5, true), dir.resolve("b"), 3);
+    assertEquals(a.files(), b.files());
+  }
+
+  @Test
+  void anEmptyDatasetIsStillADatasetWithItsSchema() {
+    Path target = dir.resolve("empty");
+    Manifest manifest = write(rows(0, 1, false), target, 2);
+    assertEquals(0, manifest.rows());
+    Dataset<Row> back = DatasetReader.read(spark, target.toString());
+    assertEquals(SCHEMA.simpleString(), back.schema().simpleString());
+    assertEquals(0, back.count());
+  }
+
+  @Test
+  void aFailedWriteLeavesNeitherADatasetNorItsStagingFolder() throws IOException {
+    Path target = dir.resolve("broken");
+    spark.udf().register("explode_on_42", (org.apache.spark.sql.api.java.UDF1<Integer, Integer>) v -> {
+      if (v == 42) {
+        throw new IllegalStateException("boom");
+      }
+      return v;
+    }, DataTypes.IntegerType);
+    Dataset<Row> failing = rows(100, 2, false).selectExpr("id", "explode_on_42(value / 3) AS value");
+    assertThrows(Exception.class, () -> write(failing, target, 2));
+    assertFalse(Files.exists(target), "no dataset after a failed write");
+    try (Stream<Path> left = Files.list(dir)) {
+      assertEquals(List.of(), left.map(Path::toString).collect(Collectors.toList()), "staging folder was removed");
+    }
+  }
+
+  @Test
+  void aFailedRewriteKeepsThePreviousDatasetWhole() {
+    Path target = dir.resolve("kept");
+    Manifest first = write(rows(50, 1, false), target, 1);
+    spark.udf().register("always_fails", (org.apache.spark.sql.api.java.UDF1<Integer, Integer>) v -> {
+      throw new IllegalStateException("boom");
+    }, DataTypes.IntegerType);
+    assertThrows(Exception.class, () -> write(rows(10, 1, false).selectExpr("id", "always_fails(value) AS value"), target, 1));
+    assertEquals(first, DatasetReader.verify(spark, target.toString(), true));
+  }
+
+  @Test
+  void aNewWriteReplacesAnOlderDataset() {
+    Path target = dir.resolve("replaced");
+    write(rows(10, 1, false), target, 1);
+    Manifest second = write(rows(20, 1, false), target, 2);
+    assertEquals(second, DatasetReader.manifest(spark, target.toString()));
+    assertEquals(20, DatasetReader.read(spark, target.toString()).count());
+  }
+
+  @Test
+  void aFolderThatIsNotADatasetIsNeverOverwritten() throws IOException {
+    Path target = dir.resolve("precious");
+    Files.createDirectories(target);
+    Files.writeString(target.resolve("notes.txt"), "mine");
+    DatasetException e = assertThrows(DatasetException.class, () -> write(rows(5, 1, false), target, 1));
+    assertTrue(e.getMessage().contains("refusing to overwrite"), e.getMessage());
+    assertEquals("mine", Files.readString(target.resolve("notes.txt")));
+  }
+
+  @Test
+  void readersRefuseAFolderWithoutAManifest() throws IOException {
+    Path plain = dir.resolve("plain");
+    rows(5, 1, false).write().parquet(plain.toString());
+    DatasetException e = assertThrows(DatasetException.class, () -> DatasetReader.read(spark, plain.toString()));
+    assertTrue(e.getMessage().contains("has no _manifest.json"), e.getMessage());
+    DatasetException missing = assertThrows(DatasetException.class, () -> DatasetReader.read(spark, dir.resolve("nothing").toString()));
+    assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+  }
+
+  @Test
+  void readersDetectMissingTruncatedAndCorruptedShards() throws IOException {
+    Path target = dir.resolve("damaged");
+    write(rows(200, 2, false), target, 2);
+    Path shard = target.resolve("part-00001.parquet");
+    byte[] original = Files.readAllBytes(shard);
+
+    try (RandomAccessFile file = new RandomAccessFile(shard.toFile(), "rw")) {
+      file.seek(original.length / 2);
+      file.write(original[original.length / 2] ^ 0xFF);
+    }
+    assertEquals(200, DatasetReader.verify(spark, target.toString(), false).rows(), "sizes alone still match");
+    DatasetException corrupted = assertThrows(DatasetException.class, () -> DatasetReader.verify(spark, target.toString(), true));
+    assertTrue(corrupted.getMessage().contains("does not match its sha256"), corrupted.getMessage());
+
+    Files.write(shard, java.util.Arrays.copyOf(original, original.length - 10));
+    DatasetException truncated = assertThrows(DatasetException.class, () -> DatasetReader.read(spark, target.toString()));
+    assertTrue(truncated.getMessage().contains("part-00001.parquet has " + (original.length - 10) + " bytes"), truncated.getMessage());
+
+    Files.delete(shard);
+    DatasetException gone = assertThrows(DatasetException.class, () -> DatasetReader.read(spark, target.toString()));
+    assertTrue(gone.getMessage().contains("part-00001.parquet listed in its manifest is missing"), gone.getMessage());
+  }
+
+  @Test
+  void extraFilesDroppedIntoADatasetAreNotRead() throws IOException {
+    Path target = dir.resolve("strays");
+    write(rows(30, 1, false), target, 1);
+    Files.copy(target.resolve("part-00000.parquet"), target.resolve("part-00099.parquet"));
+    assertEquals(30, DatasetReader.read(spark, target.toString()).count());
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+  }
+}
