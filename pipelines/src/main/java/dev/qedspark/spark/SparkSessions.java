@@ -20,6 +20,8 @@ public final class SparkSessions {
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.ui.enabled", "false");
+      // Stage progress ([Stage 3:=====>  (2 + 2) / 4]) on the terminal for long local runs.
+      conf.setIfMissing("spark.ui.showConsoleProgress", "true");
     }
     conf.setIfMissing("spark.app.name", settings.appName());
     conf.setIfMissing("spark.sql.session.timeZone", "UTC");
