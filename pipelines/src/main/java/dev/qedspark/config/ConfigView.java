@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  */
 public final class ConfigView {
   static final String MASK = "*****";
-  private static final Pattern SECRET_KEY =
-      Pattern.compile("(?i).*(secret|password|passwd|token|api[-_.]?key|authorization|credential).*");
+  /** A key is secret when one of its words (split at -, _ and .) is one of these, or it says "api key". */
+  private static final Pattern SECRET_KEY = Pattern.compile(
+      "(?i)(.*[-_.])?(secret|password|passwd|token|apikey|authorization|credentials?|api[-_.]key)([-_.].*)?");
   /** Keys that name where a secret lives (an environment variable or a file) are not secrets. */
   private static final Pattern SECRET_POINTER = Pattern.compile("(?i).*[-_.](env|file|path)$");
 

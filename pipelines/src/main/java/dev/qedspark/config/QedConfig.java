@@ -2,14 +2,15 @@ package dev.qedspark.config;
 
 import dev.qedspark.ingest.IngestSettings;
 import dev.qedspark.io.DatasetSettings;
+import dev.qedspark.llm.LlmSettings;
 import dev.qedspark.spark.SparkSettings;
 
 /**
  * The whole configuration, one section per concern. Each section's record holds its keys,
  * defaults ({@code DEFAULTS}) and checks; {@link ConfigLoader} layers files and overrides on top.
  */
-public record QedConfig(SparkSettings spark, DatasetSettings datasets, IngestSettings ingest) {
+public record QedConfig(SparkSettings spark, DatasetSettings datasets, IngestSettings ingest, LlmSettings llm) {
 
-  public static final QedConfig DEFAULTS =
-      new QedConfig(SparkSettings.DEFAULTS, DatasetSettings.DEFAULTS, IngestSettings.DEFAULTS);
+  public static final QedConfig DEFAULTS = new QedConfig(
+      SparkSettings.DEFAULTS, DatasetSettings.DEFAULTS, IngestSettings.DEFAULTS, LlmSettings.DEFAULTS);
 }

@@ -1,0 +1,59 @@
+package dev.qedspark.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.Serializable;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where a run's requests go.
+ *
+ * @param baseUrl the API root, e.g. {@code http://127.0.0.1:8000/v1}
+ * @param model the model name sent with each request
+ * @param identity what the response cache keys on besides the request: the URL for servers, the
+ *     model file for the embedded engine
+ */
+public record Endpoint(String baseUrl, String model, String identity) implements Serializable {
+
+  /** The configured endpoint; an empty model is asked of the server's {@code /models}. */
+  public static Endpoint of(LlmSettings settings) {
+    String model = settings.model().isEmpty() ? onlyModel(settings) : settings.model();
+    return new Endpoint(settings.endpoint(), model, settings.endpoint().replaceAll("/+$", ""));
+  }
+
+  private static String onlyModel(LlmSettings settings) {
+    URI uri = URI.create(settings.endpoint().replaceAll("/+$", "") + "/models");
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(settings.connectTimeoutSeconds() + 20L)).GET();
+      String key = settings.apiKey();
+      if (key != null) {
+        request.header("Authorization", "Bearer " + key);
+      }
+      HttpResponse<String> response = HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(settings.connectTimeoutSeconds())).build()
+          .send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new LlmException("cannot list the models of " + uri + ": HTTP " + response.statusCode() + "; set llm.model");
+      }
+      List<String> ids = new ArrayList<>();
+      for (JsonNode m : RequestBodies.JSON.readTree(response.body()).path("data")) {
+        ids.add(m.path("id").asText());
+      }
+      if (ids.size() != 1) {
+        throw new LlmException(uri + " serves " + (ids.isEmpty() ? "no models" : "several models " + ids) + "; set llm.model (--model) to one of them");
+      }
+      return ids.get(0);
+    } catch (IOException e) {
+      throw new LlmException("cannot reach " + uri + " to find its model (" + e.getMessage() + "); is the server up? Or set llm.model", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LlmException("interrupted while asking " + uri + " for its model", e);
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.qedspark.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client for OpenAI-compatible Chat Completions endpoints (vLLM, SGLang, llama.cpp server, TGI,
+ * hosted APIs, and the embedded engine's server), asynchronous so that one thread keeps many
+ * requests in flight.
+ *
+ * <p>Every request ends as an {@link Exchange}: a response, or an error with the reason. 429,
+ * 5xx, time-outs, dropped connections and unreadable bodies are tried again with exponential
+ * backoff and jitter, honouring Retry-After, within {@link RetrySettings#maxAttempts()} and
+ * {@link RetrySettings#maxTotalSeconds()}; other 4xx answers fail at once with the server's
+ * message. The API key is sent as a bearer token and never logged or returned.
+ */
+public final class OpenAiClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final URI chatCompletions;
+  private final Map<String, String> headers;
+  private final String apiKey;
+  private final Duration readTimeout;
+  private final RetrySettings retry;
+  private final HttpClient http;
+
+  /**
+   * @param baseUrl the API root, e.g. {@code http://127.0.0.1:8000/v1}
+   * @param apiKey the key, or null for servers that need none
+   */
+  public OpenAiClient(String baseUrl, String apiKey, Map<String, String> headers,
+      Duration connectTimeout, Duration readTimeout, RetrySettings retry) {
+    this.chatCompletions = URI.create(baseUrl.replaceAll("/+$", "") + "/chat/completions");
+    this.apiKey = apiKey;
+    this.headers = Map.copyOf(headers);
+    this.readTimeout = readTimeout;
+    this.retry = retry;
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(connectTimeout)
+        .version(HttpClient.Version.HTTP_1_1)
+        .build();
+  }
+
+  /** Sends one Chat Completions body; the future never fails, it holds an {@link Exchange}. */
+  public CompletableFuture<Exchange> send(ObjectNode body) {
+    byte[] payload;
+    try {
+      payload = JSON.writeValueAsBytes(body);
+    } catch (IOException e) {
+      return CompletableFuture.completedFuture(new Exchange(0, null, "cannot encode request: " + e.getMessage(), 0, 0));
+    }
+    long started = System.nanoTime();
+    return attempt(payload, 1, started);
+  }
+
+  private CompletableFuture<Exchange> attempt(byte[] payload, int attempt, long started) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(chatCompletions)
+        .timeout(readTimeout)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+    headers.forEach(request::header);
+    if (apiKey != null && !apiKey.isEmpty()) {
+      request.header("Authorization", "Bearer " + apiKey);
+    }
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+        .handle((response, failure) -> outcome(response, failure, attempt, started))
+        .thenCompose(outcome -> {
+          if (outcome.retryAfterMs() < 0) {
+            return CompletableFuture.completedFuture(outcome.exchange());
+          }
+          long elapsedMs = elapsedMs(started);
+          long waitMs = Math.max(outcome.retryAfterMs(), retry.backoffMs(attempt, ThreadLocalRandom.current().nextDouble()));
+          if (attempt >= retry.maxAttempts() || elapsedMs + waitMs > retry.maxTotalSeconds() * 1000) {
+            Exchange last = outcome.exchange();
+            String why = attempt >= retry.maxAttempts() ? "gave up after " + attempt + " attempts" : "gave up after " + elapsedMs / 1000 + " s of retries";
+            return CompletableFuture.completedFuture(new Exchange(last.httpStatus(), null, why + ": " + last.error(), attempt, elapsedMs));
+          }
+          Executor later = CompletableFuture.delayedExecutor(waitMs, TimeUnit.MILLISECONDS);
+          return CompletableFuture.supplyAsync(() -> null, later).thenCompose(ignored -> attempt(payload, attempt + 1, started));
+        });
+  }
+
+  /** What one try gave, and whether (after how long at least) to try again: -1 means final. */
+  private record Outcome(Exchange exchange, long retryAfterMs) {}
+
+  private Outcome outcome(HttpResponse<String> response, Throwable failure, int attempt, long started) {
+    long latency = elapsedMs(started);
+    if (failure != null) {
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      String what = cause instanceof HttpTimeoutException ? "timed out after " + readTimeout.toSeconds() + " s"
+          : "connection failed: " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage());
+      return new Outcome(new Exchange(0, null, what, attempt, latency), 0);
+    }
+    int status = response.statusCode();
+    if (status == 200) {
+      try {
+        JsonNode json = JSON.readTree(response.body());
+        if (json == null || !json.path("choices").isArray()) {
+          return new Outcome(new Exchange(status, null, "response has no choices: " + abbreviate(response.body()), attempt, latency), 0);
+        }
+        return new Outcome(new Exchange(status, json, null, attempt, latency), -1);
+      } catch (IOException e) {
+        return new Outcome(new Exchange(status, null, "unreadable response body: " + abbreviate(response.body()), attempt, latency), 0);
+      }
+    }
+    String message = "HTTP " + status + ": " + serverMessage(response.body());
+    boolean retryable = status == 429 || status >= 500;
+    long retryAfter = retryable ? retryAfterMs(response) : -1;
+    return new Outcome(new Exchange(status, null, message, attempt, latency), retryAfter);
+  }
+
+  /** Retry-After as delta seconds or an HTTP date; 0 when absent or unreadable. */
+  static long retryAfterMs(HttpResponse<?> response) {
+    String value = response.headers().firstValue("Retry-After").orElse(null);
+    if (value == null) {
+      return 0;
+    }
+    try {
+      return (long) (Double.parseDouble(value.trim()) * 1000);
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+        return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toMillis());
+      } catch (RuntimeException notADate) {
+        return 0;
+      }
+    }
+  }
+
+  private static String serverMessage(String body) {
+    try {
+      JsonNode json = JSON.readTree(body);
+      JsonNode message = json.path("error").path("message");
+      if (message.isTextual()) {
+        return message.asText();
+      }
+      if (json.path("error").isTextual()) {
+        return json.path("error").asText();
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // not JSON: show the text itself
+    }
+    return abbreviate(body);
+  }
+
+  private static String abbreviate(String text) {
+    if (text == null) return "";
+    String oneLine = text.replaceAll("\\s+", " ").strip();
+    return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
+  }
+
+  private static long elapsedMs(long started) {
+    return (System.nanoTime() - started) / 1_000_000;
+  }
+}

@@ -1,0 +1,148 @@
+package dev.qedspark.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/**
+ * A test double for a remote OpenAI-compatible server, on 127.0.0.1: each request is answered by
+ * a script that sees the request body and how many times a request with that prompt was seen,
+ * and may answer, fail with a status (and Retry-After), answer late, send a broken body or drop
+ * the connection. It counts every request it receives.
+ */
+final class ScriptedServer implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What to do with one request. */
+  record Reply(int status, String body, String retryAfter, long delayMs, boolean drop) {
+    static Reply ok(String content) {
+      return ok(content, "stop");
+    }
+
+    static Reply ok(String content, String finishReason) {
+      ObjectNode response = JSON.createObjectNode();
+      response.put("id", "chatcmpl-test").put("object", "chat.completion").put("model", "scripted-model");
+      ObjectNode choice = response.putArray("choices").addObject();
+      choice.put("index", 0).put("finish_reason", finishReason);
+      choice.putObject("message").put("role", "assistant").put("content", content);
+      response.putObject("usage").put("prompt_tokens", 10).put("completion_tokens", content.length()).put("total_tokens", 10 + content.length());
+      return new Reply(200, response.toString(), null, 0, false);
+    }
+
+    static Reply status(int status, String message) {
+      return new Reply(status, "{\"error\": {\"message\": \"" + message + "\"}}", null, 0, false);
+    }
+
+    static Reply tooManyRequests(String retryAfter) {
+      return new Reply(429, "{\"error\": {\"message\": \"slow down\"}}", retryAfter, 0, false);
+    }
+
+    static Reply malformed() {
+      return new Reply(200, "{\"choices\": [{\"message\": ", null, 0, false);
+    }
+
+    static Reply dropped() {
+      return new Reply(0, null, null, 0, true);
+    }
+
+    Reply after(long delayMs) {
+      return new Reply(status, body, retryAfter, delayMs, drop);
+    }
+  }
+
+  private final HttpServer server;
+  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "scripted-server");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicInteger requests = new AtomicInteger();
+  private final Map<String, AtomicInteger> byPrompt = new ConcurrentHashMap<>();
+  private final BiFunction<JsonNode, Integer, Reply> script;
+
+  /** @param script gets the request body and the 1-based count of requests with its prompt */
+  ScriptedServer(BiFunction<JsonNode, Integer, Reply> script) throws IOException {
+    this.script = script;
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+    server.createContext("/v1/chat/completions", this::handle);
+    server.createContext("/v1/models", exchange -> {
+      byte[] body = "{\"object\": \"list\", \"data\": [{\"id\": \"scripted-model\"}]}".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.setExecutor(workers);
+    server.start();
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+  }
+
+  /** Requests received so far. */
+  int requests() {
+    return requests.get();
+  }
+
+  /** Requests received for the prompt (last message's content). */
+  int requestsFor(String prompt) {
+    AtomicInteger n = byPrompt.get(prompt);
+    return n == null ? 0 : n.get();
+  }
+
+  static String prompt(JsonNode body) {
+    JsonNode messages = body.path("messages");
+    return messages.path(messages.size() - 1).path("content").asText() + "#" + body.path("seed").asText("");
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    JsonNode body = JSON.readTree(exchange.getRequestBody());
+    requests.incrementAndGet();
+    int seen = byPrompt.computeIfAbsent(prompt(body), k -> new AtomicInteger()).incrementAndGet();
+    Reply reply = script.apply(body, seen);
+    if (reply.delayMs() > 0) {
+      try {
+        Thread.sleep(reply.delayMs());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (reply.drop()) {
+      exchange.getRequestBody().close();
+      exchange.close();
+      return;
+    }
+    byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    if (reply.retryAfter() != null) {
+      exchange.getResponseHeaders().set("Retry-After", reply.retryAfter());
+    }
+    try {
+      exchange.sendResponseHeaders(reply.status(), bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
+      }
+    } catch (IOException clientGone) {
+      // the client timed out and closed the connection first
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    workers.shutdownNow();
+  }
+}
