@@ -153,6 +153,7 @@ public final class RecordSchema<T extends Record> implements Serializable {
       }
       try {
         Constructor<?> constructor = raw.getDeclaredConstructor(types);
+        constructor.setAccessible(true);
         return constructor.newInstance(args);
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("cannot build " + raw.getSimpleName() + " from row " + row, e);
@@ -176,7 +177,9 @@ public final class RecordSchema<T extends Record> implements Serializable {
 
   private static Object read(RecordComponent component, Record record) {
     try {
-      return component.getAccessor().invoke(record);
+      java.lang.reflect.Method accessor = component.getAccessor();
+      accessor.setAccessible(true);
+      return accessor.invoke(record);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot read " + component.getName(), e);
     }

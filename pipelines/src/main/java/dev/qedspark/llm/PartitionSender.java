@@ -154,8 +154,10 @@ final class PartitionSender implements FlatMapFunction<Iterator<Row>, Row> {
             g = failed(request, "answered, but the response cache could not store it: " + e.getMessage(), exchange.attempts());
           }
         }
-        inFlight.decrementAndGet();
         finish(g);
+        // Only after the row is queued, so hasNext() never sees "nothing in flight, nothing queued"
+        // while a result is between the two.
+        inFlight.decrementAndGet();
       });
     }
 

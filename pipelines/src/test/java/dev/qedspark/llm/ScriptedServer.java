@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +25,12 @@ import java.util.function.BiFunction;
  */
 final class ScriptedServer implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
+
+  static {
+    // Without TCP_NODELAY the JDK server's separate header and body writes meet delayed ACKs
+    // and each response waits ~40 ms.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
 
   /** What to do with one request. */
   record Reply(int status, String body, String retryAfter, long delayMs, boolean drop) {
@@ -69,6 +76,9 @@ final class ScriptedServer implements AutoCloseable {
     return t;
   });
   private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicInteger active = new AtomicInteger();
+  private final AtomicInteger mostActive = new AtomicInteger();
+  private final java.util.Queue<Long> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Map<String, AtomicInteger> byPrompt = new ConcurrentHashMap<>();
   private final BiFunction<JsonNode, Integer, Reply> script;
 
@@ -97,6 +107,18 @@ final class ScriptedServer implements AutoCloseable {
     return requests.get();
   }
 
+  /** The most requests that were being handled at the same time. */
+  int mostConcurrent() {
+    return mostActive.get();
+  }
+
+  /** Arrival times (System.nanoTime) of all requests, in order. */
+  List<Long> arrivals() {
+    List<Long> sorted = new java.util.ArrayList<>(arrivals);
+    sorted.sort(null);
+    return sorted;
+  }
+
   /** Requests received for the prompt (last message's content). */
   int requestsFor(String prompt) {
     AtomicInteger n = byPrompt.get(prompt);
@@ -109,6 +131,16 @@ final class ScriptedServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    arrivals.add(System.nanoTime());
+    mostActive.accumulateAndGet(active.incrementAndGet(), Math::max);
+    try {
+      respond(exchange);
+    } finally {
+      active.decrementAndGet();
+    }
+  }
+
+  private void respond(HttpExchange exchange) throws IOException {
     JsonNode body = JSON.readTree(exchange.getRequestBody());
     requests.incrementAndGet();
     int seen = byPrompt.computeIfAbsent(prompt(body), k -> new AtomicInteger()).incrementAndGet();

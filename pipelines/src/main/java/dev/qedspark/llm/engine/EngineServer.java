@@ -24,6 +24,14 @@ public final class EngineServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EngineServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  static {
+    // Without TCP_NODELAY the JDK server's separate header and body writes meet delayed ACKs
+    // and each response waits ~40 ms. Read once, when the first server in the JVM starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService workers;
   private final LlamaEngine engine;
