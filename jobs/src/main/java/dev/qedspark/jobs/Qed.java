@@ -7,6 +7,7 @@ import dev.qedspark.config.Suggestions;
 import dev.qedspark.ingest.IngestException;
 import dev.qedspark.io.BuildInfo;
 import dev.qedspark.io.DatasetException;
+import dev.qedspark.llm.LlmException;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
@@ -31,7 +32,7 @@ public final class Qed {
       OptionSpec.flag("help", "show this help"));
 
   private static final Map<String, Command> COMMANDS = commands(
-      new IngestJob(), new DemoJob(), new ConfigCommand(), new DatasetCommand());
+      new IngestJob(), new InferJob(), new ServeCommand(), new DemoJob(), new ConfigCommand(), new DatasetCommand());
 
   private Qed() {}
 
@@ -69,12 +70,14 @@ public final class Qed {
       List<OptionSpec> options = new ArrayList<>(command.options());
       options.addAll(COMMON_OPTIONS);
       Arguments parsed = Arguments.parse(command.name(), options, args.subList(1, args.size()));
-      QedConfig config = ConfigLoader.load(parsed.values("conf").stream().map(Path::of).toList(), parsed.values("set"));
+      List<String> overrides = new ArrayList<>(parsed.values("set"));
+      overrides.addAll(command.configOverrides(parsed));
+      QedConfig config = ConfigLoader.load(parsed.values("conf").stream().map(Path::of).toList(), overrides);
       return command.run(parsed, config, out);
     } catch (UsageException | ConfigException e) {
       err.println("qed: " + e.getMessage());
       return 2;
-    } catch (IngestException | DatasetException e) {
+    } catch (IngestException | DatasetException | LlmException e) {
       err.println("qed: " + e.getMessage());
       return 1;
     } catch (Exception e) {

@@ -1,6 +1,8 @@
 package dev.qedspark.jobs;
 
 import dev.qedspark.ingest.IngestReport;
+import dev.qedspark.llm.GenerationReport;
+import dev.qedspark.llm.OpenEndpoint;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -20,5 +22,16 @@ final class Summaries {
     }
     out.println("  problems:   " + report.problemsPath());
     out.println("  quarantine: " + report.quarantinePath());
+  }
+
+  static void printGeneration(GenerationReport r, OpenEndpoint endpoint, PrintStream out) {
+    out.printf("generate: %,d requests to %s in %.1f s: %,d ok, %,d truncated, %,d errors, %,d not sent%n",
+        r.requests(), endpoint.endpoint().model(), r.seconds(), r.ok(), r.truncated(), r.errors(), r.notSent());
+    out.printf("  %,d from the response cache, %,d sent; %,d prompt + %,d completion tokens, $%.4f%n",
+        r.cacheHits(), r.sent(), r.promptTokens(), r.completionTokens(), r.cost());
+    out.println("  generations: " + r.path());
+    if (endpoint.isTinyRandomModel()) {
+      out.println("  note: " + OpenEndpoint.TINY_MODEL_NOTICE);
+    }
   }
 }

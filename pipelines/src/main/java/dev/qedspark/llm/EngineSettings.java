@@ -17,7 +17,7 @@ public record EngineSettings(
     @JsonPropertyDescription("context tokens shared by the slots") int context,
     @JsonPropertyDescription("decoding threads; 0 = all cores") int threads) implements Serializable {
 
-  public static final EngineSettings DEFAULTS = new EngineSettings("", 4, 8192, 0);
+  public static final EngineSettings DEFAULTS = new EngineSettings("", 4, 16384, 0);
 
   public EngineSettings {
     modelFile = modelFile == null ? "" : modelFile;

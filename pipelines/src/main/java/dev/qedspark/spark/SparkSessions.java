@@ -20,8 +20,10 @@ public final class SparkSessions {
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.ui.enabled", "false");
-      // Stage progress ([Stage 3:=====>  (2 + 2) / 4]) on the terminal for long local runs.
-      conf.setIfMissing("spark.ui.showConsoleProgress", "true");
+      // Stage progress ([Stage 3:=====>  (2 + 2) / 4]) for people at a terminal, not in logs.
+      conf.setIfMissing("spark.ui.showConsoleProgress", String.valueOf(System.console() != null));
+      // Spark's 200 shuffle partitions suit a cluster; on one machine they are 200 tiny tasks.
+      conf.setIfMissing("spark.sql.shuffle.partitions", String.valueOf(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
     }
     conf.setIfMissing("spark.app.name", settings.appName());
     conf.setIfMissing("spark.sql.session.timeZone", "UTC");

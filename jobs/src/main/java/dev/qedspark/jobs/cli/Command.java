@@ -24,6 +24,14 @@ public interface Command {
   }
 
   /**
+   * Configuration overrides that this command's own options stand for, as {@code key=value}
+   * (e.g. {@code --endpoint URL} is {@code llm.endpoint=URL}); applied after every --set.
+   */
+  default List<String> configOverrides(Arguments args) {
+    return List.of();
+  }
+
+  /**
    * Runs the command.
    *
    * @param config the effective configuration (defaults, --conf files, --set overrides)

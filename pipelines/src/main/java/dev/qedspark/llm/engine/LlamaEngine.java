@@ -59,7 +59,8 @@ public final class LlamaEngine implements AutoCloseable {
       ModelParameters parameters = new ModelParameters()
           .setModel(file.toString())
           .setParallel(settings.parallel())
-          .setCtxSize(settings.context());
+          .setCtxSize(settings.context())
+          .disableLog();
       if (settings.threads() > 0) {
         parameters.setThreads(settings.threads());
       }
@@ -139,10 +140,16 @@ public final class LlamaEngine implements AutoCloseable {
         parameters.setStopStrings(stop.toArray(String[]::new));
       }
       StringBuilder text = new StringBuilder();
+      int outputs = 0;
       for (LlamaOutput output : model.generate(parameters)) {
         text.append(output.text);
+        outputs++;
       }
-      int tokens = text.length() == 0 ? 0 : model.encode(text.toString()).length;
+      // The binding reports neither the token count nor why decoding stopped. Each streamed
+      // output is at least one token (bytes of one character are merged), and re-tokenizing the
+      // text can count more than were generated, so take the larger, capped at max_tokens.
+      int retokenized = text.length() == 0 ? 0 : model.encode(text.toString()).length;
+      int tokens = Math.min(maxTokens, Math.max(outputs, retokenized));
       completionTokens += tokens;
       ObjectNode choice = choices.addObject();
       choice.put("index", i);

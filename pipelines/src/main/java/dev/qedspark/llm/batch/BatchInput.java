@@ -1,0 +1,100 @@
+package dev.qedspark.llm.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qedspark.llm.ChatMessage;
+import dev.qedspark.llm.GenerationRequest;
+import dev.qedspark.llm.LlmException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
+
+/**
+ * Reads the OpenAI Batch API input format (also vLLM's {@code run_batch}): one JSON object a line,
+ * {@code {"custom_id": ..., "method": "POST", "url": "/v1/chat/completions", "body": {...}}}.
+ *
+ * <p>Like the Batch API, the file is checked whole before anything is sent: a line that is not
+ * JSON, lacks a custom_id or a messages array, names another endpoint, or repeats a custom_id
+ * stops the run with the first problems listed by line, so no money is spent on a broken file.
+ * The body's {@code model} is replaced by the run's model; its other fields are sent as given.
+ */
+public final class BatchInput {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int PROBLEMS_SHOWN = 10;
+
+  private BatchInput() {}
+
+  /** One parsed line: the request, or what is wrong with it. */
+  private record Line(long number, GenerationRequest request, String problem) implements Serializable {}
+
+  /** The requests of a batch file as rows with the {@link GenerationRequest} schema. */
+  public static Dataset<Row> read(SparkSession spark, String path) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<Line> lines = jsc.textFile(path).zipWithIndex()
+        .filter(t -> !t._1().isBlank())
+        .map(t -> parse(t._2() + 1, t._1()));
+    spark.sparkContext().setJobDescription("infer: check the batch file " + path);
+    List<String> problems = new ArrayList<>(lines.filter(l -> l.problem() != null)
+        .map(l -> "line " + l.number() + ": " + l.problem()).take(PROBLEMS_SHOWN));
+    JavaRDD<GenerationRequest> requests = lines.filter(l -> l.problem() == null).map(Line::request);
+    requests.mapToPair(r -> new Tuple2<>(r.requestId(), 1)).reduceByKey(Integer::sum).filter(t -> t._2() > 1)
+        .take(PROBLEMS_SHOWN).forEach(t -> problems.add("custom_id '" + t._1() + "' is used " + t._2() + " times; each must be unique"));
+    if (!problems.isEmpty()) {
+      throw new LlmException("the batch file " + path + " has problems, so nothing was sent:\n  " + String.join("\n  ", problems));
+    }
+    return spark.createDataFrame(requests.map(GenerationRequest.SCHEMA::toRow), GenerationRequest.SCHEMA.schema());
+  }
+
+  static Line parse(long number, String text) {
+    JsonNode line;
+    try {
+      line = JSON.readTree(text);
+    } catch (Exception e) {
+      return new Line(number, null, "not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+    }
+    String customId = line.path("custom_id").asText("");
+    if (customId.isEmpty()) {
+      return new Line(number, null, "no custom_id");
+    }
+    String url = line.path("url").asText("/v1/chat/completions");
+    if (!url.equals("/v1/chat/completions")) {
+      return new Line(number, null, "url '" + url + "' is not supported; only /v1/chat/completions");
+    }
+    if (!line.path("method").asText("POST").equalsIgnoreCase("POST")) {
+      return new Line(number, null, "method must be POST");
+    }
+    JsonNode body = line.path("body");
+    if (!body.path("messages").isArray() || body.path("messages").isEmpty()) {
+      return new Line(number, null, "body has no messages");
+    }
+    List<ChatMessage> messages = new ArrayList<>();
+    for (JsonNode m : body.path("messages")) {
+      messages.add(new ChatMessage(m.path("role").asText("user"), contentText(m.path("content"))));
+    }
+    ObjectNode rest = ((ObjectNode) body).deepCopy();
+    rest.remove("messages");
+    rest.remove("model");
+    return new Line(number, new GenerationRequest(customId, messages, 0, rest.isEmpty() ? null : rest.toString()), null);
+  }
+
+  /** Text content, or the text parts of a content array joined. */
+  private static String contentText(JsonNode content) {
+    if (content.isTextual()) {
+      return content.asText();
+    }
+    StringBuilder text = new StringBuilder();
+    for (JsonNode part : content) {
+      if (part.path("type").asText().equals("text")) {
+        text.append(text.length() > 0 ? "\n" : "").append(part.path("text").asText());
+      }
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,66 @@
+package dev.qedspark.llm.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qedspark.llm.Generation;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Writes generations in the OpenAI Batch API output format, one line per custom_id:
+ * {@code {"id", "custom_id", "response": {"status_code", "request_id", "body"}, "error"}}. A failed
+ * or unsent request has {@code response: null} and an {@code error} with a code and message.
+ * Lines are sorted by custom_id; the file appears only when complete.
+ */
+public final class BatchOutput {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private BatchOutput() {}
+
+  public static long write(SparkSession spark, Dataset<Row> generations, String path) throws IOException {
+    Path target = new Path(path);
+    Path partial = new Path(target.getParent(), "." + target.getName() + ".partial");
+    FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    spark.sparkContext().setJobDescription("infer: write " + path);
+    long lines = 0;
+    try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(fs.create(partial, true), StandardCharsets.UTF_8))) {
+      Iterator<Row> rows = generations.orderBy("request_id", "sample_index").toLocalIterator();
+      while (rows.hasNext()) {
+        out.write(JSON.writeValueAsString(line(Generation.SCHEMA.fromRow(rows.next()))));
+        out.write('\n');
+        lines++;
+      }
+    }
+    fs.delete(target, false);
+    if (!fs.rename(partial, target)) {
+      throw new IOException("cannot rename " + partial + " to " + target);
+    }
+    return lines;
+  }
+
+  static ObjectNode line(Generation g) throws IOException {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("id", "batch_req_" + (g.cacheKey() == null ? g.requestId() : g.cacheKey().substring(0, 24)));
+    line.put("custom_id", g.requestId());
+    if (g.response() != null) {
+      ObjectNode response = line.putObject("response");
+      response.put("status_code", 200);
+      response.put("request_id", JSON.readTree(g.response()).path("id").asText(""));
+      response.set("body", JSON.readTree(g.response()));
+      line.putNull("error");
+    } else {
+      line.putNull("response");
+      line.putObject("error").put("code", Generation.NOT_SENT.equals(g.status()) ? "budget_exhausted" : "request_failed")
+          .put("message", g.error());
+    }
+    return line;
+  }
+}
