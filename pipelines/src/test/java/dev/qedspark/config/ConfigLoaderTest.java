@@ -118,6 +118,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void onlyWholeWordsMakeAKeySecret() {
+    assertTrue(ConfigView.isSecretKey("hf-token"));
+    assertTrue(ConfigView.isSecretKey("x-api-key"));
+    assertTrue(ConfigView.isSecretKey("Authorization"));
+    assertFalse(ConfigView.isSecretKey("max-tokens"), "a token count is not a token");
+    assertFalse(ConfigView.isSecretKey("api-key-env"), "the name of the variable that holds a key is not a key");
+    assertTrue(ConfigView.toYaml(QedConfig.DEFAULTS).contains("max-tokens: 2048"));
+  }
+
+  @Test
   void theHashFollowsTheConfigurationButNotSecrets() {
     String base = ConfigView.hash(QedConfig.DEFAULTS);
     assertEquals(base, ConfigView.hash(ConfigLoader.load(List.of(), List.of())));
