@@ -19,8 +19,8 @@ class PartitionSenderTest {
   @Test
   void keepsConcurrencyRequestsInFlight() throws Exception {
     int concurrency = 8;
-    int delayMs = 200;
-    int n = 160;
+    int delayMs = 400;
+    int n = 96;
     try (ScriptedServer server = new ScriptedServer((body, seen) -> ScriptedServer.Reply.ok("done").after(delayMs))) {
       LlmSettings settings = GenerationRunnerTest.settings(concurrency, BudgetSettings.DEFAULTS);
       Endpoint endpoint = new Endpoint(server.baseUrl(), "scripted-model", server.baseUrl());
