@@ -1,5 +1,6 @@
 package dev.qedspark.jobs;
 
+import dev.qedspark.curation.CurateReport;
 import dev.qedspark.ingest.IngestReport;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.OpenEndpoint;
@@ -33,5 +34,19 @@ final class Summaries {
     if (endpoint.isTinyRandomModel()) {
       out.println("  note: " + OpenEndpoint.TINY_MODEL_NOTICE);
     }
+  }
+
+  static void printCurate(CurateReport r, PrintStream out) {
+    long removed = r.removedByReason().values().stream().mapToLong(Long::longValue).sum();
+    out.printf("curate: %,d problems kept, %,d removed (%s), %,d benchmark problems as reference, in %.1f s%n",
+        r.curated(), removed, r.removedByReason().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", ")), r.benchmarks(), r.seconds());
+    out.printf("  %-22s %8s  %s%n", "source", "kept", "removed");
+    r.bySource().forEach((source, outcomes) -> out.printf("  %-22s %,8d  %s%n", source, outcomes.getOrDefault("kept", 0L),
+        outcomes.entrySet().stream().filter(e -> !e.getKey().equals("kept")).map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", "))));
+    out.println("  near-duplicate clusters by size: " + r.clusterSizes());
+    out.println("  curated: " + r.curatedPath());
+    out.println("  removed: " + r.removedPath());
   }
 }

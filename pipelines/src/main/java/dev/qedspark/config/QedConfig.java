@@ -1,5 +1,6 @@
 package dev.qedspark.config;
 
+import dev.qedspark.curation.CurateSettings;
 import dev.qedspark.ingest.IngestSettings;
 import dev.qedspark.io.DatasetSettings;
 import dev.qedspark.llm.LlmSettings;
@@ -9,8 +10,9 @@ import dev.qedspark.spark.SparkSettings;
  * The whole configuration, one section per concern. Each section's record holds its keys,
  * defaults ({@code DEFAULTS}) and checks; {@link ConfigLoader} layers files and overrides on top.
  */
-public record QedConfig(SparkSettings spark, DatasetSettings datasets, IngestSettings ingest, LlmSettings llm) {
+public record QedConfig(
+    SparkSettings spark, DatasetSettings datasets, IngestSettings ingest, CurateSettings curate, LlmSettings llm) {
 
-  public static final QedConfig DEFAULTS = new QedConfig(
-      SparkSettings.DEFAULTS, DatasetSettings.DEFAULTS, IngestSettings.DEFAULTS, LlmSettings.DEFAULTS);
+  public static final QedConfig DEFAULTS = new QedConfig(SparkSettings.DEFAULTS, DatasetSettings.DEFAULTS,
+      IngestSettings.DEFAULTS, CurateSettings.DEFAULTS, LlmSettings.DEFAULTS);
 }

@@ -7,24 +7,17 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.qedspark.io.DatasetSettings;
 import dev.qedspark.io.DatasetWriter;
 import dev.qedspark.io.Problem;
+import dev.qedspark.io.Reports;
 import dev.qedspark.io.QuarantinedRecord;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -51,10 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Ingest {
   private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
-  static final ObjectMapper REPORT_JSON = JsonMapper.builder()
-      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .build();
 
   private final SparkSession spark;
   private final List<SourceSpec> sources;
@@ -87,25 +76,28 @@ public final class Ingest {
     return this;
   }
 
+  /**
+   * The problems of some sources, read without writing anything: for small reference sets such
+   * as extra benchmark files. Records that cannot be problems are counted in a warning.
+   */
+  public static Dataset<Row> problemsOf(SparkSession spark, List<SourceSpec> sources) {
+    Ingest ingest = new Ingest(spark, sources);
+    Dataset<Row> records = ingest.records(ingest.listFiles());
+    long bad = records.filter(col("reason").isNotNull()).count();
+    if (bad > 0) {
+      LOG.warn("{} records of {} could not be read as problems and are left out; ingest them with ./qed ingest to see why",
+          bad, sources.stream().map(SourceSpec::path).toList());
+    }
+    return records.filter(col("reason").isNull()).select("problem.*");
+  }
+
   public IngestReport execute() {
     Objects.requireNonNull(out, "into(out) is required");
-    if (sources.isEmpty()) {
-      throw new IngestException("no sources to ingest");
-    }
     long started = System.nanoTime();
     Map<SourceSpec, List<String>> filesBySource = listFiles();
     List<String> inputs = filesBySource.values().stream().flatMap(List::stream).toList();
     LOG.info("ingest: {} sources, {} files -> {}", sources.size(), inputs.size(), out);
-
-    spark.sparkContext().setJobDescription("ingest: read and map " + sources.size() + " sources");
-    List<JavaRDD<Row>> parts = new ArrayList<>();
-    filesBySource.forEach((spec, files) -> parts.add(SourceReader.read(spark, spec, files)));
-    JavaRDD<Row> rows = parts.get(0);
-    for (int i = 1; i < parts.size(); i++) {
-      rows = rows.union(parts.get(i));
-    }
-    Dataset<Row> records = withDuplicateIdsQuarantined(spark.createDataFrame(rows, IngestedRecord.SCHEMA.schema()))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> records = records(filesBySource).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> problems = records.filter(col("reason").isNull()).select("problem.*");
       Dataset<Row> quarantine = records.filter(col("reason").isNotNull())
@@ -121,7 +113,7 @@ public final class Ingest {
       bySource.values().forEach(c -> c.reasons().forEach((reason, n) -> reasons.merge(reason, n, Long::sum)));
       IngestReport report = new IngestReport(problemCount, quarantineCount, bySource, reasons,
           problemsPath, quarantinePath, (System.nanoTime() - started) / 1e9);
-      writeReport(report);
+      Reports.write(spark, out, report);
       LOG.info("ingest: {} problems, {} quarantined in {} s", problemCount, quarantineCount, Math.round(report.seconds()));
       return report;
     } finally {
@@ -129,7 +121,22 @@ public final class Ingest {
     }
   }
 
+  /** Every record of the sources, as {@link IngestedRecord} rows, duplicate ids marked. */
+  private Dataset<Row> records(Map<SourceSpec, List<String>> filesBySource) {
+    spark.sparkContext().setJobDescription("ingest: read and map " + sources.size() + " sources");
+    List<JavaRDD<Row>> parts = new ArrayList<>();
+    filesBySource.forEach((spec, files) -> parts.add(SourceReader.read(spark, spec, files)));
+    JavaRDD<Row> rows = parts.get(0);
+    for (int i = 1; i < parts.size(); i++) {
+      rows = rows.union(parts.get(i));
+    }
+    return withDuplicateIdsQuarantined(spark.createDataFrame(rows, IngestedRecord.SCHEMA.schema()));
+  }
+
   private Map<SourceSpec, List<String>> listFiles() {
+    if (sources.isEmpty()) {
+      throw new IngestException("no sources to ingest");
+    }
     Map<SourceSpec, List<String>> filesBySource = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
     for (SourceSpec spec : sources) {
@@ -179,15 +186,4 @@ public final class Ingest {
     return bySource;
   }
 
-  private void writeReport(IngestReport report) {
-    Path file = new Path(out, "report.json");
-    try {
-      FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (OutputStream stream = fs.create(file, true)) {
-        stream.write(REPORT_JSON.writeValueAsString(report).getBytes(StandardCharsets.UTF_8));
-      }
-    } catch (IOException e) {
-      throw new IngestException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
 }

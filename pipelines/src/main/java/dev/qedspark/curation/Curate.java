@@ -1,0 +1,171 @@
+package dev.qedspark.curation;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import dev.qedspark.decontam.Decontamination;
+import dev.qedspark.dedup.Dedup;
+import dev.qedspark.io.DatasetSettings;
+import dev.qedspark.io.DatasetWriter;
+import dev.qedspark.io.Problem;
+import dev.qedspark.io.Reports;
+import dev.qedspark.text.MathNormalizer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Curates a {@code problems} dataset: normalizes the text, removes problems that overlap a
+ * benchmark, then exact and near duplicates.
+ *
+ * <p>Benchmark rows ({@code benchmark = true}, plus any extra benchmark problems given) are the
+ * reference set: they are not curated, not written to {@code curated}, and not "contaminated" by
+ * themselves. Writes {@code OUT/curated} (problems), {@code OUT/removed} (each removed problem
+ * with {@code reason}, {@code matched_id} and its evidence: {@code similarity} or
+ * {@code shared_ngrams}) and {@code OUT/report.json}.
+ */
+public final class Curate {
+  private static final Logger LOG = LoggerFactory.getLogger(Curate.class);
+
+  private final SparkSession spark;
+  private final Dataset<Row> problems;
+  private Dataset<Row> extraBenchmarks;
+  private CurateSettings settings = CurateSettings.DEFAULTS;
+  private String out;
+  private DatasetSettings datasets = DatasetSettings.DEFAULTS;
+  private String configHash = "";
+  private List<String> inputs = List.of();
+
+  private Curate(SparkSession spark, Dataset<Row> problems) {
+    this.spark = spark;
+    this.problems = problems;
+  }
+
+  /** @param problems rows with the {@link Problem} schema */
+  public static Curate of(SparkSession spark, Dataset<Row> problems) {
+    return new Curate(spark, problems);
+  }
+
+  /** More benchmark problems (the {@link Problem} schema) to decontaminate against. */
+  public Curate benchmarks(Dataset<Row> benchmarks) {
+    this.extraBenchmarks = benchmarks;
+    return this;
+  }
+
+  public Curate settings(CurateSettings settings) {
+    this.settings = settings;
+    return this;
+  }
+
+  public Curate into(String out) {
+    this.out = out;
+    return this;
+  }
+
+  public Curate datasets(DatasetSettings datasets) {
+    this.datasets = datasets;
+    return this;
+  }
+
+  public Curate configHash(String configHash) {
+    this.configHash = configHash;
+    return this;
+  }
+
+  public Curate inputs(List<String> inputs) {
+    this.inputs = List.copyOf(inputs);
+    return this;
+  }
+
+  public CurateReport execute() {
+    Objects.requireNonNull(out, "into(out) is required");
+    long started = System.nanoTime();
+    Dataset<Row> all = extraBenchmarks == null ? problems
+        : problems.unionByName(extraBenchmarks.withColumn("benchmark", lit(true)));
+
+    spark.sparkContext().setJobDescription("curate: normalize problem text (Spark NLP)");
+    PipelineModel normalizer = MathNormalizer.fit(all.limit(1), "problem");
+    Dataset<Row> normalized = MathNormalizer.apply(normalizer, all)
+        .withColumn("has_reference", col("solution").isNotNull().or(col("rubric").isNotNull()))
+        .withColumn("source_rank", sourceRank())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row> benchmarks = normalized.filter(col("benchmark"));
+      Dataset<Row> corpus = normalized.filter(col("benchmark").equalTo(false));
+
+      Dataset<Row> contaminated = Decontamination.of(corpus, benchmarks).settings(settings.decontam()).execute()
+          .withColumn("reason", lit(Decontamination.CONTAMINATED))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> clean = corpus.join(contaminated.select("problem_id"), "problem_id", "left_anti");
+      Dedup.Result dedup = Dedup.on(clean).settings(settings.dedup()).execute();
+
+      Dataset<Row> removedInfo = contaminated.select(col("problem_id"), col("reason"), col("matched_id"),
+              col("ngram_overlap").as("similarity"), col("shared_ngrams"))
+          .unionByName(dedup.removed().withColumn("shared_ngrams", lit(null).cast("int")))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      String[] problemColumns = Problem.SCHEMA.columnNames();
+      Column[] problemCols = java.util.Arrays.stream(problemColumns).map(c -> col(c)).toArray(Column[]::new);
+      Dataset<Row> curated = corpus.join(removedInfo.select("problem_id"), "problem_id", "left_anti").select(problemCols);
+      Column[] removedCols = java.util.stream.Stream.concat(java.util.Arrays.stream(problemCols),
+          java.util.stream.Stream.of(col("reason"), col("matched_id"), col("similarity"), col("shared_ngrams"))).toArray(Column[]::new);
+      Dataset<Row> removed = corpus.join(removedInfo, "problem_id").select(removedCols);
+
+      String curatedPath = new Path(out, "curated").toString();
+      String removedPath = new Path(out, "removed").toString();
+      long kept = DatasetWriter.of(curated).to(curatedPath).named("curated").keyedBy("problem_id")
+          .settings(datasets).configHash(configHash).inputs(inputs).execute().rows();
+      DatasetWriter.of(removed).to(removedPath).named("removed").keyedBy("problem_id")
+          .settings(datasets).configHash(configHash).inputs(inputs).execute();
+
+      spark.sparkContext().setJobDescription("curate: report");
+      Map<String, Long> byReason = new TreeMap<>();
+      Map<String, Map<String, Long>> bySource = new TreeMap<>();
+      for (Row r : corpus.join(removedInfo, "problem_id", "left_outer")
+          .groupBy(col("source"), coalesce(col("reason"), lit("kept")).as("outcome")).count().collectAsList()) {
+        bySource.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
+        if (!r.getString(1).equals("kept")) {
+          byReason.merge(r.getString(1), r.getLong(2), Long::sum);
+        }
+      }
+      Map<Long, Long> sizes = new LinkedHashMap<>();
+      for (Row r : dedup.clusterSizes().collectAsList()) {
+        sizes.put(r.getLong(0), r.getLong(1));
+      }
+      long benchmarkCount = benchmarks.count();
+      long input = benchmarkCount + bySource.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+      CurateReport report = new CurateReport(input, benchmarkCount, kept, byReason, bySource, sizes,
+          settings.dedup(), settings.decontam(), curatedPath, removedPath, (System.nanoTime() - started) / 1e9);
+      Reports.write(spark, out, report);
+      LOG.info("curate: {} kept, removed {}", kept, byReason);
+      contaminated.unpersist();
+      removedInfo.unpersist();
+      return report;
+    } finally {
+      normalized.unpersist();
+    }
+  }
+
+  /** 0, 1, ... for the configured sources in order; unlisted sources after them. */
+  private Column sourceRank() {
+    List<String> priority = settings.sourcePriority();
+    Column rank = lit(priority.size());
+    for (int i = priority.size() - 1; i >= 0; i--) {
+      rank = when(col("source").equalTo(priority.get(i)), lit(i)).otherwise(rank);
+    }
+    return rank;
+  }
+
+}

@@ -1,0 +1,110 @@
+package dev.qedspark.decontam;
+
+import dev.qedspark.dedup.MinHash;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Finds corpus problems that overlap a benchmark: the benchmarks' n-gram hashes are broadcast
+ * (benchmarks are small), and the corpus is streamed map-side against them, so the corpus is
+ * never shuffled or collected.
+ *
+ * <p>Shared n-grams count only when they cover at least {@code min-overlap} of the shorter text's
+ * n-grams: a copied statement shares most of them, while a stock phrase ("where m and n are
+ * relatively prime positive integers. Find m + n") shares one or two of dozens.
+ *
+ * <p>Input rows need {@code problem_id} and {@code tokens} (normalized); n-grams are taken over
+ * the word tokens only (see {@link #words}). The result has one row
+ * per contaminated problem: {@code problem_id, matched_id, shared_ngrams, ngram_overlap}, the
+ * benchmark problem with the largest overlap.
+ */
+public final class Decontamination {
+  public static final String CONTAMINATED = "contaminated";
+
+  static final StructType MATCHES = new StructType()
+      .add("problem_id", DataTypes.StringType, false)
+      .add("matched_id", DataTypes.StringType, false)
+      .add("shared_ngrams", DataTypes.IntegerType, false)
+      .add("ngram_overlap", DataTypes.DoubleType, false);
+
+  private final Dataset<Row> corpus;
+  private final Dataset<Row> benchmarks;
+  private DecontamSettings settings = DecontamSettings.DEFAULTS;
+
+  private Decontamination(Dataset<Row> corpus, Dataset<Row> benchmarks) {
+    this.corpus = corpus;
+    this.benchmarks = benchmarks;
+  }
+
+  public static Decontamination of(Dataset<Row> corpus, Dataset<Row> benchmarks) {
+    return new Decontamination(corpus, benchmarks);
+  }
+
+  public Decontamination settings(DecontamSettings settings) {
+    this.settings = settings;
+    return this;
+  }
+
+  public Dataset<Row> execute() {
+    int n = settings.ngramSize();
+    int minShared = settings.minSharedNgrams();
+    corpus.sparkSession().sparkContext().setJobDescription("decontaminate: " + n + "-grams of the benchmarks");
+    Map<Long, String> owners = new HashMap<>();
+    Map<String, Integer> sizes = new HashMap<>();
+    for (Row row : benchmarks.select("problem_id", "tokens").collectAsList()) {
+      long[] benchmarkGrams = MinHash.shingles(words(row.getList(1)), n);
+      sizes.put(row.getString(0), benchmarkGrams.length);
+      for (long gram : benchmarkGrams) {
+        owners.merge(gram, row.getString(0), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+      }
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(corpus.sparkSession().sparkContext());
+    Broadcast<Map<Long, String>> grams = jsc.broadcast(owners);
+    Broadcast<Map<String, Integer>> gramCounts = jsc.broadcast(sizes);
+    double minOverlap = settings.minOverlap();
+    corpus.sparkSession().sparkContext().setJobDescription("decontaminate: corpus " + n + "-grams against the benchmarks");
+    JavaRDD<Row> matches = corpus.select("problem_id", "tokens").javaRDD().flatMap(row -> {
+      List<String> tokens = words(row.getList(1));
+      if (tokens == null || tokens.size() < n) {
+        return java.util.Collections.emptyIterator();
+      }
+      long[] corpusGrams = MinHash.shingles(tokens, n);
+      Map<String, Integer> shared = new HashMap<>();
+      for (long gram : corpusGrams) {
+        String owner = grams.value().get(gram);
+        if (owner != null) {
+          shared.merge(owner, 1, Integer::sum);
+        }
+      }
+      String best = null;
+      double bestOverlap = -1;
+      for (Map.Entry<String, Integer> e : new java.util.TreeMap<>(shared).entrySet()) {
+        double overlap = e.getValue() / (double) Math.min(corpusGrams.length, gramCounts.value().get(e.getKey()));
+        if (e.getValue() >= minShared && overlap >= minOverlap && overlap > bestOverlap) {
+          best = e.getKey();
+          bestOverlap = overlap;
+        }
+      }
+      return best == null ? java.util.Collections.emptyIterator()
+          : List.of(RowFactory.create(row.getString(0), best, shared.get(best), bestOverlap)).iterator();
+    });
+    return corpus.sparkSession().createDataFrame(matches, MATCHES);
+  }
+
+  /**
+   * The tokens that carry words: words, numbers and LaTeX commands, without brackets and other
+   * symbols, so that an n-gram spans n words of text rather than a few symbols of one formula.
+   */
+  static List<String> words(List<String> tokens) {
+    return tokens == null ? List.of() : tokens.stream().filter(t -> t.chars().anyMatch(Character::isLetterOrDigit)).toList();
+  }
+}

@@ -1,0 +1,189 @@
+package dev.qedspark.dedup;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sha2;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Exact and near-duplicate removal.
+ *
+ * <p>Input rows need {@code problem_id}, {@code normalized}, {@code tokens} and the preference
+ * columns {@code has_reference} (boolean) and {@code source_rank} (int). Exact duplicates share
+ * the sha256 of their normalized text. Near duplicates: MinHash signatures over word shingles,
+ * LSH banding, candidate pairs from band collisions, an exact Jaccard check, then connected
+ * components by iterative min-label propagation, all as Spark joins (nothing is collected to the
+ * driver). Two candidates are near duplicates only if their Jaccard similarity reaches the threshold
+ * and they have the same numbers in the same order. Each group keeps one representative: a row with a solution or rubric first, then the
+ * better-ranked source, then the smallest id.
+ *
+ * <p>The result lists the removed rows: {@code problem_id, reason, matched_id, similarity}.
+ */
+public final class Dedup {
+  public static final String EXACT = "exact_duplicate";
+  public static final String NEAR = "near_duplicate";
+
+  static final StructType REMOVED = new StructType()
+      .add("problem_id", DataTypes.StringType, false)
+      .add("reason", DataTypes.StringType, false)
+      .add("matched_id", DataTypes.StringType, false)
+      .add("similarity", DataTypes.DoubleType, true);
+
+  private final Dataset<Row> rows;
+  private DedupSettings settings = DedupSettings.DEFAULTS;
+
+  private Dedup(Dataset<Row> rows) {
+    this.rows = rows;
+  }
+
+  public static Dedup on(Dataset<Row> rows) {
+    return new Dedup(rows);
+  }
+
+  public Dedup settings(DedupSettings settings) {
+    this.settings = settings;
+    return this;
+  }
+
+  /** The rows to remove, and the sizes of the near-duplicate clusters found. */
+  public record Result(Dataset<Row> removed, Dataset<Row> clusterSizes) {}
+
+  public Result execute() {
+    SparkSession spark = rows.sparkSession();
+    Column[] preference = {col("has_reference").desc(), col("source_rank").asc(), col("problem_id").asc()};
+
+    spark.sparkContext().setJobDescription("dedup: exact duplicates by normalized text");
+    WindowSpec byText = Window.partitionBy("text_hash").orderBy(preference);
+    Dataset<Row> hashed = rows.withColumn("text_hash", sha2(col("normalized"), 256))
+        .withColumn("text_rank", row_number().over(byText))
+        .withColumn("text_keeper", first("problem_id").over(byText));
+    Dataset<Row> exact = hashed.filter(col("text_rank").gt(1))
+        .select(col("problem_id"), lit(EXACT).as("reason"), col("text_keeper").as("matched_id"), lit(1.0).as("similarity"));
+    Dataset<Row> distinct = hashed.filter(col("text_rank").equalTo(1)).drop("text_hash", "text_rank", "text_keeper");
+
+    spark.sparkContext().setJobDescription("dedup: MinHash signatures and LSH bands");
+    Dataset<Row> shingled = signatures(distinct).cache();
+    Dataset<Row> edges = verifiedEdges(shingled);
+    Dataset<Row> components = ConnectedComponents.of(edges);
+
+    spark.sparkContext().setJobDescription("dedup: one representative per near-duplicate cluster");
+    WindowSpec byComponent = Window.partitionBy("component").orderBy(preference);
+    Dataset<Row> ranked = components.join(distinct.select("problem_id", "has_reference", "source_rank"), "problem_id")
+        .withColumn("component_rank", row_number().over(byComponent))
+        .withColumn("keeper", first("problem_id").over(byComponent));
+    Dataset<Row> near = withSimilarity(ranked.filter(col("component_rank").gt(1)).select("problem_id", "keeper"), shingled)
+        .select(col("problem_id"), lit(NEAR).as("reason"), col("keeper").as("matched_id"), col("similarity"));
+    Dataset<Row> sizes = components.groupBy("component").count().groupBy(col("count").as("cluster_size")).count()
+        .withColumnRenamed("count", "clusters").orderBy("cluster_size");
+    return new Result(exact.unionByName(near), sizes);
+  }
+
+  private Dataset<Row> signatures(Dataset<Row> distinct) {
+    DedupSettings s = settings;
+    StructType schema = new StructType()
+        .add("problem_id", DataTypes.StringType, false)
+        .add("shingles", DataTypes.createArrayType(DataTypes.LongType, false), false)
+        .add("bands", DataTypes.createArrayType(DataTypes.LongType, false), false)
+        .add("numbers", DataTypes.StringType, false);
+    JavaRDD<Row> rows = distinct.select("problem_id", "tokens").javaRDD().map(row -> {
+      long[] shingles = MinHash.shingles(row.getList(1), s.shingleSize());
+      long[] signature = MinHash.signature(shingles, s.bands() * s.rows());
+      Long[] bands = new Long[s.bands()];
+      for (int b = 0; b < s.bands(); b++) {
+        bands[b] = MinHash.bandKey(signature, b, s.rows());
+      }
+      Long[] boxed = new Long[shingles.length];
+      for (int i = 0; i < shingles.length; i++) {
+        boxed[i] = shingles[i];
+      }
+      return RowFactory.create(row.getString(0), boxed, bands, numbers(row.getList(1)));
+    });
+    return distinct.sparkSession().createDataFrame(rows, schema);
+  }
+
+  /** Pairs that share a band (all pairs in small buckets, a star in large ones), checked by Jaccard. */
+  private Dataset<Row> verifiedEdges(Dataset<Row> shingled) {
+    DedupSettings s = settings;
+    Dataset<Row> buckets = shingled.selectExpr("problem_id", "posexplode(bands) AS (band, key)")
+        .groupBy("band", "key").agg(org.apache.spark.sql.functions.sort_array(
+            org.apache.spark.sql.functions.collect_set("problem_id")).as("ids"))
+        .filter("size(ids) > 1");
+    StructType pair = new StructType().add("a", DataTypes.StringType, false).add("b", DataTypes.StringType, false);
+    JavaRDD<Row> pairs = buckets.select("ids").javaRDD().flatMap(row -> {
+      List<String> ids = row.getList(0);
+      List<Row> out = new ArrayList<>();
+      if (ids.size() <= s.maxBucketPairs()) {
+        for (int i = 0; i < ids.size(); i++) {
+          for (int j = i + 1; j < ids.size(); j++) {
+            out.add(RowFactory.create(ids.get(i), ids.get(j)));
+          }
+        }
+      } else {
+        for (int j = 1; j < ids.size(); j++) {
+          out.add(RowFactory.create(ids.get(0), ids.get(j)));
+        }
+      }
+      return out.iterator();
+    });
+    Dataset<Row> candidates = shingled.sparkSession().createDataFrame(pairs, pair).distinct();
+    if (!s.verify()) {
+      return candidates;
+    }
+    Dataset<Row> scored = withSimilarity(candidates.withColumnRenamed("a", "problem_id").withColumnRenamed("b", "keeper"), shingled);
+    Dataset<Row> numbersA = shingled.select(col("problem_id"), col("numbers").as("numbers_a"));
+    Dataset<Row> numbersB = shingled.select(col("problem_id").as("keeper"), col("numbers").as("numbers_b"));
+    return scored.filter(col("similarity").geq(s.threshold()))
+        .join(numbersA, "problem_id").join(numbersB, "keeper")
+        .filter(col("numbers_a").equalTo(col("numbers_b")))
+        .select(col("problem_id").as("a"), col("keeper").as("b"));
+  }
+
+  /**
+   * The numbers of a text, in order. Near duplicates must have the same ones: problems that
+   * differ only in their constants are different problems, however similar their words.
+   */
+  static String numbers(List<String> tokens) {
+    StringBuilder numbers = new StringBuilder();
+    for (String t : tokens) {
+      if (!t.isEmpty() && Character.isDigit(t.charAt(0))) {
+        numbers.append(t).append(' ');
+      }
+    }
+    return numbers.toString();
+  }
+
+  /** Adds the exact Jaccard similarity of {@code problem_id} and {@code keeper}. */
+  private static Dataset<Row> withSimilarity(Dataset<Row> pairs, Dataset<Row> shingled) {
+    Dataset<Row> left = shingled.select(col("problem_id"), col("shingles").as("left_shingles"));
+    Dataset<Row> right = shingled.select(col("problem_id").as("keeper"), col("shingles").as("right_shingles"));
+    org.apache.spark.sql.api.java.UDF2<scala.collection.Seq<Long>, scala.collection.Seq<Long>, Double> jaccard =
+        (a, b) -> MinHash.jaccard(toArray(a), toArray(b));
+    return pairs.join(left, "problem_id").join(right, "keeper")
+        .withColumn("similarity", org.apache.spark.sql.functions.udf(jaccard, DataTypes.DoubleType)
+            .apply(col("left_shingles"), col("right_shingles")))
+        .drop("left_shingles", "right_shingles");
+  }
+
+  private static long[] toArray(scala.collection.Seq<Long> values) {
+    long[] out = new long[values.size()];
+    List<Long> list = scala.collection.JavaConverters.seqAsJavaList(values);
+    for (int i = 0; i < out.length; i++) {
+      out[i] = list.get(i);
+    }
+    return out;
+  }
+}
