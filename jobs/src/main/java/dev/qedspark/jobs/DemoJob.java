@@ -5,6 +5,9 @@ import dev.qedspark.ingest.IngestReport;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
+import static org.apache.spark.sql.functions.col;
+
+import dev.qedspark.curation.CurateReport;
 import dev.qedspark.io.DatasetReader;
 import dev.qedspark.jobs.cli.UsageException;
 import dev.qedspark.llm.GenerationReport;
@@ -39,8 +42,9 @@ final class DemoJob implements Command {
         Runs every stage on one machine (Spark local[*]) over the bundled benchmarks and
         corpora in data/, and prints what each stage did. Steps today:
           1. ingest     sources in conf/sources.yaml -> OUT/ingest/{problems,quarantine,report.json}
-          2. generate   proofs for a few IMO-ProofBench problems -> OUT/generate (Parquet generations)
-        Step 2 uses llm.endpoint when set, else the embedded engine: with no llm.engine.model-file
+          2. curate     benchmark decontamination, exact and near duplicates -> OUT/curate
+          3. generate   proofs for a few IMO-ProofBench problems -> OUT/generate (Parquet generations)
+        Step 3 uses llm.endpoint when set, else the embedded engine: with no llm.engine.model-file
         that is the tiny random test model, so the proofs are meaningless text; the step shows
         the machinery (prompts, cache, accounting), not a model.""";
   }
@@ -72,14 +76,26 @@ final class DemoJob implements Command {
     try {
       out.println("qed demo: the pipeline on the embedded defaults (Spark " + spark.sparkContext().master() + "), output in " + root);
       out.println();
-      out.println("[1/2] ingest");
+      out.println("[1/3] ingest");
       IngestReport ingest = IngestJob.ingest(spark, IngestJob.sources(spark, args, config), root + "/ingest", config);
       Summaries.printIngest(ingest, out);
       out.println();
 
+      out.println("[2/3] curate");
+      CurateReport curated = CurateJob.curate(spark, ingest.problemsPath(), List.of(), root + "/curate", config);
+      Summaries.printCurate(curated, out);
+      out.println("  for example:");
+      for (Row r : DatasetReader.read(spark, curated.removedPath()).orderBy(col("reason"), col("similarity").desc(), col("problem_id"))
+          .dropDuplicates("reason").orderBy("reason").collectAsList()) {
+        out.printf("    %-16s %s  ~  %s (%s)%n", r.getAs("reason"), r.getAs("problem_id"), r.getAs("matched_id"),
+            r.isNullAt(r.fieldIndex("shared_ngrams")) ? String.format("Jaccard %.2f", r.<Double>getAs("similarity"))
+                : r.getAs("shared_ngrams") + " shared 13-grams");
+      }
+      out.println();
+
       int problems = positive(args, "problems", 3);
       int samples = positive(args, "samples", 2);
-      out.println("[2/2] generate: " + samples + " proofs for each of " + problems + " IMO-ProofBench problems");
+      out.println("[3/3] generate: " + samples + " proofs for each of " + problems + " IMO-ProofBench problems");
       Dataset<Row> chosen = DatasetReader.read(spark, ingest.problemsPath())
           .filter("source = 'imo-proofbench'").orderBy("problem_id").limit(problems);
       try (OpenEndpoint endpoint = InferJob.open(spark, config)) {

@@ -113,6 +113,36 @@ class QedCliTest {
   }
 
   @Test
+  void curateRemovesBenchmarkCopiesAndDuplicatesOfAnIngestedCorpus() throws IOException {
+    String theorem = "Let $n$ be a positive integer and let $a_1, a_2, \\ldots, a_n$ be real numbers in $[0, 1]$. "
+        + "Prove that the sum of all products $a_i a_j$ over pairs $i < j$ is at most $n(n-1)/8$ plus the sum of the $a_i$.";
+    String other = "Find all functions $f$ from the reals to the reals such that $f(x + y) = f(x) + f(y) + 2023 xy$ for all reals $x, y$.";
+    Path corpus = Files.writeString(dir.resolve("corpus.jsonl"), String.join("\n",
+        "{\"id\": \"1\", \"problem\": \"Problem 2. " + theorem.replace("\\", "\\\\") + "\"}",
+        "{\"id\": \"2\", \"problem\": \"" + other.replace("\\", "\\\\") + "\"}",
+        "{\"id\": \"3\", \"problem\": \"" + other.replace("$", "$$").replace("\\", "\\\\") + "\"}",
+        "{\"id\": \"4\", \"problem\": \"Compute the number of primes below 2023.\"}") + "\n");
+    Path benchmark = Files.writeString(dir.resolve("holdout.jsonl"),
+        "{\"id\": \"H1\", \"statement\": \"" + theorem.replace("\\", "\\\\") + "\"}\n");
+    String[] local = {"--set", "spark.master=local[2]", "--set", "datasets.shards=1"};
+    Outcome ingest = qed(concat(new String[] {"ingest", "--out", dir.resolve("in").toString(), "--input", corpus.toString()}, local));
+    assertEquals(0, ingest.code(), ingest.err());
+    Outcome curate = qed(concat(new String[] {"curate", "--problems", dir.resolve("in/problems").toString(),
+        "--out", dir.resolve("cur").toString(), "--benchmark", benchmark.toString()}, local));
+    assertEquals(0, curate.code(), curate.err());
+    assertTrue(curate.out().contains("2 problems kept, 2 removed (contaminated 1, exact_duplicate 1)"), curate.out());
+    JsonNode report = new ObjectMapper().readTree(Files.readString(dir.resolve("cur/report.json")));
+    assertEquals(1, report.get("benchmarks").asLong());
+    assertEquals(13, report.get("decontam").get("ngram_size").asInt(), "the report names the settings used");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
   void ingestOfAMissingFileFailsWithTheFileNamed() {
     Outcome run = qed("ingest", "--out", dir.resolve("out").toString(), "--input", dir.resolve("nope.jsonl").toString(),
         "--set", "spark.master=local[2]");
