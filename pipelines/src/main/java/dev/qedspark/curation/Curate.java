@@ -113,14 +113,14 @@ public final class Curate {
       Dedup.Result dedup = Dedup.on(clean).settings(settings.dedup()).execute();
 
       Dataset<Row> removedInfo = contaminated.select(col("problem_id"), col("reason"), col("matched_id"),
-              col("ngram_overlap").as("similarity"), col("shared_ngrams"))
-          .unionByName(dedup.removed().withColumn("shared_ngrams", lit(null).cast("int")))
+              col("ngram_overlap").as("similarity"), col("shared_ngrams"), col("cosine"))
+          .unionByName(dedup.removed().withColumn("shared_ngrams", lit(null).cast("int")).withColumn("cosine", lit(null).cast("double")))
           .persist(StorageLevel.MEMORY_AND_DISK());
       String[] problemColumns = Problem.SCHEMA.columnNames();
       Column[] problemCols = java.util.Arrays.stream(problemColumns).map(c -> col(c)).toArray(Column[]::new);
       Dataset<Row> curated = corpus.join(removedInfo.select("problem_id"), "problem_id", "left_anti").select(problemCols);
       Column[] removedCols = java.util.stream.Stream.concat(java.util.Arrays.stream(problemCols),
-          java.util.stream.Stream.of(col("reason"), col("matched_id"), col("similarity"), col("shared_ngrams"))).toArray(Column[]::new);
+          java.util.stream.Stream.of(col("reason"), col("matched_id"), col("similarity"), col("shared_ngrams"), col("cosine"))).toArray(Column[]::new);
       Dataset<Row> removed = corpus.join(removedInfo, "problem_id").select(removedCols);
 
       String curatedPath = new Path(out, "curated").toString();

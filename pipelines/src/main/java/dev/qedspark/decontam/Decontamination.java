@@ -22,10 +22,13 @@ import org.apache.spark.sql.types.StructType;
  * n-grams: a copied statement shares most of them, while a stock phrase ("where m and n are
  * relatively prime positive integers. Find m + n") shares one or two of dozens.
  *
- * <p>Input rows need {@code problem_id} and {@code tokens} (normalized); n-grams are taken over
+ * <p>With {@code embeddings} on, a second signal compares all-MiniLM-L6-v2 embeddings of the
+ * problem texts ({@link EmbeddingMatches}); either signal over its threshold marks the problem.
+ *
+ * <p>Input rows need {@code problem_id}, {@code problem}, {@code normalized} and {@code tokens}; n-grams are taken over
  * the word tokens only (see {@link #words}). The result has one row
- * per contaminated problem: {@code problem_id, matched_id, shared_ngrams, ngram_overlap}, the
- * benchmark problem with the largest overlap.
+ * per contaminated problem: {@code problem_id, matched_id, shared_ngrams, ngram_overlap, cosine}:
+ * the benchmark problem with the largest n-gram overlap, else the nearest by embedding.
  */
 public final class Decontamination {
   public static final String CONTAMINATED = "contaminated";
@@ -33,8 +36,8 @@ public final class Decontamination {
   static final StructType MATCHES = new StructType()
       .add("problem_id", DataTypes.StringType, false)
       .add("matched_id", DataTypes.StringType, false)
-      .add("shared_ngrams", DataTypes.IntegerType, false)
-      .add("ngram_overlap", DataTypes.DoubleType, false);
+      .add("shared_ngrams", DataTypes.IntegerType, true)
+      .add("ngram_overlap", DataTypes.DoubleType, true);
 
   private final Dataset<Row> corpus;
   private final Dataset<Row> benchmarks;
@@ -97,7 +100,15 @@ public final class Decontamination {
       return best == null ? java.util.Collections.emptyIterator()
           : List.of(RowFactory.create(row.getString(0), best, shared.get(best), bestOverlap)).iterator();
     });
-    return corpus.sparkSession().createDataFrame(matches, MATCHES);
+    Dataset<Row> byNgrams = corpus.sparkSession().createDataFrame(matches, MATCHES);
+    if (!settings.embeddings()) {
+      return byNgrams.withColumn("cosine", org.apache.spark.sql.functions.lit(null).cast("double"));
+    }
+    Dataset<Row> byEmbedding = corpus.select("problem_id", "normalized")
+        .join(EmbeddingMatches.of(corpus, benchmarks, settings.cosineThreshold()), "normalized")
+        .drop("normalized");
+    return byNgrams.join(byEmbedding, "problem_id", "full_outer")
+        .selectExpr("problem_id", "coalesce(matched_id, embedding_match) AS matched_id", "shared_ngrams", "ngram_overlap", "cosine");
   }
 
   /**

@@ -81,6 +81,20 @@ class CurationQualityTest extends SparkTestBase {
       };
       add(corpus, id, "contaminated: variant " + (i % 4), Dedupish.CONTAMINATED, variant.apply(b.problem()));
     }
+    for (int i = 0; i < 2; i++) {
+      String hidden = Problem.SCHEMA.fromRow(some.get(i)).problem();
+      add(corpus, "bundle-" + i, "contaminated: inside a longer text", Dedupish.CONTAMINATED,
+          "Practice sheet. First: " + corpus.get(3 * i).problem() + " Second: " + hidden + " Third: " + corpus.get(3 * i + 1).problem());
+    }
+    add(corpus, "paraphrase-PB-Basic-002", "contaminated: paraphrase", Dedupish.CONTAMINATED,
+        "Let x, y, z and t be positive reals whose product xyzt is at most twice their sum. Prove that the sum of"
+            + " their squares is at least their product.");
+    add(corpus, "paraphrase-PB-Basic-004", "contaminated: paraphrase", Dedupish.CONTAMINATED,
+        "Determine every function g from the reals to the reals which is strictly increasing and onto, and"
+            + " satisfies g(g(x)) = g(x) + 20x for every real x.");
+    add(corpus, "paraphrase-PB-Basic-019", "contaminated: paraphrase", Dedupish.CONTAMINATED,
+        "Write $\\delta(n)$ for the greatest odd divisor of a positive integer $n$. Show that for every positive"
+            + " integer $N$ the sum of $\\delta(n)/n$ over $n = 1, \\ldots, N$ differs from $2N/3$ by less than $1$.");
     Dataset<Row> rows = spark.createDataFrame(corpus.stream().map(Problem.SCHEMA::toRow).toList(), Problem.SCHEMA.schema());
     report = Curate.of(spark, rows).benchmarks(benchmarks).into(dir.resolve("out").toString()).execute();
     removed = new HashMap<>();
@@ -122,6 +136,10 @@ class CurationQualityTest extends SparkTestBase {
       if (!outcome.equals(label[0])) {
         System.out.printf("curation quality: %s (%s) was %s%n", id, label[1], outcome);
       }
+      if (r != null && outcome.equals(Dedupish.CONTAMINATED)) {
+        System.out.printf("curation quality: %s (%s): shared 13-grams %s, cosine %s%n", id, label[1],
+            r.getAs("shared_ngrams"), r.getAs("cosine"));
+      }
       counts[1] += 1;
     });
     byKind.forEach((kind, c) -> System.out.printf("curation quality: %-36s %2.0f/%2.0f as expected%n", kind, c[0], c[1]));
@@ -134,12 +152,22 @@ class CurationQualityTest extends SparkTestBase {
     long wrongRemovals = removed.keySet().stream().filter(id -> LABELS.get(id)[0].equals("kept")).count();
     assertEquals(0, wrongRemovals, "precision: originals and different-constant problems are kept");
     for (String kind : List.of("exact: delimiters, spacing, case", "exact: prefix", "near: appended sentence",
-        "contaminated: variant 0", "contaminated: variant 1", "contaminated: variant 2", "contaminated: variant 3")) {
+        "contaminated: inside a longer text", "contaminated: variant 0", "contaminated: variant 1", "contaminated: variant 2", "contaminated: variant 3")) {
       double[] c = recall.get(kind);
       assertEquals(c[1], c[0], "all of " + kind);
     }
     assertTrue(recall.get("near: reordered sentences")[0] >= recall.get("near: reordered sentences")[1] / 2,
         "most sentence reorderings are near duplicates");
+    assertTrue(recall.get("contaminated: paraphrase")[0] >= 2, "the embedding signal catches most paraphrases");
+  }
+
+  @Test
+  void eachDecontaminationSignalCatchesWhatTheOtherMisses() {
+    List<Row> contaminated = removed.values().stream().filter(r -> "contaminated".equals(r.getAs("reason"))).toList();
+    assertTrue(contaminated.stream().anyMatch(r -> r.isNullAt(r.fieldIndex("cosine"))),
+        "some copies are caught by shared n-grams alone");
+    assertTrue(contaminated.stream().anyMatch(r -> r.isNullAt(r.fieldIndex("shared_ngrams"))),
+        "some paraphrases are caught by embeddings alone");
   }
 
   @Test
