@@ -28,7 +28,7 @@ import org.apache.spark.sql.types.StructType;
  * LSH banding, candidate pairs from band collisions, an exact Jaccard check, then connected
  * components by iterative min-label propagation, all as Spark joins (nothing is collected to the
  * driver). Two candidates are near duplicates only if their Jaccard similarity reaches the threshold
- * and they have the same numbers in the same order. Each group keeps one representative: a row with a solution or rubric first, then the
+ * and they have the same numbers and question words ({@link #QUESTION_WORDS}), counted with repeats. Each group keeps one representative: a row with a solution or rubric first, then the
  * better-ranked source, then the smallest id.
  *
  * <p>The result lists the removed rows: {@code problem_id, reason, matched_id, similarity}.
@@ -98,7 +98,7 @@ public final class Dedup {
         .add("problem_id", DataTypes.StringType, false)
         .add("shingles", DataTypes.createArrayType(DataTypes.LongType, false), false)
         .add("bands", DataTypes.createArrayType(DataTypes.LongType, false), false)
-        .add("numbers", DataTypes.StringType, false);
+        .add("specifics", DataTypes.StringType, false);
     JavaRDD<Row> rows = distinct.select("problem_id", "tokens").javaRDD().map(row -> {
       long[] shingles = MinHash.shingles(row.getList(1), s.shingleSize());
       long[] signature = MinHash.signature(shingles, s.bands() * s.rows());
@@ -110,7 +110,7 @@ public final class Dedup {
       for (int i = 0; i < shingles.length; i++) {
         boxed[i] = shingles[i];
       }
-      return RowFactory.create(row.getString(0), boxed, bands, numbers(row.getList(1)));
+      return RowFactory.create(row.getString(0), boxed, bands, specifics(row.getList(1)));
     });
     return distinct.sparkSession().createDataFrame(rows, schema);
   }
@@ -144,26 +144,35 @@ public final class Dedup {
       return candidates;
     }
     Dataset<Row> scored = withSimilarity(candidates.withColumnRenamed("a", "problem_id").withColumnRenamed("b", "keeper"), shingled);
-    Dataset<Row> numbersA = shingled.select(col("problem_id"), col("numbers").as("numbers_a"));
-    Dataset<Row> numbersB = shingled.select(col("problem_id").as("keeper"), col("numbers").as("numbers_b"));
+    Dataset<Row> specificsA = shingled.select(col("problem_id"), col("specifics").as("specifics_a"));
+    Dataset<Row> specificsB = shingled.select(col("problem_id").as("keeper"), col("specifics").as("specifics_b"));
     return scored.filter(col("similarity").geq(s.threshold()))
-        .join(numbersA, "problem_id").join(numbersB, "keeper")
-        .filter(col("numbers_a").equalTo(col("numbers_b")))
+        .join(specificsA, "problem_id").join(specificsB, "keeper")
+        .filter(col("specifics_a").equalTo(col("specifics_b")))
         .select(col("problem_id").as("a"), col("keeper").as("b"));
   }
 
   /**
-   * The numbers of a text, in order. Near duplicates must have the same ones: problems that
-   * differ only in their constants are different problems, however similar their words.
+   * Words that change which question is asked: extremes, quantifiers, parities, signs, negation.
+   * "Find the largest n" and "find the smallest n" share almost every shingle but are different
+   * problems.
    */
-  static String numbers(List<String> tokens) {
-    StringBuilder numbers = new StringBuilder();
-    for (String t : tokens) {
-      if (!t.isEmpty() && Character.isDigit(t.charAt(0))) {
-        numbers.append(t).append(' ');
-      }
-    }
-    return numbers.toString();
+  static final java.util.Set<String> QUESTION_WORDS = java.util.Set.of(
+      "largest", "smallest", "greatest", "least", "maximum", "minimum", "maximal", "minimal", "max", "min",
+      "most", "fewest", "more", "less", "all", "some", "every", "no", "none", "exists", "exist", "infinitely",
+      "finitely", "infinite", "finite", "odd", "even", "positive", "negative", "nonnegative", "nonpositive",
+      "increasing", "decreasing", "only", "not", "necessary", "sufficient", "unique", "distinct");
+
+  /**
+   * The numbers and question words of a text, as a sorted multiset (so reordered sentences keep
+   * it). Near duplicates must have the same one: problems that differ only in their constants, or
+   * in the question asked, are different problems, however similar the rest of their words.
+   */
+  static String specifics(List<String> tokens) {
+    return tokens.stream()
+        .filter(t -> (!t.isEmpty() && Character.isDigit(t.charAt(0))) || QUESTION_WORDS.contains(t))
+        .sorted()
+        .collect(java.util.stream.Collectors.joining(" "));
   }
 
   /** Adds the exact Jaccard similarity of {@code problem_id} and {@code keeper}. */

@@ -55,6 +55,10 @@ class CurationQualityTest extends SparkTestBase {
         add(corpus, id + "-prefix", "exact: prefix", Dedupish.EXACT, "Problem 7. " + text);
         add(corpus, id + "-appended", "near: appended sentence", Dedupish.NEAR, text + " Justify your answer.");
         add(corpus, id + "-constant", "different constant", "kept", changeFirstNumber(text));
+        String otherQuestion = changeQuestion(text);
+        if (!otherQuestion.equals(text)) {
+          add(corpus, id + "-question", "different question", "kept", otherQuestion);
+        }
       } else if (taken % 3 == 1) {
         String renamed = text.replaceAll("\\b([xn])\\b", "$1'");
         if (!renamed.equals(text)) {
@@ -119,6 +123,25 @@ class CurationQualityTest extends SparkTestBase {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("[0-9]+").matcher(text);
     m.find();
     return text.substring(0, m.start()) + (Long.parseLong(m.group()) + 1) + text.substring(m.end());
+  }
+
+  /** Swaps the first extreme or parity word for its opposite, which asks another question. */
+  private static String changeQuestion(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b(largest|smallest|maximum|minimum|odd|even|all|no)\\b").matcher(text);
+    if (!m.find()) {
+      return text;
+    }
+    String opposite = switch (m.group(1)) {
+      case "largest" -> "smallest";
+      case "smallest" -> "largest";
+      case "maximum" -> "minimum";
+      case "minimum" -> "maximum";
+      case "odd" -> "even";
+      case "even" -> "odd";
+      case "all" -> "no";
+      default -> "all";
+    };
+    return text.substring(0, m.start()) + opposite + text.substring(m.end());
   }
 
   private static String swapFirstSentences(String text) {
