@@ -3,11 +3,9 @@ package dev.qedspark.jobs;
 import dev.qedspark.config.ConfigException;
 import dev.qedspark.config.ConfigLoader;
 import dev.qedspark.config.QedConfig;
+import dev.qedspark.config.QedException;
 import dev.qedspark.config.Suggestions;
-import dev.qedspark.ingest.IngestException;
 import dev.qedspark.io.BuildInfo;
-import dev.qedspark.io.DatasetException;
-import dev.qedspark.llm.LlmException;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
@@ -77,7 +75,7 @@ public final class Qed {
     } catch (UsageException | ConfigException e) {
       err.println("qed: " + e.getMessage());
       return 2;
-    } catch (IngestException | DatasetException | LlmException e) {
+    } catch (QedException e) {
       err.println("qed: " + e.getMessage());
       return 1;
     } catch (Exception e) {

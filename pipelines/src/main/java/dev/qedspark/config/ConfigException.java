@@ -1,7 +1,7 @@
 package dev.qedspark.config;
 
 /** A configuration problem the user can fix; the message says what and where. */
-public class ConfigException extends RuntimeException {
+public class ConfigException extends QedException {
   private static final long serialVersionUID = 1L;
 
   public ConfigException(String message) {

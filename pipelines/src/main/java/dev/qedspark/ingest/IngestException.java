@@ -1,7 +1,9 @@
 package dev.qedspark.ingest;
 
+import dev.qedspark.config.QedException;
+
 /** Ingest cannot start as asked (a missing input, an unreadable catalog); the message says what to fix. */
-public class IngestException extends RuntimeException {
+public class IngestException extends QedException {
   private static final long serialVersionUID = 1L;
 
   public IngestException(String message) {

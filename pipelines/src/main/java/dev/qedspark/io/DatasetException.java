@@ -1,7 +1,9 @@
 package dev.qedspark.io;
 
+import dev.qedspark.config.QedException;
+
 /** A dataset that cannot be written or read as asked; the message says which and why. */
-public class DatasetException extends RuntimeException {
+public class DatasetException extends QedException {
   private static final long serialVersionUID = 1L;
 
   public DatasetException(String message) {

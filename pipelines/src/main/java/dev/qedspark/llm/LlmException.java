@@ -1,7 +1,9 @@
 package dev.qedspark.llm;
 
+import dev.qedspark.config.QedException;
+
 /** An LLM endpoint or engine cannot be used as configured; the message says what to fix. */
-public class LlmException extends RuntimeException {
+public class LlmException extends QedException {
   private static final long serialVersionUID = 1L;
 
   public LlmException(String message) {
