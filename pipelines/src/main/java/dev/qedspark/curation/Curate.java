@@ -103,15 +103,20 @@ public final class Curate {
         .withColumn("source_rank", sourceRank())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Dataset<Row> benchmarks = normalized.filter(col("benchmark"));
-      Dataset<Row> corpus = normalized.filter(col("benchmark").equalTo(false));
+      return curate(normalized, started);
+    } finally {
+      normalized.unpersist();
+    }
+  }
 
-      Dataset<Row> contaminated = Decontamination.of(corpus, benchmarks).settings(settings.decontam()).execute()
-          .withColumn("reason", lit(Decontamination.CONTAMINATED))
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> clean = corpus.join(contaminated.select("problem_id"), "problem_id", "left_anti");
-      Dedup.Result dedup = Dedup.on(clean).settings(settings.dedup()).execute();
-
+  private CurateReport curate(Dataset<Row> normalized, long started) {
+    Dataset<Row> benchmarks = normalized.filter(col("benchmark"));
+    Dataset<Row> corpus = normalized.filter(col("benchmark").equalTo(false));
+    Dataset<Row> contaminated = Decontamination.of(corpus, benchmarks).settings(settings.decontam()).execute()
+        .withColumn("reason", lit(Decontamination.CONTAMINATED))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> clean = corpus.join(contaminated.select("problem_id"), "problem_id", "left_anti");
+    try (Dedup.Result dedup = Dedup.on(clean).settings(settings.dedup()).execute()) {
       Dataset<Row> removedInfo = contaminated.select(col("problem_id"), col("reason"), col("matched_id"),
               col("ngram_overlap").as("similarity"), col("shared_ngrams"), col("cosine"))
           .unionByName(dedup.removed().withColumn("shared_ngrams", lit(null).cast("int")).withColumn("cosine", lit(null).cast("double")))
@@ -150,11 +155,10 @@ public final class Curate {
           settings.dedup(), settings.decontam(), curatedPath, removedPath, (System.nanoTime() - started) / 1e9);
       Reports.write(spark, out, report);
       LOG.info("curate: {} kept, removed {}", kept, byReason);
-      contaminated.unpersist();
       removedInfo.unpersist();
       return report;
     } finally {
-      normalized.unpersist();
+      contaminated.unpersist();
     }
   }
 

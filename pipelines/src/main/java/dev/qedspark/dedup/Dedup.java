@@ -37,12 +37,6 @@ public final class Dedup {
   public static final String EXACT = "exact_duplicate";
   public static final String NEAR = "near_duplicate";
 
-  static final StructType REMOVED = new StructType()
-      .add("problem_id", DataTypes.StringType, false)
-      .add("reason", DataTypes.StringType, false)
-      .add("matched_id", DataTypes.StringType, false)
-      .add("similarity", DataTypes.DoubleType, true);
-
   private final Dataset<Row> rows;
   private DedupSettings settings = DedupSettings.DEFAULTS;
 
@@ -59,8 +53,16 @@ public final class Dedup {
     return this;
   }
 
-  /** The rows to remove, and the sizes of the near-duplicate clusters found. */
-  public record Result(Dataset<Row> removed, Dataset<Row> clusterSizes) {}
+  /**
+   * The rows to remove, and the sizes of the near-duplicate clusters found. Both are computed
+   * lazily from cached signatures; close the result when done with them.
+   */
+  public record Result(Dataset<Row> removed, Dataset<Row> clusterSizes, Dataset<Row> signatures) implements AutoCloseable {
+    @Override
+    public void close() {
+      signatures.unpersist();
+    }
+  }
 
   public Result execute() {
     SparkSession spark = rows.sparkSession();
@@ -89,7 +91,7 @@ public final class Dedup {
         .select(col("problem_id"), lit(NEAR).as("reason"), col("keeper").as("matched_id"), col("similarity"));
     Dataset<Row> sizes = components.groupBy("component").count().groupBy(col("count").as("cluster_size")).count()
         .withColumnRenamed("count", "clusters").orderBy("cluster_size");
-    return new Result(exact.unionByName(near), sizes);
+    return new Result(exact.unionByName(near), sizes, shingled);
   }
 
   private Dataset<Row> signatures(Dataset<Row> distinct) {

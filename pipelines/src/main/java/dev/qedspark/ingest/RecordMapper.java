@@ -1,7 +1,6 @@
 package dev.qedspark.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qedspark.io.Problem;
 import java.io.Serializable;
@@ -23,7 +22,6 @@ import java.util.regex.Pattern;
 /** Turns one parsed source record into a {@link Problem}, or a quarantined record saying why not. */
 final class RecordMapper implements Serializable {
   private static final long serialVersionUID = 1L;
-  static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern INDEXED = Pattern.compile("(.*)\\[(\\d+)]$");
 
   private final SourceSpec spec;

@@ -46,8 +46,4 @@ public record SourceSpec(
   public SourceFormat effectiveFormat() {
     return format != null ? format : SourceFormat.fromExtension(path);
   }
-
-  public SourceSpec withPath(String newPath) {
-    return new SourceSpec(name, newPath, format, benchmark, columns, constants, nullValues);
-  }
 }

@@ -61,7 +61,7 @@ public final class RecordSchema<T extends Record> implements Serializable {
   }
 
   /** The column name of a record component: its {@link ColumnName}, else its snake_case name. */
-  public static String columnName(RecordComponent component) {
+  private static String columnName(RecordComponent component) {
     ColumnName override = component.getAnnotation(ColumnName.class);
     return override != null ? override.value() : snakeCase(component.getName());
   }
