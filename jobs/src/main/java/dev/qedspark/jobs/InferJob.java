@@ -1,7 +1,7 @@
 package dev.qedspark.jobs;
 
 import dev.qedspark.config.ConfigView;
-import dev.qedspark.config.ProjectPaths;
+import dev.qedspark.common.ProjectPaths;
 import dev.qedspark.config.QedConfig;
 import dev.qedspark.io.DatasetReader;
 import dev.qedspark.jobs.cli.Arguments;

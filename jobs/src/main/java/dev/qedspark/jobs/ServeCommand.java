@@ -1,6 +1,6 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.ProjectPaths;
+import dev.qedspark.common.ProjectPaths;
 import dev.qedspark.config.QedConfig;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;

@@ -1,17 +1,14 @@
 package dev.qedspark.config;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.qedspark.common.ConfigException;
+import dev.qedspark.common.Suggestions;
+import dev.qedspark.common.Yaml;
 import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -35,19 +32,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
 
-  /** The mapper for configuration YAML: kebab-case keys, strict about unknown properties. */
-  public static final YAMLMapper YAML = YAMLMapper.builder(
-          YAMLFactory.builder()
-              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-              .build())
-      .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .serializationInclusion(JsonInclude.Include.ALWAYS)
-      .build();
-
-  private final ObjectNode tree = YAML.valueToTree(QedConfig.DEFAULTS);
+  private final ObjectNode tree = Yaml.MAPPER.valueToTree(QedConfig.DEFAULTS);
   private final Map<String, String> origins = new HashMap<>();
 
   private ConfigLoader() {}
@@ -69,16 +54,10 @@ public final class ConfigLoader {
     return loader.bind();
   }
 
-  /** The kebab-case key of a record component, as written in YAML. */
-  public static String keyOf(RecordComponent component) {
-    return ((PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.KEBAB_CASE)
-        .translate(component.getName());
-  }
-
   private void applyFile(Path file) {
     JsonNode node;
     try {
-      node = YAML.readTree(Files.readString(file));
+      node = Yaml.MAPPER.readTree(Files.readString(file));
     } catch (NoSuchFileException e) {
       throw new ConfigException("config file not found: " + file);
     } catch (IOException e) {
@@ -102,7 +81,7 @@ public final class ConfigLoader {
     String text = override.substring(eq + 1);
     JsonNode value;
     try {
-      value = text.isEmpty() ? JsonNodeFactory.instance.textNode("") : YAML.readTree(text);
+      value = text.isEmpty() ? JsonNodeFactory.instance.textNode("") : Yaml.MAPPER.readTree(text);
     } catch (IOException e) {
       value = JsonNodeFactory.instance.textNode(text);
     }
@@ -158,7 +137,7 @@ public final class ConfigLoader {
 
   private QedConfig bind() {
     try {
-      return YAML.treeToValue(tree, QedConfig.class);
+      return Yaml.MAPPER.treeToValue(tree, QedConfig.class);
     } catch (ValueInstantiationException e) {
       String path = pathOf(e);
       Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -201,13 +180,13 @@ public final class ConfigLoader {
 
   private static RecordComponent component(Class<?> section, String key, String prefix) {
     for (RecordComponent c : section.getRecordComponents()) {
-      if (keyOf(c).equals(key)) {
+      if (Yaml.keyOf(c).equals(key)) {
         return c;
       }
     }
     List<String> valid = new ArrayList<>();
     for (RecordComponent c : section.getRecordComponents()) {
-      valid.add(keyOf(c));
+      valid.add(Yaml.keyOf(c));
     }
     String where = prefix.isEmpty() ? "at the top level" : "under '" + prefix.substring(0, prefix.length() - 1) + "'";
     String guess = Suggestions.closest(key, valid).map(s -> "; did you mean '" + prefix + s + "'?").orElse("");

@@ -1,5 +1,6 @@
 package dev.qedspark.config;
 
+import dev.qedspark.common.Yaml;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,7 +33,7 @@ public final class ConfigView {
   /** The configuration as YAML, with the values of secret-looking keys replaced by a mask. */
   public static String toYaml(QedConfig config) {
     try {
-      return ConfigLoader.YAML.writeValueAsString(masked(config));
+      return Yaml.MAPPER.writeValueAsString(masked(config));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -41,7 +42,7 @@ public final class ConfigView {
   /** sha256 of the canonical masked configuration, as recorded in dataset manifests. */
   public static String hash(QedConfig config) {
     try {
-      byte[] canonical = ConfigLoader.YAML.writeValueAsString(masked(config)).getBytes(StandardCharsets.UTF_8);
+      byte[] canonical = Yaml.MAPPER.writeValueAsString(masked(config)).getBytes(StandardCharsets.UTF_8);
       return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
     } catch (JsonProcessingException | NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -58,13 +59,13 @@ public final class ConfigView {
   /** Every key of the configuration with its default, in declaration order. */
   public static List<Key> keys() {
     List<Key> keys = new ArrayList<>();
-    collect(QedConfig.class, ConfigLoader.YAML.valueToTree(QedConfig.DEFAULTS), "", keys);
+    collect(QedConfig.class, Yaml.MAPPER.valueToTree(QedConfig.DEFAULTS), "", keys);
     return keys;
   }
 
   private static void collect(Class<?> section, JsonNode defaults, String prefix, List<Key> out) {
     for (RecordComponent c : section.getRecordComponents()) {
-      String key = ConfigLoader.keyOf(c);
+      String key = Yaml.keyOf(c);
       JsonNode value = defaults.get(key);
       if (c.getType().isRecord()) {
         collect(c.getType(), value, prefix + key + ".", out);
@@ -77,7 +78,7 @@ public final class ConfigView {
   }
 
   private static JsonNode masked(QedConfig config) {
-    ObjectNode tree = ConfigLoader.YAML.valueToTree(config);
+    ObjectNode tree = Yaml.MAPPER.valueToTree(config);
     mask(tree);
     return tree;
   }

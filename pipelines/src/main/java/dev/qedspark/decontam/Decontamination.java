@@ -1,6 +1,6 @@
 package dev.qedspark.decontam;
 
-import dev.qedspark.dedup.MinHash;
+import dev.qedspark.text.Shingles;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +64,7 @@ public final class Decontamination {
     Map<Long, String> owners = new HashMap<>();
     Map<String, Integer> sizes = new HashMap<>();
     for (Row row : benchmarks.select("problem_id", "tokens").collectAsList()) {
-      long[] benchmarkGrams = MinHash.shingles(words(row.getList(1)), n);
+      long[] benchmarkGrams = Shingles.of(words(row.getList(1)), n);
       sizes.put(row.getString(0), benchmarkGrams.length);
       for (long gram : benchmarkGrams) {
         owners.merge(gram, row.getString(0), (a, b) -> a.compareTo(b) <= 0 ? a : b);
@@ -80,7 +80,7 @@ public final class Decontamination {
       if (tokens == null || tokens.size() < n) {
         return java.util.Collections.emptyIterator();
       }
-      long[] corpusGrams = MinHash.shingles(tokens, n);
+      long[] corpusGrams = Shingles.of(tokens, n);
       Map<String, Integer> shared = new HashMap<>();
       for (long gram : corpusGrams) {
         String owner = grams.value().get(gram);

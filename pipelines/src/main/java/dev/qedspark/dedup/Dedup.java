@@ -1,5 +1,6 @@
 package dev.qedspark.dedup;
 
+import dev.qedspark.text.Shingles;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
@@ -102,7 +103,7 @@ public final class Dedup {
         .add("bands", DataTypes.createArrayType(DataTypes.LongType, false), false)
         .add("specifics", DataTypes.StringType, false);
     JavaRDD<Row> rows = distinct.select("problem_id", "tokens").javaRDD().map(row -> {
-      long[] shingles = MinHash.shingles(row.getList(1), s.shingleSize());
+      long[] shingles = Shingles.of(row.getList(1), s.shingleSize());
       long[] signature = MinHash.signature(shingles, s.bands() * s.rows());
       Long[] bands = new Long[s.bands()];
       for (int b = 0; b < s.bands(); b++) {

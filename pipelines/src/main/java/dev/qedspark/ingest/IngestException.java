@@ -1,6 +1,6 @@
 package dev.qedspark.ingest;
 
-import dev.qedspark.config.QedException;
+import dev.qedspark.common.QedException;
 
 /** Ingest cannot start as asked (a missing input, an unreadable catalog); the message says what to fix. */
 public class IngestException extends QedException {

@@ -1,11 +1,11 @@
 package dev.qedspark.ingest;
 
+import dev.qedspark.common.Yaml;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import dev.qedspark.config.ConfigException;
-import dev.qedspark.config.ConfigLoader;
-import dev.qedspark.config.ProjectPaths;
+import dev.qedspark.common.ConfigException;
+import dev.qedspark.common.ProjectPaths;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +45,7 @@ public final class SourceCatalog {
     Path catalog = new Path(catalogPath);
     File file;
     try (InputStream in = catalog.getFileSystem(hadoop).open(catalog)) {
-      file = ConfigLoader.YAML.readValue(new String(in.readAllBytes(), StandardCharsets.UTF_8), File.class);
+      file = Yaml.MAPPER.readValue(new String(in.readAllBytes(), StandardCharsets.UTF_8), File.class);
     } catch (FileNotFoundException e) {
       throw new ConfigException("source catalog not found: " + catalog
           + " (set ingest.sources, or name files with --input)");

@@ -1,6 +1,6 @@
 package dev.qedspark.io;
 
-import dev.qedspark.config.QedException;
+import dev.qedspark.common.QedException;
 
 /** A dataset that cannot be written or read as asked; the message says which and why. */
 public class DatasetException extends QedException {

@@ -8,17 +8,20 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import dev.qedspark.spark.SparkJobs;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,6 +42,8 @@ import org.apache.spark.sql.functions;
  * }</pre>
  */
 public final class DatasetWriter {
+  /** Spark's shard names start with the partition number: part-00003-UUID-c000.zstd.parquet. */
+  private static final Pattern SPARK_PART = Pattern.compile("^part-(\\d+)-");
   private final Dataset<Row> data;
   private String path;
   private String name;
@@ -136,34 +141,67 @@ public final class DatasetWriter {
 
   private void writeShards(Path staging) {
     Column[] keys = keyColumns.stream().map(functions::col).toArray(Column[]::new);
-    data.sparkSession().sparkContext().setJobDescription(
-        "write " + name + " (" + shards + " shards) to " + path);
-    data.repartition(shards, keys)
+    SparkJobs.named(data.sparkSession(), "write " + name + " (" + shards + " shards) to " + path, () -> data
+        .repartition(shards, keys)
         .sortWithinPartitions(keys)
         .write()
         .option("compression", compression)
-        .parquet(staging.toString());
+        .parquet(staging.toString()));
   }
 
-  /** Gives the shards stable names ({@code part-00000.parquet}, ...) and describes each. */
-  private static List<Manifest.ShardFile> finishShards(FileSystem fs, Path staging, Configuration hadoop)
-      throws IOException {
-    FileStatus[] written = fs.listStatus(staging, p -> p.getName().endsWith(".parquet"));
-    Arrays.sort(written, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-    List<Manifest.ShardFile> files = new ArrayList<>();
-    for (int i = 0; i < written.length; i++) {
-      Path renamed = new Path(staging, String.format("part-%05d.parquet", i));
-      if (!fs.rename(written[i].getPath(), renamed)) {
-        throw new IOException("cannot rename " + written[i].getPath() + " to " + renamed);
+  /**
+   * Gives shard {@code i} the name {@code part-0000i.parquet} after the partition it holds, writes
+   * an empty shard for each partition that got no rows (so there are always exactly
+   * {@code shards} files), makes each footer canonical and describes each file. The per-file work
+   * runs as a Spark job, one task per shard.
+   */
+  private List<Manifest.ShardFile> finishShards(FileSystem fs, Path staging, Configuration hadoop) throws IOException {
+    Path[] byPartition = new Path[shards];
+    for (FileStatus written : fs.listStatus(staging, p -> p.getName().endsWith(".parquet"))) {
+      Matcher m = SPARK_PART.matcher(written.getPath().getName());
+      if (!m.find() || Integer.parseInt(m.group(1)) >= shards || byPartition[Integer.parseInt(m.group(1))] != null) {
+        throw new IOException("unexpected file " + written.getPath() + " among the " + shards + " shards Spark wrote");
       }
-      long rows;
-      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(renamed, hadoop))) {
-        rows = reader.getRecordCount();
+      byPartition[Integer.parseInt(m.group(1))] = written.getPath();
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < shards; i++) {
+      Path named = new Path(staging, String.format("part-%05d.parquet", i));
+      if (byPartition[i] == null) {
+        writeEmptyShard(fs, staging, named);
+      } else if (!fs.rename(byPartition[i], named)) {
+        throw new IOException("cannot rename " + byPartition[i] + " to " + named);
       }
-      files.add(new Manifest.ShardFile(renamed.getName(), fs.getFileStatus(renamed).getLen(), rows, sha256(fs, renamed)));
+      names.add(named.toString());
     }
     fs.delete(new Path(staging, "_SUCCESS"), false);
-    return files;
+    HadoopConf conf = new HadoopConf(hadoop);
+    return SparkJobs.named(data.sparkSession(), "hash the " + shards + " shards of " + name,
+        () -> JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext())
+            .parallelize(names, shards)
+            .map(shard -> describe(conf, new Path(shard)))
+            .collect());
+  }
+
+  private void writeEmptyShard(FileSystem fs, Path staging, Path named) throws IOException {
+    Path empty = new Path(staging, "." + named.getName() + ".empty");
+    data.sparkSession().createDataFrame(List.of(), data.schema()).coalesce(1)
+        .write().option("compression", compression).parquet(empty.toString());
+    FileStatus[] files = fs.listStatus(empty, p -> p.getName().endsWith(".parquet"));
+    if (files.length != 1 || !fs.rename(files[0].getPath(), named)) {
+      throw new IOException("cannot write the empty shard " + named);
+    }
+    fs.delete(empty, true);
+  }
+
+  private static Manifest.ShardFile describe(HadoopConf conf, Path file) throws IOException {
+    FileSystem fs = file.getFileSystem(conf.get());
+    ParquetFooters.canonicalize(fs, file);
+    long rows;
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf.get()))) {
+      rows = reader.getRecordCount();
+    }
+    return new Manifest.ShardFile(file.getName(), fs.getFileStatus(file).getLen(), rows, sha256(fs, file));
   }
 
   private static void refuseToClobber(FileSystem fs, Path target) throws IOException {

@@ -52,7 +52,7 @@ public record Manifest(
    * @param rows rows in the file
    * @param sha256 hex sha256 of the file's bytes
    */
-  public record ShardFile(String path, long bytes, long rows, String sha256) {}
+  public record ShardFile(String path, long bytes, long rows, String sha256) implements java.io.Serializable {}
 
   public StructType sparkSchema() {
     return (StructType) DataType.fromJson(schema.toString());

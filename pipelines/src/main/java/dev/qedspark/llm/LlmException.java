@@ -1,6 +1,6 @@
 package dev.qedspark.llm;
 
-import dev.qedspark.config.QedException;
+import dev.qedspark.common.QedException;
 
 /** An LLM endpoint or engine cannot be used as configured; the message says what to fix. */
 public class LlmException extends QedException {

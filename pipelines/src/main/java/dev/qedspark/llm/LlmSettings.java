@@ -1,6 +1,7 @@
 package dev.qedspark.llm;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.qedspark.llm.engine.EngineSettings;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.qedspark.config;
 
+import dev.qedspark.common.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,5 +1,6 @@
 package dev.qedspark.dedup;
 
+import dev.qedspark.text.Shingles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,13 +17,13 @@ class MinHashTest {
 
   @Test
   void shinglesAreDistinctSortedAndShortTextsAreOneShingle() {
-    long[] s = MinHash.shingles(words("a b c a b c"), 3);
+    long[] s = Shingles.of(words("a b c a b c"), 3);
     assertEquals(3, s.length, "abc, bca, cab: the repeated abc counts once");
     long[] sorted = s.clone();
     Arrays.sort(sorted);
     assertArrayEquals(sorted, s);
-    assertEquals(1, MinHash.shingles(words("too short"), 5).length);
-    assertEquals(0, MinHash.shingles(List.of(), 5).length);
+    assertEquals(1, Shingles.of(words("too short"), 5).length);
+    assertEquals(0, Shingles.of(List.of(), 5).length);
   }
 
   @Test
@@ -35,8 +36,8 @@ class MinHashTest {
     for (int i = 0; i < 200; i += 20) {
       edited.set(i, "x" + i);
     }
-    long[] a = MinHash.shingles(base, 5);
-    long[] b = MinHash.shingles(edited, 5);
+    long[] a = Shingles.of(base, 5);
+    long[] b = Shingles.of(edited, 5);
     double jaccard = MinHash.jaccard(a, b);
     long[] sa = MinHash.signature(a, 512);
     long[] sb = MinHash.signature(b, 512);

@@ -81,6 +81,54 @@ class DatasetsTest extends SparkTestBase {
   }
 
   @Test
+  void thereAreExactlyTheConfiguredNumberOfShardsEvenWhenSomeHaveNoRows() {
+    Manifest manifest = write(rows(3, 1, false), dir.resolve("sparse"), 8);
+    assertEquals(8, manifest.files().size());
+    assertEquals(3, manifest.rows());
+    assertTrue(manifest.files().stream().filter(f -> f.rows() == 0).count() >= 5, "3 rows leave at least 5 shards empty");
+    assertEquals(3, DatasetReader.read(spark, dir.resolve("sparse").toString(), true).count());
+  }
+
+  /** Parquet's footer lists encodings from a HashSet of enums; a new JVM must still write the same bytes. */
+  @Test
+  void theSameRowsGiveByteIdenticalShardsInAnotherJvm() throws Exception {
+    Manifest here = write(rows(300, 2, false), dir.resolve("here"), 3);
+    Path there = dir.resolve("there");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-XX:+Ignore") || a.startsWith("-Djdk.reflect")).toList());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), OtherJvm.class.getName(), there.toString()));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    assertEquals(0, child.waitFor(), () -> "the other JVM failed: " + readQuietly(dir.resolve("child.log")));
+    assertEquals(here.files(), DatasetReader.manifest(spark, there.toString()).files());
+  }
+
+  /** Writes the rows of {@link #theSameRowsGiveByteIdenticalShardsInAnotherJvm} in a JVM of its own. */
+  public static final class OtherJvm extends SparkTestBase {
+    public static void main(String[] args) throws InterruptedException {
+      // Each new thread draws its identity-hash seed from a JVM-wide sequence: a few threads
+      // more than the test JVM made give this one's Spark tasks other hash codes for the enums.
+      for (int i = 0; i < 7; i++) {
+        Thread t = new Thread(() -> new Object().hashCode());
+        t.start();
+        t.join();
+      }
+      startSpark();
+      DatasetsTest test = new DatasetsTest();
+      test.write(test.rows(300, 3, true), Path.of(args[0]), 3);
+      spark.stop();
+    }
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  @Test
   void anEmptyDatasetIsStillADatasetWithItsSchema() {
     Path target = dir.resolve("empty");
     Manifest manifest = write(rows(0, 1, false), target, 2);

@@ -12,7 +12,7 @@ public abstract class SparkTestBase {
   protected static SparkSession spark;
 
   @BeforeAll
-  static void startSpark() {
+  protected static void startSpark() {
     spark = SparkSession.builder()
         .master("local[2]")
         .appName("qed-spark-tests")

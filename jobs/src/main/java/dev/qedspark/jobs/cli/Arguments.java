@@ -1,6 +1,6 @@
 package dev.qedspark.jobs.cli;
 
-import dev.qedspark.config.Suggestions;
+import dev.qedspark.common.Suggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -11,8 +11,6 @@ import de.kherud.llama.LogLevel;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.Pair;
 import de.kherud.llama.args.LogFormat;
-import dev.qedspark.llm.EngineSettings;
-import dev.qedspark.llm.LlmException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +51,7 @@ public final class LlamaEngine implements AutoCloseable {
       boolean tiny = settings.modelFile().isEmpty();
       Path file = tiny ? TinyModel.write(scratch.resolve(TinyModel.NAME + ".gguf")) : Path.of(settings.modelFile());
       if (!Files.isRegularFile(file)) {
-        throw new LlmException("model file not found: " + file + " (llm.engine.model-file)");
+        throw new EngineException("model file not found: " + file + " (llm.engine.model-file)");
       }
       routeNativeLogs();
       ModelParameters parameters = new ModelParameters()
@@ -68,10 +66,10 @@ public final class LlamaEngine implements AutoCloseable {
       LOG.info("engine: loading {} ({} slots, {} context tokens)", file, settings.parallel(), settings.context());
       return new LlamaEngine(new LlamaModel(parameters), name, "embedded:" + name + ":" + Files.size(file), tiny);
     } catch (IOException e) {
-      throw new LlmException("cannot prepare the embedded model: " + e.getMessage(), e);
+      throw new EngineException("cannot prepare the embedded model: " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      if (e instanceof LlmException) throw e;
-      throw new LlmException("llama.cpp cannot load the model: " + e.getMessage(), e);
+      if (e instanceof EngineException) throw e;
+      throw new EngineException("llama.cpp cannot load the model: " + e.getMessage(), e);
     }
   }
 

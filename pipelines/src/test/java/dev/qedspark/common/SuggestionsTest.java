@@ -1,4 +1,4 @@
-package dev.qedspark.config;
+package dev.qedspark.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

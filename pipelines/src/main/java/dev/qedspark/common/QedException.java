@@ -1,4 +1,4 @@
-package dev.qedspark.config;
+package dev.qedspark.common;
 
 /**
  * A failure the user can act on: the message says what is wrong and what to fix, and the command

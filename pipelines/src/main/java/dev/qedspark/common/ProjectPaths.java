@@ -1,4 +1,4 @@
-package dev.qedspark.config;
+package dev.qedspark.common;
 
 /**
  * Resolves relative paths in the configuration. They are taken from the project folder named by

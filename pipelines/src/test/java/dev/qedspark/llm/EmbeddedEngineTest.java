@@ -1,4 +1,4 @@
-package dev.qedspark.llm.engine;
+package dev.qedspark.llm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.qedspark.llm.Completion;
-import dev.qedspark.llm.EngineSettings;
-import dev.qedspark.llm.Exchange;
-import dev.qedspark.llm.OpenAiClient;
-import dev.qedspark.llm.RetrySettings;
+import dev.qedspark.llm.engine.EngineServer;
+import dev.qedspark.llm.engine.EngineSettings;
+import dev.qedspark.llm.engine.LlamaEngine;
+import dev.qedspark.llm.engine.TinyModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

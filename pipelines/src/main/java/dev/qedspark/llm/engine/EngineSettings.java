@@ -1,4 +1,4 @@
-package dev.qedspark.llm;
+package dev.qedspark.llm.engine;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.io.Serializable;

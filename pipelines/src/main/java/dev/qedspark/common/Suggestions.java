@@ -1,4 +1,4 @@
-package dev.qedspark.config;
+package dev.qedspark.common;
 
 import java.util.Collection;
 import java.util.Comparator;

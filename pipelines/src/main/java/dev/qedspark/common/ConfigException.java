@@ -1,4 +1,4 @@
-package dev.qedspark.config;
+package dev.qedspark.common;
 
 /** A configuration problem the user can fix; the message says what and where. */
 public class ConfigException extends QedException {
