@@ -3,6 +3,8 @@ package dev.qedspark.jobs;
 import dev.qedspark.config.QedConfig;
 import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Manifest;
+import dev.qedspark.io.Run;
+import dev.qedspark.io.RunManifest;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
@@ -22,7 +24,7 @@ final class DatasetCommand implements Command {
 
   @Override
   public String summary() {
-    return "Check dataset folders against their manifests (files, sizes, sha256)";
+    return "Check datasets and run folders against their manifests (files, sizes, sha256)";
   }
 
   @Override
@@ -33,9 +35,12 @@ final class DatasetCommand implements Command {
   @Override
   public String description() {
     return """
-        For each DIR, reads _manifest.json, checks that every shard it lists is present with
-        its recorded size and sha256, and prints the dataset's name, rows, shards, code
-        version and creation time. Exits 1 at the first damaged or incomplete dataset.""";
+        For each DIR that is a dataset, reads _manifest.json, checks that every shard it lists
+        is present with its recorded size and sha256, and prints the dataset's name, rows,
+        shards, code version and creation time. For each DIR that is a run folder (it has
+        _run.json, e.g. runs/demo/ingest), checks every output the run committed the same way
+        and against the digest the run recorded. Exits 1 at the first damaged, incomplete or
+        changed one.""";
   }
 
   @Override
@@ -51,6 +56,12 @@ final class DatasetCommand implements Command {
     SparkSession spark = SparkSessions.create(config.spark());
     try {
       for (String dir : args.positionals()) {
+        if (Run.committed(spark, dir) != null) {
+          RunManifest run = Run.verify(spark, dir);
+          out.printf("%s: ok, run of %s with %s, committed %s by %s%n", dir, run.step(), String.join(", ", run.outputs().keySet()),
+              run.createdAt(), run.codeVersion());
+          continue;
+        }
         Manifest m = DatasetReader.verify(spark, dir, true);
         out.printf("%s: ok, %s, %,d rows in %d shards, written %s by %s%n",
             dir, m.name(), m.rows(), m.files().size(), m.createdAt(), m.codeVersion());

@@ -1,18 +1,15 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.ConfigView;
-import dev.qedspark.common.ProjectPaths;
 import dev.qedspark.config.QedConfig;
-import dev.qedspark.ingest.Ingest;
 import dev.qedspark.ingest.IngestReport;
 import dev.qedspark.ingest.InputFiles;
-import dev.qedspark.ingest.SourceCatalog;
 import dev.qedspark.ingest.SourceFormat;
 import dev.qedspark.ingest.SourceSpec;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.jobs.cli.UsageException;
+import dev.qedspark.pipeline.Stages;
 import dev.qedspark.spark.SparkSessions;
 import java.io.PrintStream;
 import java.util.List;
@@ -64,17 +61,13 @@ final class IngestJob implements Command {
   public int run(Arguments args, QedConfig config, PrintStream out) {
     checkInputOptions(args);
     SparkSession spark = SparkSessions.create(config.spark());
-    try {
-      IngestReport report = ingest(spark, sources(spark, args, config), args.value("out"), config);
+    try (Stages stages = Stages.with(spark, config)) {
+      IngestReport report = stages.ingest(sources(stages, args)).into(args.value("out")).execute();
       Summaries.printIngest(report, out);
       return 0;
     } finally {
       spark.stop();
     }
-  }
-
-  static IngestReport ingest(SparkSession spark, List<SourceSpec> sources, String out, QedConfig config) {
-    return Ingest.of(spark, sources).into(out).datasets(config.datasets()).configHash(ConfigView.hash(config)).execute();
   }
 
   /** Fails before Spark starts when the options cannot work together. */
@@ -85,9 +78,9 @@ final class IngestJob implements Command {
   }
 
   /** The --input files, else the configured catalog's sources. */
-  static List<SourceSpec> sources(SparkSession spark, Arguments args, QedConfig config) {
+  private static List<SourceSpec> sources(Stages stages, Arguments args) {
     if (!args.has("input")) {
-      return SourceCatalog.load(spark.sparkContext().hadoopConfiguration(), ProjectPaths.resolve(config.ingest().sources()));
+      return stages.catalog();
     }
     try {
       SourceFormat format = args.has("format") ? SourceFormat.named(args.value("format")) : null;

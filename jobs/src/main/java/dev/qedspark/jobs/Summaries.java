@@ -4,6 +4,7 @@ import dev.qedspark.curation.CurateReport;
 import dev.qedspark.ingest.IngestReport;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.OpenEndpoint;
+import dev.qedspark.pipeline.Chain;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -25,9 +26,17 @@ final class Summaries {
     out.println("  quarantine: " + report.quarantinePath());
   }
 
+  /** A chain step about to run, or skipped. */
+  static void printStep(Chain.Outcome step, PrintStream out) {
+    out.println();
+    out.printf("[%d/%d] %s: %s%n", step.index(), step.steps(), step.name(),
+        step.ran() ? "runs, because " + step.reason() : "skipped, up to date (" + step.path() + ")");
+  }
+
   static void printGeneration(GenerationReport r, OpenEndpoint endpoint, PrintStream out) {
-    out.printf("generate: %,d requests to %s in %.1f s: %,d ok, %,d truncated, %,d errors, %,d not sent%n",
-        r.requests(), endpoint.endpoint().model(), r.seconds(), r.ok(), r.truncated(), r.errors(), r.notSent());
+    out.printf("generate: %,d requests (%,d rows) to %s in %.1f s: %,d ok, %,d truncated, %,d errors, %,d not sent%s%n",
+        r.requests(), r.rows(), endpoint.model(), r.seconds(), r.ok(), r.truncated(), r.errors(), r.notSent(),
+        r.parseErrors() > 0 ? ", " + r.parseErrors() + " unreadable by the parser" : "");
     out.printf("  %,d from the response cache, %,d sent; %,d prompt + %,d completion tokens, $%.4f%n",
         r.cacheHits(), r.sent(), r.promptTokens(), r.completionTokens(), r.cost());
     out.println("  generations: " + r.path());

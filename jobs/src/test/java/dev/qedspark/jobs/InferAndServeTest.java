@@ -49,7 +49,7 @@ class InferAndServeTest {
     int code = qed(out, err, withLocalSettings("infer", "--input", input.toString(), "--out", dir.resolve("run").toString(), "--concurrency", "2"));
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);
-    assertTrue(printed.contains("3 requests to qed-tiny-random"), printed);
+    assertTrue(printed.contains("3 requests (3 rows) to qed-tiny-random"), printed);
     assertTrue(printed.contains(", 1 errors,"), "the system-only request fails, the others are answered: " + printed);
     assertTrue(printed.contains("meaningless"), "says plainly that the tiny model's outputs mean nothing: " + printed);
 

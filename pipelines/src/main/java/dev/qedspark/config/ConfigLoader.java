@@ -89,9 +89,18 @@ public final class ConfigLoader {
     merge(tree, nested, QedConfig.class, "", "--set " + override);
   }
 
-  /** Turns a dotted key into nested objects; inside a map section the rest is one key. */
+  /**
+   * Turns a dotted key into nested objects. Inside a map of sections (such as {@code llm.roles})
+   * the next segment is the entry's name and the rest are keys of the section; inside any other
+   * map the rest is one key.
+   */
   private static ObjectNode nest(List<String> segments, Type type, String prefix, JsonNode value) {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
+    if (sectionsOf(type) != null && segments.size() > 1) {
+      String entry = segments.get(0);
+      node.set(entry, nest(segments.subList(1, segments.size()), sectionsOf(type), prefix + entry + ".", value));
+      return node;
+    }
     if (isMap(type)) {
       node.set(String.join(".", segments), value);
       return node;
@@ -117,6 +126,13 @@ public final class ConfigLoader {
       String path = prefix + key;
       JsonNode value = field.getValue();
       origins.put(path, origin);
+      Class<?> section = sectionsOf(type);
+      if (section != null && value.isObject()) {
+        JsonNode existing = target.get(key);
+        ObjectNode child = existing instanceof ObjectNode o ? o : target.putObject(key);
+        merge(child, (ObjectNode) value, section, path + ".", origin);
+        continue;
+      }
       if (isMap(type)) {
         target.set(key, value);
         continue;
@@ -137,7 +153,7 @@ public final class ConfigLoader {
 
   private QedConfig bind() {
     try {
-      return Yaml.MAPPER.treeToValue(tree, QedConfig.class);
+      return Yaml.MAPPER.treeToValue(withRolesResolved(tree), QedConfig.class);
     } catch (ValueInstantiationException e) {
       String path = pathOf(e);
       Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -151,6 +167,44 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException("cannot bind configuration: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Each role under {@code llm.roles} holds only the keys it sets; here it gets every other key
+   * from {@code llm}, so a role is a whole {@code llm} section that differs where it says so.
+   */
+  private static ObjectNode withRolesResolved(ObjectNode tree) {
+    ObjectNode resolved = tree.deepCopy();
+    ObjectNode llm = (ObjectNode) resolved.get("llm");
+    JsonNode roles = llm.get("roles");
+    if (!(roles instanceof ObjectNode declared) || declared.isEmpty()) {
+      return resolved;
+    }
+    ObjectNode base = llm.deepCopy();
+    base.putObject("roles");
+    ObjectNode full = JsonNodeFactory.instance.objectNode();
+    declared.fields().forEachRemaining(role -> {
+      ObjectNode merged = base.deepCopy();
+      if (role.getValue() instanceof ObjectNode overlay) {
+        deepMerge(merged, overlay);
+      }
+      merged.putObject("roles");
+      full.set(role.getKey(), merged);
+    });
+    llm.set("roles", full);
+    return resolved;
+  }
+
+  private static void deepMerge(ObjectNode target, ObjectNode overlay) {
+    overlay.fields().forEachRemaining(field -> {
+      JsonNode existing = target.get(field.getKey());
+      if (existing instanceof ObjectNode child && field.getValue() instanceof ObjectNode nested
+          && !field.getKey().equals("headers") && !field.getKey().equals("extra-body") && !field.getKey().equals("prices")) {
+        deepMerge(child, nested);
+      } else {
+        target.set(field.getKey(), field.getValue());
+      }
+    });
   }
 
   private String originOf(String path) {
@@ -191,6 +245,15 @@ public final class ConfigLoader {
     String where = prefix.isEmpty() ? "at the top level" : "under '" + prefix.substring(0, prefix.length() - 1) + "'";
     String guess = Suggestions.closest(key, valid).map(s -> "; did you mean '" + prefix + s + "'?").orElse("");
     throw new ConfigException("unknown configuration key '" + prefix + key + "'" + guess + " Valid keys " + where + ": " + String.join(", ", valid));
+  }
+
+  /** The record type of a map's values when they are sections ({@code Map<String, SomeRecord>}), else null. */
+  private static Class<?> sectionsOf(Type type) {
+    if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw && Map.class.isAssignableFrom(raw)
+        && p.getActualTypeArguments()[1] instanceof Class<?> value && value.isRecord()) {
+      return value;
+    }
+    return null;
   }
 
   private static boolean isSection(Type type) {

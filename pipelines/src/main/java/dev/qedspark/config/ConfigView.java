@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Ways to show a configuration: as YAML with secrets masked, as a stable hash for manifests, and
- * as the list of keys with their defaults and meaning.
+ * Ways to show a configuration: as YAML with secrets masked, and as the list of keys with their
+ * defaults and meaning.
  */
 public final class ConfigView {
   static final String MASK = "*****";
@@ -35,16 +35,6 @@ public final class ConfigView {
     try {
       return Yaml.MAPPER.writeValueAsString(masked(config));
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** sha256 of the canonical masked configuration, as recorded in dataset manifests. */
-  public static String hash(QedConfig config) {
-    try {
-      byte[] canonical = Yaml.MAPPER.writeValueAsString(masked(config)).getBytes(StandardCharsets.UTF_8);
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

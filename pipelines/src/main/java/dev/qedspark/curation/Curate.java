@@ -7,17 +7,18 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.qedspark.decontam.Decontamination;
 import dev.qedspark.dedup.Dedup;
-import dev.qedspark.io.DatasetSettings;
-import dev.qedspark.io.DatasetWriter;
+import dev.qedspark.ingest.Ingest;
+import dev.qedspark.ingest.InputFiles;
+import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Problem;
-import dev.qedspark.io.Reports;
+import dev.qedspark.io.Run;
+import dev.qedspark.stage.Stage;
 import dev.qedspark.text.MathNormalizer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -37,31 +38,52 @@ import org.slf4j.LoggerFactory;
  * with {@code reason}, {@code matched_id} and its evidence: {@code similarity} or
  * {@code shared_ngrams}) and {@code OUT/report.json}.
  */
-public final class Curate {
+public final class Curate extends Stage<Curate, CurateReport> {
   private static final Logger LOG = LoggerFactory.getLogger(Curate.class);
+  public static final String CURATED = "curated";
+  public static final String REMOVED = "removed";
+  public static final String REPORT = "report.json";
 
-  private final SparkSession spark;
   private final Dataset<Row> problems;
   private Dataset<Row> extraBenchmarks;
   private CurateSettings settings = CurateSettings.DEFAULTS;
-  private String out;
-  private DatasetSettings datasets = DatasetSettings.DEFAULTS;
-  private String configHash = "";
-  private List<String> inputs = List.of();
+  /** The datasets and files the rows came from; null when some were given in memory. */
+  private List<String> inputPaths;
 
-  private Curate(SparkSession spark, Dataset<Row> problems) {
-    this.spark = spark;
+  private Curate(SparkSession spark, Dataset<Row> problems, List<String> inputPaths) {
+    super(spark);
     this.problems = problems;
+    this.inputPaths = inputPaths;
   }
 
-  /** @param problems rows with the {@link Problem} schema */
+  /** Curates rows given in memory (the {@link Problem} schema); such a run is never "up to date". */
   public static Curate of(SparkSession spark, Dataset<Row> problems) {
-    return new Curate(spark, problems);
+    return new Curate(spark, problems, null);
+  }
+
+  /** Curates the {@code problems} dataset at {@code path}. */
+  public static Curate read(SparkSession spark, String path, boolean verifyChecksums) {
+    return new Curate(spark, DatasetReader.read(spark, path, verifyChecksums), new ArrayList<>(List.of(path)));
   }
 
   /** More benchmark problems (the {@link Problem} schema) to decontaminate against. */
   public Curate benchmarks(Dataset<Row> benchmarks) {
-    this.extraBenchmarks = benchmarks;
+    this.extraBenchmarks = extraBenchmarks == null ? benchmarks : extraBenchmarks.unionByName(benchmarks);
+    this.inputPaths = null;
+    return this;
+  }
+
+  /** Benchmark files (JSONL, JSON, CSV or Parquet with a problem column) to decontaminate against. */
+  public Curate benchmarkFiles(List<String> files) {
+    if (files.isEmpty()) {
+      return this;
+    }
+    List<String> paths = inputPaths;
+    benchmarks(Ingest.problemsOf(spark, InputFiles.specs(files, null, true, Map.of())));
+    if (paths != null) {
+      paths.addAll(files);
+    }
+    this.inputPaths = paths;
     return this;
   }
 
@@ -70,57 +92,59 @@ public final class Curate {
     return this;
   }
 
-  public Curate into(String out) {
-    this.out = out;
-    return this;
+  @Override
+  public String name() {
+    return "curate";
   }
 
-  public Curate datasets(DatasetSettings datasets) {
-    this.datasets = datasets;
-    return this;
+  @Override
+  public List<String> outputs() {
+    return List.of(CURATED, REMOVED, REPORT);
   }
 
-  public Curate configHash(String configHash) {
-    this.configHash = configHash;
-    return this;
+  @Override
+  protected List<String> inputs() {
+    return inputPaths;
   }
 
-  public Curate inputs(List<String> inputs) {
-    this.inputs = List.copyOf(inputs);
-    return this;
+  @Override
+  protected Object settings() {
+    return settings;
   }
 
-  public CurateReport execute() {
-    Objects.requireNonNull(out, "into(out) is required");
+  @Override
+  protected CurateReport run(Run run) {
     long started = System.nanoTime();
     Dataset<Row> all = extraBenchmarks == null ? problems
         : problems.unionByName(extraBenchmarks.withColumn("benchmark", lit(true)));
 
-    spark.sparkContext().setJobDescription("curate: normalize problem text (Spark NLP)");
-    PipelineModel normalizer = MathNormalizer.fit(all.limit(1), "problem");
+    PipelineModel normalizer = job("fit the Spark NLP normalizer", () -> MathNormalizer.fit(all.limit(1), "problem"));
     Dataset<Row> normalized = MathNormalizer.apply(normalizer, all)
         .withColumn("has_reference", col("solution").isNotNull().or(col("rubric").isNotNull()))
         .withColumn("source_rank", sourceRank())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return curate(normalized, started);
+      return curate(run, normalized, started);
     } finally {
       normalized.unpersist();
     }
   }
 
-  private CurateReport curate(Dataset<Row> normalized, long started) {
+  private CurateReport curate(Run run, Dataset<Row> normalized, long started) {
     Dataset<Row> benchmarks = normalized.filter(col("benchmark"));
     Dataset<Row> corpus = normalized.filter(col("benchmark").equalTo(false));
     Dataset<Row> contaminated = Decontamination.of(corpus, benchmarks).settings(settings.decontam()).execute()
         .withColumn("reason", lit(Decontamination.CONTAMINATED))
         .persist(StorageLevel.MEMORY_AND_DISK());
+    job("decontaminate against " + (settings.decontam().embeddings() ? "benchmark n-grams and embeddings" : "benchmark n-grams"),
+        contaminated::count);
     Dataset<Row> clean = corpus.join(contaminated.select("problem_id"), "problem_id", "left_anti");
     try (Dedup.Result dedup = Dedup.on(clean).settings(settings.dedup()).execute()) {
       Dataset<Row> removedInfo = contaminated.select(col("problem_id"), col("reason"), col("matched_id"),
               col("ngram_overlap").as("similarity"), col("shared_ngrams"), col("cosine"))
           .unionByName(dedup.removed().withColumn("shared_ngrams", lit(null).cast("int")).withColumn("cosine", lit(null).cast("double")))
           .persist(StorageLevel.MEMORY_AND_DISK());
+      job("dedup: exact duplicates, MinHash bands, near-duplicate clusters", removedInfo::count);
       String[] problemColumns = Problem.SCHEMA.columnNames();
       Column[] problemCols = java.util.Arrays.stream(problemColumns).map(c -> col(c)).toArray(Column[]::new);
       Dataset<Row> curated = corpus.join(removedInfo.select("problem_id"), "problem_id", "left_anti").select(problemCols);
@@ -128,32 +152,27 @@ public final class Curate {
           java.util.stream.Stream.of(col("reason"), col("matched_id"), col("similarity"), col("shared_ngrams"), col("cosine"))).toArray(Column[]::new);
       Dataset<Row> removed = corpus.join(removedInfo, "problem_id").select(removedCols);
 
-      String curatedPath = new Path(out, "curated").toString();
-      String removedPath = new Path(out, "removed").toString();
-      long kept = DatasetWriter.of(curated).to(curatedPath).named("curated").keyedBy("problem_id")
-          .settings(datasets).configHash(configHash).inputs(inputs).execute().rows();
-      DatasetWriter.of(removed).to(removedPath).named("removed").keyedBy("problem_id")
-          .settings(datasets).configHash(configHash).inputs(inputs).execute();
+      long kept = writeDataset(run, curated, CURATED, "problem_id").rows();
+      writeDataset(run, removed, REMOVED, "problem_id");
 
-      spark.sparkContext().setJobDescription("curate: report");
       Map<String, Long> byReason = new TreeMap<>();
       Map<String, Map<String, Long>> bySource = new TreeMap<>();
-      for (Row r : corpus.join(removedInfo, "problem_id", "left_outer")
-          .groupBy(col("source"), coalesce(col("reason"), lit("kept")).as("outcome")).count().collectAsList()) {
+      for (Row r : job("count outcomes per source", () -> corpus.join(removedInfo, "problem_id", "left_outer")
+          .groupBy(col("source"), coalesce(col("reason"), lit("kept")).as("outcome")).count().collectAsList())) {
         bySource.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
         if (!r.getString(1).equals("kept")) {
           byReason.merge(r.getString(1), r.getLong(2), Long::sum);
         }
       }
       Map<Long, Long> sizes = new LinkedHashMap<>();
-      for (Row r : dedup.clusterSizes().collectAsList()) {
+      for (Row r : job("count cluster sizes", () -> dedup.clusterSizes().collectAsList())) {
         sizes.put(r.getLong(0), r.getLong(1));
       }
-      long benchmarkCount = benchmarks.count();
+      long benchmarkCount = job("count benchmarks", benchmarks::count);
       long input = benchmarkCount + bySource.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
       CurateReport report = new CurateReport(input, benchmarkCount, kept, byReason, bySource, sizes,
-          settings.dedup(), settings.decontam(), curatedPath, removedPath, (System.nanoTime() - started) / 1e9);
-      Reports.write(spark, out, report);
+          settings.dedup(), settings.decontam(), run.finalPath(CURATED), run.finalPath(REMOVED), (System.nanoTime() - started) / 1e9);
+      run.writeJson(REPORT, report);
       LOG.info("curate: {} kept, removed {}", kept, byReason);
       removedInfo.unpersist();
       return report;

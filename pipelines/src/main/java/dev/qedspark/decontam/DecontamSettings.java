@@ -6,14 +6,16 @@ import java.io.Serializable;
 /**
  * Benchmark decontamination by word n-gram overlap: a corpus problem that shares at least
  * {@code minSharedNgrams} normalized {@code ngramSize}-word sequences with a benchmark problem,
- * covering at least {@code minOverlap} of the shorter text's n-grams, is contaminated. 13 words is long enough that a shared sequence is almost never chance in
- * olympiad statements, and short enough to catch a copied sentence inside a longer text.
+ * covering at least {@code minOverlap} of the shorter text's n-grams, is contaminated; so is one
+ * whose all-MiniLM-L6-v2 embedding has at least {@code cosineThreshold} cosine with a benchmark
+ * problem. 13 words is long enough that a shared sequence is almost never chance in olympiad
+ * statements, and short enough to catch a copied sentence inside a longer text.
  */
 public record DecontamSettings(
     @JsonPropertyDescription("words per n-gram compared with the benchmarks") int ngramSize,
     @JsonPropertyDescription("shared n-grams from which a problem counts as contaminated") int minSharedNgrams,
     @JsonPropertyDescription("share of the shorter text's n-grams that must be shared") double minOverlap,
-    @JsonPropertyDescription("also compare all-MiniLM-L6-v2 embeddings (catches paraphrases; about 80-160 problems/s per core)") boolean embeddings,
+    @JsonPropertyDescription("also compare all-MiniLM-L6-v2 embeddings (catches paraphrases; about 25 full-length problems/s on 2 cores)") boolean embeddings,
     @JsonPropertyDescription("cosine from which a problem counts as contaminated") double cosineThreshold)
     implements Serializable {
 

@@ -1,5 +1,6 @@
 package dev.qedspark.decontam;
 
+import dev.qedspark.spark.SparkJobs;
 import dev.qedspark.text.Shingles;
 import java.util.HashMap;
 import java.util.List;
@@ -60,10 +61,10 @@ public final class Decontamination {
   public Dataset<Row> execute() {
     int n = settings.ngramSize();
     int minShared = settings.minSharedNgrams();
-    corpus.sparkSession().sparkContext().setJobDescription("decontaminate: " + n + "-grams of the benchmarks");
     Map<Long, String> owners = new HashMap<>();
     Map<String, Integer> sizes = new HashMap<>();
-    for (Row row : benchmarks.select("problem_id", "tokens").collectAsList()) {
+    for (Row row : SparkJobs.named(corpus.sparkSession(), "decontaminate: " + n + "-grams of the benchmarks",
+        () -> benchmarks.select("problem_id", "tokens").collectAsList())) {
       long[] benchmarkGrams = Shingles.of(words(row.getList(1)), n);
       sizes.put(row.getString(0), benchmarkGrams.length);
       for (long gram : benchmarkGrams) {
@@ -74,7 +75,6 @@ public final class Decontamination {
     Broadcast<Map<Long, String>> grams = jsc.broadcast(owners);
     Broadcast<Map<String, Integer>> gramCounts = jsc.broadcast(sizes);
     double minOverlap = settings.minOverlap();
-    corpus.sparkSession().sparkContext().setJobDescription("decontaminate: corpus " + n + "-grams against the benchmarks");
     JavaRDD<Row> matches = corpus.select("problem_id", "tokens").javaRDD().flatMap(row -> {
       List<String> tokens = words(row.getList(1));
       if (tokens == null || tokens.size() < n) {

@@ -1,5 +1,6 @@
 package dev.qedspark.decontam;
 
+import dev.qedspark.spark.SparkJobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.length;
@@ -40,8 +41,8 @@ final class EmbeddingMatches {
    * @return per distinct normalized text at or over the threshold: the nearest benchmark and the cosine
    */
   static Dataset<Row> of(Dataset<Row> corpus, Dataset<Row> benchmarks, double threshold) {
-    corpus.sparkSession().sparkContext().setJobDescription("decontaminate: embed the benchmarks (all-MiniLM-L6-v2)");
-    List<Row> bench = benchmarks.select("problem_id", "problem").orderBy("problem_id").collectAsList();
+    List<Row> bench = SparkJobs.named(corpus.sparkSession(), "decontaminate: collect the benchmarks to embed",
+        () -> benchmarks.select("problem_id", "problem").orderBy("problem_id").collectAsList());
     List<String> ids = new ArrayList<>();
     List<String> texts = new ArrayList<>();
     bench.forEach(r -> {
@@ -53,7 +54,6 @@ final class EmbeddingMatches {
     Broadcast<float[][]> benchmarkVectors = jsc.broadcast(vectors);
     Broadcast<List<String>> benchmarkIds = jsc.broadcast(ids);
 
-    corpus.sparkSession().sparkContext().setJobDescription("decontaminate: embed the corpus (all-MiniLM-L6-v2)");
     Dataset<Row> distinct = corpus.groupBy("normalized").agg(first("problem").as("problem"))
         .sortWithinPartitions(length(col("problem")));
     JavaRDD<Row> matches = distinct.javaRDD().mapPartitions(rows -> {

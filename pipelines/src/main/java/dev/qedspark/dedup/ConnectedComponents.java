@@ -1,5 +1,6 @@
 package dev.qedspark.dedup;
 
+import dev.qedspark.spark.SparkJobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.min;
 
@@ -28,15 +29,16 @@ final class ConnectedComponents {
         .withColumn("label", col("node"))
         .localCheckpoint();
     for (int round = 1; ; round++) {
-      edges.sparkSession().sparkContext().setJobDescription("dedup: connected components, round " + round);
       Dataset<Row> offered = both.join(labels, both.col("src").equalTo(labels.col("node")))
           .select(col("dst").as("node"), col("label"));
       Dataset<Row> next = offered.union(labels.select("node", "label"))
-          .groupBy("node").agg(min("label").as("label"))
-          .localCheckpoint();
-      long changed = next.join(labels.withColumnRenamed("label", "old"), "node")
-          .filter(col("label").notEqual(col("old"))).count();
-      labels = next;
+          .groupBy("node").agg(min("label").as("label"));
+      Dataset<Row> previous = labels;
+      Dataset<Row> checkpointed = SparkJobs.named(edges.sparkSession(), "dedup: connected components, round " + round,
+          () -> next.localCheckpoint());
+      long changed = SparkJobs.named(edges.sparkSession(), "dedup: connected components, round " + round + " changes",
+          () -> checkpointed.join(previous.withColumnRenamed("label", "old"), "node").filter(col("label").notEqual(col("old"))).count());
+      labels = checkpointed;
       if (changed == 0) {
         return labels.select(col("node").as("problem_id"), col("label").as("component"));
       }

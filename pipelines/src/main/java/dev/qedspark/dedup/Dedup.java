@@ -69,7 +69,6 @@ public final class Dedup {
     SparkSession spark = rows.sparkSession();
     Column[] preference = {col("has_reference").desc(), col("source_rank").asc(), col("problem_id").asc()};
 
-    spark.sparkContext().setJobDescription("dedup: exact duplicates by normalized text");
     WindowSpec byText = Window.partitionBy("text_hash").orderBy(preference);
     Dataset<Row> hashed = rows.withColumn("text_hash", sha2(col("normalized"), 256))
         .withColumn("text_rank", row_number().over(byText))
@@ -78,12 +77,10 @@ public final class Dedup {
         .select(col("problem_id"), lit(EXACT).as("reason"), col("text_keeper").as("matched_id"), lit(1.0).as("similarity"));
     Dataset<Row> distinct = hashed.filter(col("text_rank").equalTo(1)).drop("text_hash", "text_rank", "text_keeper");
 
-    spark.sparkContext().setJobDescription("dedup: MinHash signatures and LSH bands");
     Dataset<Row> shingled = signatures(distinct).cache();
     Dataset<Row> edges = verifiedEdges(shingled);
     Dataset<Row> components = ConnectedComponents.of(edges);
 
-    spark.sparkContext().setJobDescription("dedup: one representative per near-duplicate cluster");
     WindowSpec byComponent = Window.partitionBy("component").orderBy(preference);
     Dataset<Row> ranked = components.join(distinct.select("problem_id", "has_reference", "source_rank"), "problem_id")
         .withColumn("component_rank", row_number().over(byComponent))

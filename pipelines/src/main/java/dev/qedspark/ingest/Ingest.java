@@ -7,18 +7,17 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
-import dev.qedspark.io.DatasetSettings;
 import dev.qedspark.io.DatasetWriter;
 import dev.qedspark.io.Problem;
-import dev.qedspark.io.Reports;
+import dev.qedspark.io.Run;
+import dev.qedspark.spark.SparkJobs;
+import dev.qedspark.stage.Stage;
 import dev.qedspark.io.QuarantinedRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads problem sources into the {@code problems} dataset.
  *
- * <p>Writes {@code OUT/problems} (the rows, DESIGN.md section 5), {@code OUT/quarantine} (every
+ * <p>Writes {@code OUT/problems} (the rows, {@link Problem}), {@code OUT/quarantine} (every
  * record that could not become a problem, with reason, file, line and raw text) and
  * {@code OUT/report.json} (counts per source and reason). A bad record never stops the job.
  * Problem ids must be unique: when two records of a source share one, the first by file and line
@@ -42,17 +41,17 @@ import org.slf4j.LoggerFactory;
  * IngestReport report = Ingest.of(spark, SourceCatalog.load(catalog)).into("runs/x").execute();
  * }</pre>
  */
-public final class Ingest {
+public final class Ingest extends Stage<Ingest, IngestReport> {
   private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+  public static final String PROBLEMS = "problems";
+  public static final String QUARANTINE = "quarantine";
+  public static final String REPORT = "report.json";
 
-  private final SparkSession spark;
   private final List<SourceSpec> sources;
-  private String out;
-  private DatasetSettings datasets = DatasetSettings.DEFAULTS;
-  private String configHash = "";
+  private Map<SourceSpec, List<String>> filesBySource;
 
   private Ingest(SparkSession spark, List<SourceSpec> sources) {
-    this.spark = Objects.requireNonNull(spark);
+    super(spark);
     this.sources = List.copyOf(sources);
   }
 
@@ -60,20 +59,24 @@ public final class Ingest {
     return new Ingest(spark, sources);
   }
 
-  /** The output folder; it gets {@code problems}, {@code quarantine} and {@code report.json}. */
-  public Ingest into(String out) {
-    this.out = out;
-    return this;
+  @Override
+  public String name() {
+    return "ingest";
   }
 
-  public Ingest datasets(DatasetSettings datasets) {
-    this.datasets = datasets;
-    return this;
+  @Override
+  public List<String> outputs() {
+    return List.of(PROBLEMS, QUARANTINE, REPORT);
   }
 
-  public Ingest configHash(String configHash) {
-    this.configHash = configHash;
-    return this;
+  @Override
+  protected List<String> inputs() {
+    return listFiles().values().stream().flatMap(List::stream).toList();
+  }
+
+  @Override
+  protected Object settings() {
+    return sources;
   }
 
   /**
@@ -83,7 +86,7 @@ public final class Ingest {
   public static Dataset<Row> problemsOf(SparkSession spark, List<SourceSpec> sources) {
     Ingest ingest = new Ingest(spark, sources);
     Dataset<Row> records = ingest.records(ingest.listFiles());
-    long bad = records.filter(col("reason").isNotNull()).count();
+    long bad = SparkJobs.named(spark, "read benchmark files", () -> records.filter(col("reason").isNotNull()).count());
     if (bad > 0) {
       LOG.warn("{} records of {} could not be read as problems and are left out; ingest them with ./qed ingest to see why",
           bad, sources.stream().map(SourceSpec::path).toList());
@@ -91,29 +94,25 @@ public final class Ingest {
     return records.filter(col("reason").isNull()).select("problem.*");
   }
 
-  public IngestReport execute() {
-    Objects.requireNonNull(out, "into(out) is required");
+  @Override
+  protected IngestReport run(Run run) {
     long started = System.nanoTime();
-    Map<SourceSpec, List<String>> filesBySource = listFiles();
-    List<String> inputs = filesBySource.values().stream().flatMap(List::stream).toList();
-    LOG.info("ingest: {} sources, {} files -> {}", sources.size(), inputs.size(), out);
-    Dataset<Row> records = records(filesBySource).persist(StorageLevel.MEMORY_AND_DISK());
+    Map<SourceSpec, List<String>> files = listFiles();
+    LOG.info("ingest: {} sources, {} files -> {}", sources.size(), inputs().size(), out);
+    Dataset<Row> records = records(files).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> problems = records.filter(col("reason").isNull()).select("problem.*");
       Dataset<Row> quarantine = records.filter(col("reason").isNotNull())
           .selectExpr(QuarantinedRecord.SCHEMA.columnNames());
-      String problemsPath = new Path(out, "problems").toString();
-      String quarantinePath = new Path(out, "quarantine").toString();
-      long problemCount = DatasetWriter.of(problems).to(problemsPath).named("problems")
-          .keyedBy("problem_id").settings(datasets).configHash(configHash).inputs(inputs).execute().rows();
-      long quarantineCount = DatasetWriter.of(quarantine).to(quarantinePath).named("quarantine")
-          .keyedBy("source", "file", "line").shards(1).configHash(configHash).inputs(inputs).execute().rows();
-      Map<String, IngestReport.SourceCounts> bySource = countsBySource(records, filesBySource);
+      long problemCount = writeDataset(run, problems, PROBLEMS, "problem_id").rows();
+      long quarantineCount = DatasetWriter.of(quarantine).to(run.path(QUARANTINE)).named(QUARANTINE)
+          .keyedBy("source", "file", "line").shards(1).fingerprint(fingerprint()).execute().rows();
+      Map<String, IngestReport.SourceCounts> bySource = countsBySource(records, files);
       Map<String, Long> reasons = new TreeMap<>();
       bySource.values().forEach(c -> c.reasons().forEach((reason, n) -> reasons.merge(reason, n, Long::sum)));
       IngestReport report = new IngestReport(problemCount, quarantineCount, bySource, reasons,
-          problemsPath, quarantinePath, (System.nanoTime() - started) / 1e9);
-      Reports.write(spark, out, report);
+          run.finalPath(PROBLEMS), run.finalPath(QUARANTINE), (System.nanoTime() - started) / 1e9);
+      run.writeJson(REPORT, report);
       LOG.info("ingest: {} problems, {} quarantined in {} s", problemCount, quarantineCount, Math.round(report.seconds()));
       return report;
     } finally {
@@ -123,7 +122,6 @@ public final class Ingest {
 
   /** Every record of the sources, as {@link IngestedRecord} rows, duplicate ids marked. */
   private Dataset<Row> records(Map<SourceSpec, List<String>> filesBySource) {
-    spark.sparkContext().setJobDescription("ingest: read and map " + sources.size() + " sources");
     List<JavaRDD<Row>> parts = new ArrayList<>();
     filesBySource.forEach((spec, files) -> parts.add(SourceReader.read(spark, spec, files)));
     JavaRDD<Row> rows = parts.get(0);
@@ -134,6 +132,9 @@ public final class Ingest {
   }
 
   private Map<SourceSpec, List<String>> listFiles() {
+    if (filesBySource != null) {
+      return filesBySource;
+    }
     if (sources.isEmpty()) {
       throw new IngestException("no sources to ingest");
     }
@@ -150,6 +151,7 @@ public final class Ingest {
       throw new IngestException("no input files found for " + String.join("; ", missing)
           + ". Check the paths (relative catalog paths are taken from the catalog's folder).");
     }
+    this.filesBySource = filesBySource;
     return filesBySource;
   }
 
@@ -169,9 +171,8 @@ public final class Ingest {
   }
 
   private Map<String, IngestReport.SourceCounts> countsBySource(Dataset<Row> records, Map<SourceSpec, List<String>> filesBySource) {
-    spark.sparkContext().setJobDescription("ingest: count rows per source and reason");
     Map<String, Map<String, Long>> counts = new TreeMap<>();
-    for (Row row : records.groupBy("source", "reason").count().collectAsList()) {
+    for (Row row : job("count rows per source and reason", () -> records.groupBy("source", "reason").count().collectAsList())) {
       counts.computeIfAbsent(row.getString(0), k -> new TreeMap<>())
           .put(row.isNullAt(1) ? "ok" : row.getString(1), row.getLong(2));
     }

@@ -49,12 +49,13 @@ public final class DatasetReader {
             + " without one is from another tool or from a write that did not finish.");
       }
       try (InputStream in = fs.open(file)) {
-        Manifest manifest = Manifest.JSON.readValue(in, Manifest.class);
-        if (!Manifest.FORMAT.equals(manifest.format())) {
-          throw new DatasetException("unsupported dataset format '" + manifest.format() + "' in " + file
-              + " (this version reads " + Manifest.FORMAT + ")");
+        com.fasterxml.jackson.databind.JsonNode tree = Manifest.JSON.readTree(in);
+        String format = tree.path("format").asText();
+        if (!Manifest.FORMAT.equals(format)) {
+          throw new DatasetException("unsupported dataset format '" + format + "' in " + file
+              + " (this version reads " + Manifest.FORMAT + "); run the step that wrote " + path + " again");
         }
-        return manifest;
+        return Manifest.JSON.treeToValue(tree, Manifest.class);
       }
     } catch (IOException e) {
       throw new DatasetException("cannot read the manifest of " + path + ": " + e.getMessage(), e);

@@ -4,12 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -20,6 +18,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import dev.qedspark.common.Hashes;
 import dev.qedspark.spark.SparkJobs;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
@@ -50,8 +49,7 @@ public final class DatasetWriter {
   private List<String> keyColumns = List.of();
   private int shards = DatasetSettings.DEFAULTS.shards();
   private String compression = DatasetSettings.DEFAULTS.compression();
-  private String configHash = "";
-  private List<String> inputs = List.of();
+  private Fingerprint fingerprint = new Fingerprint("", Map.of(), Map.of());
 
   private DatasetWriter(Dataset<Row> data) {
     this.data = Objects.requireNonNull(data);
@@ -91,13 +89,9 @@ public final class DatasetWriter {
     return this;
   }
 
-  public DatasetWriter configHash(String configHash) {
-    this.configHash = configHash;
-    return this;
-  }
-
-  public DatasetWriter inputs(List<String> inputs) {
-    this.inputs = List.copyOf(inputs);
+  /** What the rows were made from; recorded in the manifest. */
+  public DatasetWriter fingerprint(Fingerprint fingerprint) {
+    this.fingerprint = fingerprint;
     return this;
   }
 
@@ -121,7 +115,7 @@ public final class DatasetWriter {
         List<Manifest.ShardFile> files = finishShards(fs, staging, hadoop);
         Manifest manifest = new Manifest(
             Manifest.FORMAT, name, files.stream().mapToLong(Manifest.ShardFile::rows).sum(), files,
-            Manifest.JSON.readTree(data.schema().json()), keyColumns, configHash, inputs,
+            Manifest.JSON.readTree(data.schema().json()), keyColumns, fingerprint,
             BuildInfo.codeVersion(), Instant.now().toString());
         try (OutputStream out = fs.create(new Path(staging, Manifest.FILE_NAME), false)) {
           out.write(Manifest.JSON.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8));
@@ -237,14 +231,7 @@ public final class DatasetWriter {
 
   static String sha256(FileSystem fs, Path file) throws IOException {
     try (InputStream in = fs.open(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      return Hashes.sha256(in);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.qedspark.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.qedspark.common.Hashes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -19,8 +20,8 @@ import org.apache.spark.sql.types.StructType;
  * @param files the Parquet shards, in order
  * @param schema the Spark schema as JSON
  * @param keyColumns columns the rows are partitioned and sorted by
- * @param configHash hash of the effective configuration that produced it
- * @param inputs the datasets or files it was made from
+ * @param fingerprint what it was made from: the hash of the settings its step uses, the hashes
+ *     of the prompts it sent, and the digest of each input
  * @param codeVersion version and commit of the code that wrote it
  * @param createdAt ISO-8601 time of the commit
  */
@@ -31,13 +32,12 @@ public record Manifest(
     List<ShardFile> files,
     JsonNode schema,
     List<String> keyColumns,
-    String configHash,
-    List<String> inputs,
+    Fingerprint fingerprint,
     String codeVersion,
     String createdAt) {
 
   public static final String FILE_NAME = "_manifest.json";
-  public static final String FORMAT = "qed-dataset/1";
+  public static final String FORMAT = "qed-dataset/2";
 
   static final ObjectMapper JSON = JsonMapper.builder()
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -53,6 +53,17 @@ public record Manifest(
    * @param sha256 hex sha256 of the file's bytes
    */
   public record ShardFile(String path, long bytes, long rows, String sha256) implements java.io.Serializable {}
+
+  /**
+   * What the rows are, independent of when and by whom they were written: sha256 over the schema
+   * and the shards' sha256s. Two writes of the same rows have the same digest, so a downstream
+   * step whose input was rewritten unchanged stays up to date.
+   */
+  public String contentDigest() {
+    StringBuilder text = new StringBuilder(schema.toString());
+    files.forEach(f -> text.append('\n').append(f.sha256()));
+    return "sha256:" + Hashes.sha256(text.toString());
+  }
 
   public StructType sparkSchema() {
     return (StructType) DataType.fromJson(schema.toString());

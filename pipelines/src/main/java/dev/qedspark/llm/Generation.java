@@ -1,24 +1,21 @@
 package dev.qedspark.llm;
 
 import dev.qedspark.io.RecordSchema;
-import java.util.List;
 
 /**
- * One row of a {@code generations} dataset (DESIGN.md section 5): one request and how it ended.
- * A failed request is a row with status {@code error}, never a missing row.
+ * The generation columns of an {@link LlmMap} output row: one answer (one choice of one request)
+ * and how it was obtained. A failed request is a row with status {@code error}, never a missing
+ * row.
  *
- * @param requestId the caller's id of the request (a Batch API custom_id, a problem id, ...)
- * @param sampleIndex which sample of that request (0 for the first)
  * @param model the model that answered
- * @param messages the prompt
  * @param completion the message content as returned
  * @param reasoningContent the reasoning, separated from the answer
  * @param proof the answer after the reasoning
  * @param finishReason as returned: stop, length, ...
- * @param promptTokens prompt tokens
- * @param completionTokens completion tokens
+ * @param promptTokens prompt tokens of the request (on its first choice's row; 0 on the others)
+ * @param completionTokens completion tokens of the request (likewise)
  * @param latencyMs time from first send to answer, retries included
- * @param cost dollars, from llm.prices
+ * @param cost dollars, from llm.prices (likewise on the first choice's row)
  * @param status ok, truncated (stopped by max_tokens), error, or not_sent (budget reached)
  * @param error why it failed or was not sent
  * @param attempts how many times it was sent
@@ -27,10 +24,7 @@ import java.util.List;
  * @param response the raw response JSON (the Batch API output carries it)
  */
 public record Generation(
-    String requestId,
-    int sampleIndex,
     String model,
-    List<ChatMessage> messages,
     String completion,
     String reasoningContent,
     String proof,
@@ -52,4 +46,8 @@ public record Generation(
   public static final String TRUNCATED = "truncated";
   public static final String ERROR = "error";
   public static final String NOT_SENT = "not_sent";
+
+  static Generation failed(String model, String status, String error, int attempts, String cacheKey) {
+    return new Generation(model, null, null, null, null, 0, 0, 0, 0, status, error, attempts, false, cacheKey, null);
+  }
 }

@@ -1,21 +1,23 @@
 package dev.qedspark.llm;
 
 /**
- * What a generation run did.
+ * What an {@link LlmMap} run did.
  *
- * @param requests rows in
- * @param cacheHits answered from the response cache
- * @param sent requests sent to the endpoint
- * @param ok answered in full
- * @param truncated answered, but cut by max_tokens
- * @param errors failed after their retries
- * @param notSent not sent because the budget was reached
+ * @param requests requests made of the input rows (rows x samples)
+ * @param rows output rows (one per choice)
+ * @param cacheHits requests answered from the response cache
+ * @param sent requests sent to the endpoint in this run
+ * @param ok rows answered in full
+ * @param truncated rows answered, but cut by max_tokens
+ * @param errors rows whose request failed after its retries
+ * @param notSent rows not sent because the budget was reached
+ * @param parseErrors answered rows the parser could not read
  * @param promptTokens prompt tokens of the requests sent in this run
  * @param completionTokens completion tokens of the requests sent in this run
  * @param cost dollars spent in this run
  * @param seconds wall time
- * @param path where the generations dataset is
+ * @param path where the output dataset is
  */
 public record GenerationReport(
-    long requests, long cacheHits, long sent, long ok, long truncated, long errors, long notSent,
-    long promptTokens, long completionTokens, double cost, double seconds, String path) {}
+    long requests, long rows, long cacheHits, long sent, long ok, long truncated, long errors, long notSent,
+    long parseErrors, long promptTokens, long completionTokens, double cost, double seconds, String path) {}

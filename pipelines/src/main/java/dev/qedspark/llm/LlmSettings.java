@@ -1,6 +1,7 @@
 package dev.qedspark.llm;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.qedspark.common.SettingsRecords;
 import dev.qedspark.llm.engine.EngineSettings;
 import java.io.Serializable;
 import java.util.List;
@@ -32,11 +33,13 @@ public record LlmSettings(
     @JsonPropertyDescription("dollars per million tokens by model: {name: {input-per-million: x, output-per-million: y}}")
         Map<String, Price> prices,
     BudgetSettings budget,
-    EngineSettings engine) implements Serializable {
+    EngineSettings engine,
+    @JsonPropertyDescription("role profiles (teacher, judge, policy, model, ...): each sets any llm.* key, the rest falls back to llm.*;"
+        + " e.g. roles: {judge: {endpoint: http://judge:8000/v1, temperature: 0}}") Map<String, LlmSettings> roles) implements Serializable {
 
   public static final LlmSettings DEFAULTS = new LlmSettings(
       "", "", "QED_API_KEY", Map.of(), 10, 1800, 2048, 1.0, 1.0, -1, -1, List.of(), Map.of(),
-      8, 0, RetrySettings.DEFAULTS, "runs/llm-cache", 10, Map.of(), BudgetSettings.DEFAULTS, EngineSettings.DEFAULTS);
+      8, 0, RetrySettings.DEFAULTS, "runs/llm-cache", 10, Map.of(), BudgetSettings.DEFAULTS, EngineSettings.DEFAULTS, Map.of());
 
   public LlmSettings {
     endpoint = endpoint == null ? "" : endpoint.strip();
@@ -45,6 +48,7 @@ public record LlmSettings(
     stop = stop == null ? List.of() : List.copyOf(stop);
     extraBody = extraBody == null ? Map.of() : Map.copyOf(extraBody);
     prices = prices == null ? Map.of() : Map.copyOf(prices);
+    roles = roles == null ? Map.of() : Map.copyOf(roles);
     if (!endpoint.isEmpty() && !endpoint.matches("https?://.+")) {
       throw new IllegalArgumentException("endpoint must be an http(s) URL such as http://127.0.0.1:8000/v1, not " + endpoint);
     }
@@ -55,6 +59,27 @@ public record LlmSettings(
     if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1, not " + concurrency);
     if (rateLimitPerSecond < 0) throw new IllegalArgumentException("rate-limit-per-second must be 0 (off) or more");
     if (progressSeconds < 1) throw new IllegalArgumentException("progress-seconds must be at least 1");
+  }
+
+  /**
+   * The settings of a role: its profile under {@code llm.roles} (already filled from {@code llm.*}
+   * when the configuration was loaded), else these settings.
+   */
+  public LlmSettings role(String name) {
+    LlmSettings profile = roles.get(name);
+    return profile != null ? profile : withRoles(Map.of());
+  }
+
+  /** These settings with some keys changed, e.g. {@code with(Map.of("temperature", 0.0, "retry.max-attempts", 2))}. */
+  public LlmSettings with(Map<String, ?> changes) {
+    return SettingsRecords.with(this, changes);
+  }
+
+  /** These settings with other role profiles. */
+  public LlmSettings withRoles(Map<String, LlmSettings> profiles) {
+    return new LlmSettings(endpoint, model, apiKeyEnv, headers, connectTimeoutSeconds, readTimeoutSeconds, maxTokens,
+        temperature, topP, topK, seed, stop, extraBody, concurrency, rateLimitPerSecond, retry, cacheDir, progressSeconds,
+        prices, budget, engine, profiles);
   }
 
   /** The API key from the configured environment variable, or null when it is unset. */

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * {@link RetrySettings#maxTotalSeconds()}; other 4xx answers fail at once with the server's
  * message. The API key is sent as a bearer token and never logged or returned.
  */
-public final class OpenAiClient {
+public final class OpenAiClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI chatCompletions;
@@ -39,6 +41,7 @@ public final class OpenAiClient {
   private final Duration readTimeout;
   private final RetrySettings retry;
   private final HttpClient http;
+  private final ExecutorService executor;
 
   /**
    * @param baseUrl the API root, e.g. {@code http://127.0.0.1:8000/v1}
@@ -51,7 +54,13 @@ public final class OpenAiClient {
     this.headers = Map.copyOf(headers);
     this.readTimeout = readTimeout;
     this.retry = retry;
+    this.executor = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "qed-http");
+      t.setDaemon(true);
+      return t;
+    });
     this.http = HttpClient.newBuilder()
+        .executor(executor)
         .connectTimeout(connectTimeout)
         .version(HttpClient.Version.HTTP_1_1)
         .build();
@@ -163,6 +172,12 @@ public final class OpenAiClient {
     if (text == null) return "";
     String oneLine = text.replaceAll("\\s+", " ").strip();
     return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
+  }
+
+  /** Stops the client's threads; requests still in flight fail. */
+  @Override
+  public void close() {
+    executor.shutdownNow();
   }
 
   private static long elapsedMs(long started) {

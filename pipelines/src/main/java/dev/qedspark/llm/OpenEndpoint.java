@@ -9,8 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The endpoint a job sends to, opened for the job's duration: the configured server, or, when
- * none is configured, the embedded engine started in this JVM and served on 127.0.0.1.
+ * The endpoint a role sends to, open for a job's duration: the configured server, or, when none
+ * is configured, the embedded engine, started in this JVM and served on 127.0.0.1 the first time
+ * a request is to be sent. What the response cache keys on ({@link #identity()}) and the model
+ * name are known without starting anything, so a step whose outputs are up to date never loads
+ * a model.
  */
 public final class OpenEndpoint implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OpenEndpoint.class);
@@ -21,48 +24,83 @@ public final class OpenEndpoint implements AutoCloseable {
           + " For real outputs set llm.engine.model-file to a GGUF file, or llm.endpoint to an"
           + " OpenAI-compatible server (e.g. vLLM serving lm-provers/QED-Nano at http://HOST:8000/v1).";
 
-  private final Endpoint endpoint;
-  private final EngineServer server;
+  private final LlmSettings settings;
+  private final Path scratch;
+  private final LlamaEngine.ModelFile modelFile;
+  private Endpoint endpoint;
+  private EngineServer server;
 
-  private OpenEndpoint(Endpoint endpoint, EngineServer server) {
+  private OpenEndpoint(LlmSettings settings, Path scratch, LlamaEngine.ModelFile modelFile, Endpoint endpoint) {
+    this.settings = settings;
+    this.scratch = scratch;
+    this.modelFile = modelFile;
     this.endpoint = endpoint;
-    this.server = server;
   }
 
-  public static OpenEndpoint open(SparkSession spark, LlmSettings settings, Path scratch) {
+  /** The server in {@code settings.endpoint()}, or the embedded engine when that is empty. */
+  public static OpenEndpoint of(SparkSession spark, LlmSettings settings, Path scratch) {
     if (!settings.endpoint().isEmpty()) {
-      return new OpenEndpoint(Endpoint.of(settings), null);
+      return new OpenEndpoint(settings, scratch, null, null);
     }
     if (!spark.sparkContext().isLocal()) {
       throw new LlmException("llm.endpoint is empty, and the embedded engine runs only with a local master;"
           + " on a cluster set llm.endpoint to your inference servers (e.g. --set llm.endpoint=http://vllm:8000/v1)");
+    }
+    return new OpenEndpoint(settings, scratch, LlamaEngine.ModelFile.of(settings.engine(), scratch), null);
+  }
+
+  /** An endpoint that is already known and running (a test server, a server started elsewhere). */
+  public static OpenEndpoint of(Endpoint endpoint) {
+    return new OpenEndpoint(LlmSettings.DEFAULTS, null, null, endpoint);
+  }
+
+  /** What the response cache keys on: the server URL, or the embedded model's name and size. */
+  public synchronized String identity() {
+    return endpoint != null ? endpoint.identity() : modelFile != null ? modelFile.identity() : resolve().identity();
+  }
+
+  /** The model asked for. */
+  public synchronized String model() {
+    return endpoint != null ? endpoint.model() : modelFile != null ? modelFile.name() : resolve().model();
+  }
+
+  /** The endpoint, ready to take requests: the embedded engine is started on the first call. */
+  public synchronized Endpoint endpoint() {
+    if (endpoint != null) {
+      return endpoint;
+    }
+    if (modelFile == null) {
+      return resolve();
     }
     LlamaEngine engine = LlamaEngine.load(settings.engine(), scratch);
     if (engine.isTinyRandomModel()) {
       LOG.warn(TINY_MODEL_NOTICE);
     }
     try {
-      EngineServer server = EngineServer.start(engine, 0, settings.engine().parallel() * 2 + 2);
-      return new OpenEndpoint(new Endpoint(server.baseUrl(), engine.modelName(), engine.identity()), server);
+      server = EngineServer.start(engine, 0, settings.engine().parallel() * 2 + 2);
     } catch (IOException e) {
       engine.close();
       throw new LlmException("cannot serve the embedded engine on 127.0.0.1: " + e.getMessage(), e);
     }
+    endpoint = new Endpoint(server.baseUrl(), engine.modelName(), engine.identity());
+    return endpoint;
   }
 
-  public Endpoint endpoint() {
+  private Endpoint resolve() {
+    endpoint = Endpoint.of(settings);
     return endpoint;
   }
 
   /** Whether answers come from the tiny random test model. */
   public boolean isTinyRandomModel() {
-    return server != null && server.engine().isTinyRandomModel();
+    return modelFile != null && modelFile.tiny();
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (server != null) {
       server.close();
+      server = null;
     }
   }
 }

@@ -1,31 +1,32 @@
 package dev.qedspark.llm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.sql.Row;
 
 /**
  * Sends one partition's requests with up to {@code concurrency} in flight, and yields each
- * {@link Generation} as it completes. The task thread both reads the input and yields results;
- * the HTTP client's threads only complete futures. Each successful response is appended to the
- * response cache before its row is yielded.
+ * {@link Answer} as it completes. The task thread both reads the input and yields results; the
+ * HTTP client's threads only complete futures. Each response is appended to the response cache
+ * before its answer is yielded.
+ *
+ * <p>Before sending anything, a task reads what earlier attempts of the same run stored (a
+ * retried task, a lost executor's work done again) and answers those requests from the cache:
+ * no request is paid for twice within a run, and the driver's lookup covers earlier runs.
  */
-final class PartitionSender implements FlatMapFunction<Iterator<Row>, Row> {
+final class PartitionSender implements FlatMapFunction<Iterator<PreparedRequest>, Answer> {
   private static final long serialVersionUID = 1L;
-  /** One HTTP client per endpoint per JVM, shared by the tasks of all runs. */
-  private static final Map<String, OpenAiClient> CLIENTS = new ConcurrentHashMap<>();
 
   private final String runId;
   private final Endpoint endpoint;
@@ -47,43 +48,36 @@ final class PartitionSender implements FlatMapFunction<Iterator<Row>, Row> {
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> input) throws IOException {
-    OpenAiClient client = CLIENTS.computeIfAbsent(endpoint.baseUrl() + "|" + settings.hashCode(), k -> new OpenAiClient(
-        endpoint.baseUrl(), apiKey, settings.headers(), Duration.ofSeconds(settings.connectTimeoutSeconds()),
-        Duration.ofSeconds(settings.readTimeoutSeconds()), settings.retry()));
-    RunLedger ledger = RunLedger.of(runId, budgetShare, rateShare);
-    ResponseCache.Writer writer = cache.writer();
+  public Iterator<Answer> call(Iterator<PreparedRequest> input) throws IOException {
+    Map<String, ResponseCache.Location> answeredEarlier = cache.writtenBy(runId);
+    OpenAiClient client = new OpenAiClient(endpoint.baseUrl(), apiKey, settings.headers(),
+        Duration.ofSeconds(settings.connectTimeoutSeconds()), Duration.ofSeconds(settings.readTimeoutSeconds()), settings.retry());
+    Sending sending = new Sending(input, client, RunLedger.of(runId, budgetShare, rateShare), answeredEarlier);
     TaskContext task = TaskContext.get();
     if (task != null) {
-      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> closeQuietly(writer));
+      task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> sending.close());
     }
-    return new Sending(input, client, ledger, writer);
-  }
-
-  private static void closeQuietly(ResponseCache.Writer writer) {
-    try {
-      writer.close();
-    } catch (IOException ignored) {
-      // the segment holds every line flushed so far; nothing more to save
-    }
+    return sending;
   }
 
   /** Pulls requests while permits allow and hands back whatever has finished. */
-  private final class Sending implements Iterator<Row> {
-    private final Iterator<Row> input;
+  private final class Sending implements Iterator<Answer>, Closeable {
+    private final Iterator<PreparedRequest> input;
     private final OpenAiClient client;
     private final RunLedger ledger;
-    private final ResponseCache.Writer writer;
+    private final Map<String, ResponseCache.Location> answeredEarlier;
+    private final ResponseCache.Reader reader = cache.reader();
+    private ResponseCache.Writer writer;
     private final Semaphore permits = new Semaphore(settings.concurrency());
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final LinkedBlockingQueue<Row> finished = new LinkedBlockingQueue<>();
-    private Row next;
+    private final LinkedBlockingQueue<Answer> finished = new LinkedBlockingQueue<>();
+    private Answer next;
 
-    Sending(Iterator<Row> input, OpenAiClient client, RunLedger ledger, ResponseCache.Writer writer) {
+    Sending(Iterator<PreparedRequest> input, OpenAiClient client, RunLedger ledger, Map<String, ResponseCache.Location> answeredEarlier) {
       this.input = input;
       this.client = client;
       this.ledger = ledger;
-      this.writer = writer;
+      this.answeredEarlier = answeredEarlier;
     }
 
     @Override
@@ -95,7 +89,7 @@ final class PartitionSender implements FlatMapFunction<Iterator<Row>, Row> {
             break;
           }
           if (input.hasNext() && permits.tryAcquire()) {
-            submit(PreparedRequest.SCHEMA.fromRow(input.next()));
+            submit(input.next());
           } else if (!input.hasNext() && inFlight.get() == 0 && finished.isEmpty()) {
             return false;
           } else {
@@ -110,24 +104,33 @@ final class PartitionSender implements FlatMapFunction<Iterator<Row>, Row> {
     }
 
     @Override
-    public Row next() {
+    public Answer next() {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Row row = next;
+      Answer answer = next;
       next = null;
-      return row;
+      return answer;
     }
 
     private void submit(PreparedRequest request) throws InterruptedException {
       if (request.error() != null) {
-        finish(failed(request, request.error(), 0));
+        finish(Answer.failed(request, Generation.ERROR, request.error(), 0));
         return;
+      }
+      ResponseCache.Location earlier = answeredEarlier.get(request.cacheKey());
+      if (earlier != null) {
+        try {
+          ResponseCache.Entry entry = reader.read(earlier);
+          finish(Answer.of(request, entry.response().toString(), entry.latencyMs(), entry.attempts(), true));
+          return;
+        } catch (IOException unreadable) {
+          // send it again below
+        }
       }
       String exhausted = ledger.budgetExhausted();
       if (exhausted != null) {
-        finish(new Generation(request.requestId(), request.sampleIndex(), endpoint.model(), request.messages(),
-            null, null, null, null, 0, 0, 0, 0, Generation.NOT_SENT, exhausted, 0, false, request.cacheKey(), null));
+        finish(Answer.failed(request, Generation.NOT_SENT, exhausted, 0));
         return;
       }
       ledger.awaitRate();
@@ -135,46 +138,59 @@ final class PartitionSender implements FlatMapFunction<Iterator<Row>, Row> {
       try {
         body = (ObjectNode) RequestBodies.JSON.readTree(request.body());
       } catch (IOException e) {
-        finish(failed(request, "unreadable request body: " + e.getMessage(), 0));
+        finish(Answer.failed(request, Generation.ERROR, "unreadable request body: " + e.getMessage(), 0));
         return;
       }
       inFlight.incrementAndGet();
       ledger.sent.incrementAndGet();
       client.send(body).whenComplete((exchange, failure) -> {
-        Generation g;
+        Answer answer;
         if (failure != null) {
-          g = failed(request, "client failure: " + failure, 0);
+          answer = Answer.failed(request, Generation.ERROR, "client failure: " + failure, 0);
         } else if (!exchange.ok()) {
-          g = failed(request, exchange.error(), exchange.attempts());
+          answer = Answer.failed(request, Generation.ERROR, exchange.error(), exchange.attempts());
         } else {
-          g = Generations.fromResponse(request, endpoint.model(), exchange.response(), exchange.latencyMs(), exchange.attempts(), false, settings.prices());
+          answer = Answer.of(request, exchange.response().toString(), exchange.latencyMs(), exchange.attempts(), false);
           try {
-            writer.append(request.cacheKey(), exchange.response(), exchange.latencyMs(), exchange.attempts());
+            store(request.cacheKey(), exchange.response(), exchange.latencyMs(), exchange.attempts());
           } catch (IOException e) {
-            g = failed(request, "answered, but the response cache could not store it: " + e.getMessage(), exchange.attempts());
+            answer = Answer.failed(request, Generation.ERROR,
+                "answered, but the response cache could not store it: " + e.getMessage(), exchange.attempts());
           }
         }
-        finish(g);
-        // Only after the row is queued, so hasNext() never sees "nothing in flight, nothing queued"
-        // while a result is between the two.
+        finish(answer);
+        // Only after the answer is queued, so hasNext() never sees "nothing in flight, nothing
+        // queued" while an answer is between the two.
         inFlight.decrementAndGet();
       });
     }
 
-    private void finish(Generation g) {
-      ledger.record(g);
-      finished.add(Generation.SCHEMA.toRow(g));
+    /** The segment is opened on the first response, so tasks that send nothing leave no files. */
+    private synchronized void store(String key, JsonNode response, long latencyMs, int attempts) throws IOException {
+      if (writer == null) {
+        writer = cache.writer(runId);
+      }
+      writer.append(key, response, latencyMs, attempts);
+    }
+
+    private void finish(Answer answer) {
+      Usage usage = Usage.of(answer, endpoint.model(), settings.prices());
+      ledger.record(answer.cached(), Generation.ERROR.equals(answer.status()), usage.promptTokens(), usage.completionTokens(), usage.cost());
+      finished.add(answer);
       permits.release();
     }
 
-    private Generation failed(PreparedRequest request, String error, int attempts) {
-      return new Generation(request.requestId(), request.sampleIndex(), endpoint.model(), request.messages(),
-          null, null, null, null, 0, 0, 0, 0, Generation.ERROR, error, attempts, false, request.cacheKey(), null);
+    @Override
+    public synchronized void close() {
+      client.close();
+      try {
+        reader.close();
+        if (writer != null) {
+          writer.close();
+        }
+      } catch (IOException ignored) {
+        // the segment holds every line flushed so far; nothing more to save
+      }
     }
-  }
-
-  /** A request ready to send: its body built and its cache key computed, or why that failed. */
-  record PreparedRequest(String requestId, List<ChatMessage> messages, int sampleIndex, String cacheKey, String body, String error) {
-    static final dev.qedspark.io.RecordSchema<PreparedRequest> SCHEMA = dev.qedspark.io.RecordSchema.of(PreparedRequest.class);
   }
 }

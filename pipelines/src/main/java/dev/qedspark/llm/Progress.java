@@ -23,7 +23,7 @@ final class Progress implements AutoCloseable {
     this.timer = timer;
   }
 
-  static Progress start(SparkSession spark, RunLedger ledger, long total, long hits, int seconds) {
+  static Progress start(SparkSession spark, RunLedger ledger, long total, long hits, int seconds, String step) {
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "qed-progress");
       t.setDaemon(true);
@@ -34,9 +34,9 @@ final class Progress implements AutoCloseable {
     timer.scheduleAtFixedRate(() -> {
       double elapsed = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
       if (local) {
-        LOG.info(line(ledger.snapshot(), total, hits, elapsed));
+        LOG.info(step + ": " + line(ledger.snapshot(), total, hits, elapsed));
       } else {
-        LOG.info(taskLine(spark));
+        LOG.info(step + ": " + taskLine(spark));
       }
     }, seconds, seconds, TimeUnit.SECONDS);
     return new Progress(timer);
@@ -47,7 +47,7 @@ final class Progress implements AutoCloseable {
     double rate = s.finished() / elapsedSeconds;
     long remaining = total - done;
     String eta = rate > 0 ? formatDuration((long) (remaining / rate)) : "?";
-    return String.format("generate: %,d/%,d done (%,d cached, %,d errors), %.1f req/s, %,.0f tokens/s out, $%.4f, ETA %s",
+    return String.format("%,d/%,d done (%,d cached, %,d errors), %.1f req/s, %,.0f tokens/s out, $%.4f, ETA %s",
         done, total, hits, s.errors(), rate, s.completionTokens() / elapsedSeconds, s.cost(), eta);
   }
 
@@ -61,7 +61,7 @@ final class Progress implements AutoCloseable {
         all += stage.numTasks();
       }
     }
-    return "generate: " + done + "/" + all + " tasks of the running stages done";
+    return done + "/" + all + " tasks of the running stages done";
   }
 
   static String formatDuration(long seconds) {

@@ -68,18 +68,18 @@ public final class RunLedger {
     }
   }
 
-  void record(Generation g) {
+  void record(boolean cached, boolean failed, long prompt, long completion, double dollars) {
     finished.incrementAndGet();
-    if (g.cached()) {
+    if (cached) {
       cacheHits.incrementAndGet();
     }
-    if (Generation.ERROR.equals(g.status())) {
+    if (failed) {
       errors.incrementAndGet();
     }
-    if (!g.cached()) {
-      promptTokens.addAndGet(g.promptTokens());
-      completionTokens.addAndGet(g.completionTokens());
-      cost.add(g.cost());
+    if (!cached) {
+      promptTokens.addAndGet(prompt);
+      completionTokens.addAndGet(completion);
+      cost.add(dollars);
     }
   }
 

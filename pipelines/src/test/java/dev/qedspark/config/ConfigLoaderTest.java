@@ -1,6 +1,8 @@
 package dev.qedspark.config;
 
 import dev.qedspark.common.ConfigException;
+import dev.qedspark.llm.LlmSettings;
+import dev.qedspark.llm.RetrySettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -129,13 +131,42 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void theHashFollowsTheConfigurationButNotSecrets() {
-    String base = ConfigView.hash(QedConfig.DEFAULTS);
-    assertEquals(base, ConfigView.hash(ConfigLoader.load(List.of(), List.of())));
-    assertNotEquals(base, ConfigView.hash(ConfigLoader.load(List.of(), List.of("datasets.shards=5"))));
-    assertEquals(
-        ConfigView.hash(ConfigLoader.load(List.of(), List.of("spark.conf.api-key=one"))),
-        ConfigView.hash(ConfigLoader.load(List.of(), List.of("spark.conf.api-key=two"))));
+  void aRoleSetsWhatItSaysAndTakesEverythingElseFromLlm() throws Exception {
+    Path file = dir.resolve("roles.yaml");
+    Files.writeString(file, """
+        llm:
+          temperature: 0.6
+          roles:
+            judge:
+              endpoint: http://judge:8000/v1
+              temperature: 0.0
+              retry: {max-attempts: 2}
+        """);
+    QedConfig config = ConfigLoader.load(List.of(file), List.of("llm.roles.teacher.max-tokens=64000", "llm.max-tokens=100"));
+    LlmSettings judge = config.llm().role("judge");
+    assertEquals("http://judge:8000/v1", judge.endpoint());
+    assertEquals(0.0, judge.temperature());
+    assertEquals(2, judge.retry().maxAttempts());
+    assertEquals(RetrySettings.DEFAULTS.maxBackoffMs(), judge.retry().maxBackoffMs(), "the rest of a nested section falls back too");
+    assertEquals(100, judge.maxTokens(), "keys the role does not set come from llm.*, --set included");
+    LlmSettings teacher = config.llm().role("teacher");
+    assertEquals(64000, teacher.maxTokens());
+    assertEquals(0.6, teacher.temperature());
+    assertEquals("", teacher.endpoint());
+    LlmSettings policy = config.llm().role("policy");
+    assertEquals(0.6, policy.temperature(), "an undeclared role is llm.* itself");
+    assertEquals(Map.of(), policy.roles());
+  }
+
+  @Test
+  void aMistakeInARoleNamesTheRoleAndTheKey() {
+    ConfigException typo = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of(), List.of("llm.roles.judge.tempreature=0")));
+    assertTrue(typo.getMessage().contains("'llm.roles.judge.tempreature'") && typo.getMessage().contains("did you mean 'llm.roles.judge.temperature'"),
+        typo.getMessage());
+    ConfigException bad = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(List.of(), List.of("llm.roles.judge.concurrency=0")));
+    assertTrue(bad.getMessage().contains("llm.roles.judge") && bad.getMessage().contains("concurrency must be at least 1"), bad.getMessage());
   }
 
   @Test

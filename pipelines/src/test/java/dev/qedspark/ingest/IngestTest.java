@@ -30,7 +30,7 @@ class IngestTest extends SparkTestBase {
   @TempDir Path dir;
 
   private IngestReport ingest(List<SourceSpec> sources, Path out) {
-    return Ingest.of(spark, sources).into(out.toString()).configHash("sha256:test").execute();
+    return Ingest.of(spark, sources).into(out.toString()).execute();
   }
 
   private List<QuarantinedRecord> quarantine(IngestReport report) {

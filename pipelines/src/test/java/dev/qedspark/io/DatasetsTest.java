@@ -41,7 +41,7 @@ class DatasetsTest extends SparkTestBase {
 
   private Manifest write(Dataset<Row> data, Path target, int shards) {
     return DatasetWriter.of(data).to(target.toString()).named("things").keyedBy("id").shards(shards)
-        .configHash("sha256:test").inputs(List.of("unit-test")).execute();
+        .fingerprint(new Fingerprint("sha256:test", java.util.Map.of(), java.util.Map.of("unit-test", "sha256:input"))).execute();
   }
 
   @Test
@@ -53,7 +53,7 @@ class DatasetsTest extends SparkTestBase {
     assertEquals(4, manifest.files().size());
     assertEquals(Manifest.FORMAT, manifest.format());
     assertEquals(List.of("id"), manifest.keyColumns());
-    assertEquals("sha256:test", manifest.configHash());
+    assertEquals("sha256:test", manifest.fingerprint().settings());
     List<String> onDisk;
     try (Stream<Path> files = Files.list(target)) {
       onDisk = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet")).sorted().toList();

@@ -8,7 +8,7 @@ class ProgressTest {
   @Test
   void aProgressLineSaysDoneRatesCostAndEta() {
     RunLedger.Snapshot snapshot = new RunLedger.Snapshot(60, 50, 0, 2, 5_000, 20_000, 0.125);
-    assertEquals("generate: 70/170 done (20 cached, 2 errors), 5.0 req/s, 2,000 tokens/s out, $0.1250, ETA 20s",
+    assertEquals("70/170 done (20 cached, 2 errors), 5.0 req/s, 2,000 tokens/s out, $0.1250, ETA 20s",
         Progress.line(snapshot, 170, 20, 10));
   }
 

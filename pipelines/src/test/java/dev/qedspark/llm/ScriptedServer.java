@@ -48,6 +48,22 @@ final class ScriptedServer implements AutoCloseable {
       return new Reply(200, response.toString(), null, 0, false);
     }
 
+    /** One response with a choice per content, as a server answers a request with {@code n}. */
+    static Reply choices(List<String> contents) {
+      ObjectNode response = JSON.createObjectNode();
+      response.put("id", "chatcmpl-test").put("object", "chat.completion").put("model", "scripted-model");
+      var array = response.putArray("choices");
+      int tokens = 0;
+      for (int i = 0; i < contents.size(); i++) {
+        ObjectNode choice = array.addObject();
+        choice.put("index", i).put("finish_reason", "stop");
+        choice.putObject("message").put("role", "assistant").put("content", contents.get(i));
+        tokens += contents.get(i).length();
+      }
+      response.putObject("usage").put("prompt_tokens", 10).put("completion_tokens", tokens).put("total_tokens", 10 + tokens);
+      return new Reply(200, response.toString(), null, 0, false);
+    }
+
     static Reply status(int status, String message) {
       return new Reply(status, "{\"error\": {\"message\": \"" + message + "\"}}", null, 0, false);
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qedspark.llm.ChatMessage;
-import dev.qedspark.llm.GenerationRequest;
 import dev.qedspark.llm.LlmException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -23,7 +22,8 @@ import scala.Tuple2;
  * <p>Like the Batch API, the file is checked whole before anything is sent: a line that is not
  * JSON, lacks a custom_id or a messages array, names another endpoint, or repeats a custom_id
  * stops the run with the first problems listed by line, so no money is spent on a broken file.
- * The body's {@code model} is replaced by the run's model; its other fields are sent as given.
+ * The body's {@code model} is replaced by the run's model; its other fields are sent as given
+ * ({@code n} above 1 gives one output row per choice).
  */
 public final class BatchInput {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,9 +32,9 @@ public final class BatchInput {
   private BatchInput() {}
 
   /** One parsed line: the request, or what is wrong with it. */
-  private record Line(long number, GenerationRequest request, String problem) implements Serializable {}
+  private record Line(long number, BatchRequest request, String problem) implements Serializable {}
 
-  /** The requests of a batch file as rows with the {@link GenerationRequest} schema. */
+  /** The requests of a batch file as rows with the {@link BatchRequest} schema. */
   public static Dataset<Row> read(SparkSession spark, String path) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<Line> lines = jsc.textFile(path).zipWithIndex()
@@ -43,13 +43,13 @@ public final class BatchInput {
     spark.sparkContext().setJobDescription("infer: check the batch file " + path);
     List<String> problems = new ArrayList<>(lines.filter(l -> l.problem() != null)
         .map(l -> "line " + l.number() + ": " + l.problem()).take(PROBLEMS_SHOWN));
-    JavaRDD<GenerationRequest> requests = lines.filter(l -> l.problem() == null).map(Line::request);
+    JavaRDD<BatchRequest> requests = lines.filter(l -> l.problem() == null).map(Line::request);
     requests.mapToPair(r -> new Tuple2<>(r.requestId(), 1)).reduceByKey(Integer::sum).filter(t -> t._2() > 1)
         .take(PROBLEMS_SHOWN).forEach(t -> problems.add("custom_id '" + t._1() + "' is used " + t._2() + " times; each must be unique"));
     if (!problems.isEmpty()) {
       throw new LlmException("the batch file " + path + " has problems, so nothing was sent:\n  " + String.join("\n  ", problems));
     }
-    return spark.createDataFrame(requests.map(GenerationRequest.SCHEMA::toRow), GenerationRequest.SCHEMA.schema());
+    return spark.createDataFrame(requests.map(BatchRequest.SCHEMA::toRow), BatchRequest.SCHEMA.schema());
   }
 
   static Line parse(long number, String text) {
@@ -81,7 +81,7 @@ public final class BatchInput {
     ObjectNode rest = ((ObjectNode) body).deepCopy();
     rest.remove("messages");
     rest.remove("model");
-    return new Line(number, new GenerationRequest(customId, messages, 0, rest.isEmpty() ? null : rest.toString()), null);
+    return new Line(number, new BatchRequest(customId, messages, rest.isEmpty() ? null : rest.toString()), null);
   }
 
   /** Text content, or the text parts of a content array joined. */

@@ -15,7 +15,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Writes generations in the OpenAI Batch API output format, one line per custom_id:
+ * Writes the rows of an {@link Infer} run in the OpenAI Batch API output format, one line per custom_id:
  * {@code {"id", "custom_id", "response": {"status_code", "request_id", "body"}, "error"}}. A failed
  * or unsent request has {@code response: null} and an {@code error} with a code and message.
  * Lines are sorted by custom_id; the file appears only when complete.
@@ -32,9 +32,16 @@ public final class BatchOutput {
     spark.sparkContext().setJobDescription("infer: write " + path);
     long lines = 0;
     try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(fs.create(partial, true), StandardCharsets.UTF_8))) {
-      Iterator<Row> rows = generations.orderBy("request_id", "sample_index").toLocalIterator();
+      Iterator<Row> rows = generations.select("request_id", "cache_key", "response", "status", "error")
+          .orderBy("request_id", "sample_index").toLocalIterator();
+      String previous = null;
       while (rows.hasNext()) {
-        out.write(JSON.writeValueAsString(line(Generation.SCHEMA.fromRow(rows.next()))));
+        Row row = rows.next();
+        if (row.getString(0).equals(previous)) {
+          continue;
+        }
+        previous = row.getString(0);
+        out.write(JSON.writeValueAsString(line(row.getString(0), row.getString(1), row.getString(2), row.getString(3), row.getString(4))));
         out.write('\n');
         lines++;
       }
@@ -46,20 +53,21 @@ public final class BatchOutput {
     return lines;
   }
 
-  static ObjectNode line(Generation g) throws IOException {
+  /** One output line per request: the rows of its choices share the request's response. */
+  static ObjectNode line(String requestId, String cacheKey, String responseJson, String status, String error) throws IOException {
     ObjectNode line = JSON.createObjectNode();
-    line.put("id", "batch_req_" + (g.cacheKey() == null ? g.requestId() : g.cacheKey().substring(0, 24)));
-    line.put("custom_id", g.requestId());
-    if (g.response() != null) {
+    line.put("id", "batch_req_" + (cacheKey == null ? requestId : cacheKey.substring(0, 24)));
+    line.put("custom_id", requestId);
+    if (responseJson != null) {
       ObjectNode response = line.putObject("response");
       response.put("status_code", 200);
-      response.put("request_id", JSON.readTree(g.response()).path("id").asText(""));
-      response.set("body", JSON.readTree(g.response()));
+      response.put("request_id", JSON.readTree(responseJson).path("id").asText(""));
+      response.set("body", JSON.readTree(responseJson));
       line.putNull("error");
     } else {
       line.putNull("response");
-      line.putObject("error").put("code", Generation.NOT_SENT.equals(g.status()) ? "budget_exhausted" : "request_failed")
-          .put("message", g.error());
+      line.putObject("error").put("code", Generation.NOT_SENT.equals(status) ? "budget_exhausted" : "request_failed")
+          .put("message", error);
     }
     return line;
   }

@@ -48,11 +48,9 @@ public final class LlamaEngine implements AutoCloseable {
    */
   public static LlamaEngine load(EngineSettings settings, Path scratch) {
     try {
-      boolean tiny = settings.modelFile().isEmpty();
-      Path file = tiny ? TinyModel.write(scratch.resolve(TinyModel.NAME + ".gguf")) : Path.of(settings.modelFile());
-      if (!Files.isRegularFile(file)) {
-        throw new EngineException("model file not found: " + file + " (llm.engine.model-file)");
-      }
+      ModelFile model = ModelFile.of(settings, scratch);
+      Path file = model.path();
+      boolean tiny = model.tiny();
       routeNativeLogs();
       ModelParameters parameters = new ModelParameters()
           .setModel(file.toString())
@@ -62,14 +60,33 @@ public final class LlamaEngine implements AutoCloseable {
       if (settings.threads() > 0) {
         parameters.setThreads(settings.threads());
       }
-      String name = tiny ? TinyModel.NAME : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
       LOG.info("engine: loading {} ({} slots, {} context tokens)", file, settings.parallel(), settings.context());
-      return new LlamaEngine(new LlamaModel(parameters), name, "embedded:" + name + ":" + Files.size(file), tiny);
-    } catch (IOException e) {
-      throw new EngineException("cannot prepare the embedded model: " + e.getMessage(), e);
+      return new LlamaEngine(new LlamaModel(parameters), model.name(), model.identity(), tiny);
     } catch (RuntimeException e) {
       if (e instanceof EngineException) throw e;
       throw new EngineException("llama.cpp cannot load the model: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The model file the engine would load, known without loading it.
+   *
+   * @param name the model name it serves
+   * @param identity what the response cache keys on: the name and the file size
+   */
+  public record ModelFile(Path path, String name, String identity, boolean tiny) {
+    public static ModelFile of(EngineSettings settings, Path scratch) {
+      try {
+        boolean tiny = settings.modelFile().isEmpty();
+        Path file = tiny ? TinyModel.write(scratch.resolve(TinyModel.NAME + ".gguf")) : Path.of(settings.modelFile());
+        if (!Files.isRegularFile(file)) {
+          throw new EngineException("model file not found: " + file + " (llm.engine.model-file)");
+        }
+        String name = tiny ? TinyModel.NAME : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
+        return new ModelFile(file, name, "embedded:" + name + ":" + Files.size(file), tiny);
+      } catch (IOException e) {
+        throw new EngineException("cannot prepare the embedded model: " + e.getMessage(), e);
+      }
     }
   }
 

@@ -1,0 +1,47 @@
+package dev.qedspark.llm;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The endpoints of a job's roles (teacher, judge, policy, model), open at once. Roles that point
+ * at the same server, or both at the embedded engine with the same settings, share one
+ * {@link OpenEndpoint}. Closing this closes them all.
+ */
+public final class Endpoints implements AutoCloseable {
+  private final SparkSession spark;
+  private final LlmSettings llm;
+  private final Path scratch;
+  private final Map<String, OpenEndpoint> open = new LinkedHashMap<>();
+
+  /**
+   * @param llm the {@code llm} section, with its role profiles
+   * @param scratch a folder for the embedded engine's model file
+   */
+  public Endpoints(SparkSession spark, LlmSettings llm, Path scratch) {
+    this.spark = spark;
+    this.llm = llm;
+    this.scratch = scratch;
+  }
+
+  /** The settings of a role ({@code llm.roles.NAME}, falling back to {@code llm.*}). */
+  public LlmSettings settings(String role) {
+    return llm.role(role);
+  }
+
+  /** The endpoint of a role; nothing is started until a request is to be sent. */
+  public synchronized OpenEndpoint of(String role) {
+    LlmSettings settings = settings(role);
+    String where = settings.endpoint().isEmpty()
+        ? "embedded " + settings.engine() : settings.endpoint() + " " + settings.model() + " " + settings.apiKeyEnv() + " " + settings.headers();
+    return open.computeIfAbsent(where, k -> OpenEndpoint.of(spark, settings, scratch));
+  }
+
+  @Override
+  public synchronized void close() {
+    open.values().forEach(OpenEndpoint::close);
+    open.clear();
+  }
+}

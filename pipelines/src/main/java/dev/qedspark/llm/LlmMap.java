@@ -1,0 +1,298 @@
+package dev.qedspark.llm;
+
+import dev.qedspark.io.DatasetReader;
+import dev.qedspark.io.HadoopConf;
+import dev.qedspark.io.Run;
+import dev.qedspark.stage.Stage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * The one stage through which every LLM call goes: input rows in, a prompt per row, a model
+ * (a role's endpoint and settings) answering, an optional parser reading the answers, and rows
+ * out: the input columns, {@code sample_index}, the {@link Generation} columns and the parsed
+ * columns. Every LLM stage of the pipeline (teacher proofs, judge grades, rollouts, benchmark
+ * answers) is this stage with its own {@link PromptBuilder} and {@link AnswerParser}.
+ *
+ * <p>{@link #samples(int)} asks each row {@code k} times (seeds {@code seed + i}); a prompt that
+ * sets {@code n} gets {@code n} choices per request; each choice is a row, with
+ * {@code sample_index = request * n + choice}. The output is keyed by the input's key columns
+ * and {@code sample_index}: composite keys stay columns.
+ *
+ * <p>Requests answered before (by any run, of any stage) come from the response cache; the others
+ * are sent with {@code concurrency} in flight per partition, and each response is cached as it
+ * arrives, so a killed run resumes without paying twice. Failed requests are rows with status
+ * {@code error}; requests left when the budget runs out are rows with status {@code not_sent}.
+ * Such a run is committed but marked incomplete, so the next run sends just those.
+ *
+ * <pre>{@code
+ * GenerationReport r = LlmMap.over(spark, problems).keyedBy("problem_id")
+ *     .prompt("proof", ProofPrompt.SHA256, new ProofPrompt())
+ *     .role("teacher", settings.role("teacher"), endpoint).samples(4)
+ *     .named("generate").into("runs/x/generate").execute();
+ * }</pre>
+ */
+public final class LlmMap extends Stage<LlmMap, GenerationReport> {
+  private static final Logger LOG = LoggerFactory.getLogger(LlmMap.class);
+  public static final String GENERATIONS = "generations";
+
+  private final Dataset<Row> rows;
+  private List<String> inputPaths;
+  private String selection = "";
+  private String name = "llm-map";
+  private String output = GENERATIONS;
+  private List<String> keys = List.of();
+  private String promptName;
+  private String promptHash;
+  private PromptBuilder prompt;
+  private AnswerParser parser;
+  private String role = "model";
+  private LlmSettings settings = LlmSettings.DEFAULTS;
+  private OpenEndpoint endpoint;
+  private int samples = 1;
+  private String cacheDir;
+
+  private LlmMap(Dataset<Row> rows) {
+    super(rows.sparkSession());
+    this.rows = rows;
+  }
+
+  /** An LLM map over {@code rows}; name the datasets they came from with {@link #inputs(List, String)}. */
+  public static LlmMap over(Dataset<Row> rows) {
+    return new LlmMap(rows);
+  }
+
+  /**
+   * The datasets the rows were read from and how they were chosen (e.g. {@code "source =
+   * 'imo-proofbench', first 3"}): what makes the output up to date or stale. Without it the
+   * rows count as in-memory rows and the stage always runs.
+   */
+  public LlmMap inputs(List<String> paths, String selection) {
+    this.inputPaths = List.copyOf(paths);
+    this.selection = selection;
+    return this;
+  }
+
+  /** The step's name (its run, Spark jobs and log lines). */
+  public LlmMap named(String name) {
+    this.name = name;
+    return this;
+  }
+
+  /** The name of the output dataset in the stage's folder; {@code generations} by default. */
+  public LlmMap output(String output) {
+    this.output = output;
+    return this;
+  }
+
+  /** The input columns that identify a row; the output is keyed by them and {@code sample_index}. */
+  public LlmMap keyedBy(String... columns) {
+    this.keys = List.of(columns);
+    return this;
+  }
+
+  /**
+   * @param name the prompt's name, recorded with its hash
+   * @param sha256 the hash of the prompt's template: a changed template makes outputs stale
+   */
+  public LlmMap prompt(String name, String sha256, PromptBuilder builder) {
+    this.promptName = name;
+    this.promptHash = sha256;
+    this.prompt = builder;
+    return this;
+  }
+
+  public LlmMap parser(AnswerParser parser) {
+    this.parser = parser;
+    return this;
+  }
+
+  /** Who answers: a role's name, its settings ({@link LlmSettings#role}) and its endpoint. */
+  public LlmMap role(String role, LlmSettings settings, OpenEndpoint endpoint) {
+    this.role = role;
+    this.settings = settings;
+    this.endpoint = endpoint;
+    return this;
+  }
+
+  /** Requests per input row; each gets its own seed and cache key. */
+  public LlmMap samples(int samples) {
+    if (samples < 1) {
+      throw new IllegalArgumentException("samples must be at least 1, not " + samples);
+    }
+    this.samples = samples;
+    return this;
+  }
+
+  /** The response cache folder; by default {@code llm.cache-dir}. */
+  public LlmMap cacheDir(String cacheDir) {
+    this.cacheDir = cacheDir;
+    return this;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public List<String> outputs() {
+    return List.of(output);
+  }
+
+  @Override
+  protected List<String> inputs() {
+    return inputPaths;
+  }
+
+  @Override
+  protected Object settings() {
+    return answerSettings();
+  }
+
+  /** What the answers depend on: who answers, how they sample, what is asked and read. */
+  public Map<String, Object> answerSettings() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("role", role);
+    s.put("endpoint", endpoint == null ? null : endpoint.identity());
+    s.put("model", endpoint == null ? null : endpoint.model());
+    s.put("max-tokens", settings.maxTokens());
+    s.put("temperature", settings.temperature());
+    s.put("top-p", settings.topP());
+    s.put("top-k", settings.topK());
+    s.put("seed", settings.seed());
+    s.put("stop", settings.stop());
+    s.put("extra-body", settings.extraBody());
+    s.put("prices", settings.prices());
+    s.put("samples", samples);
+    s.put("keys", keys);
+    s.put("selection", selection);
+    s.put("parser", parser == null ? null : parser.schema().json());
+    return s;
+  }
+
+  @Override
+  protected Map<String, String> prompts() {
+    return promptName == null ? Map.of() : Map.of(promptName, promptHash);
+  }
+
+  @Override
+  protected boolean isComplete(GenerationReport report) {
+    return report.errors() == 0 && report.notSent() == 0;
+  }
+
+  @Override
+  protected GenerationReport run(Run run) {
+    return writeTo(run, output);
+  }
+
+  /** Runs the map and writes its rows as dataset {@code name} of {@code run}; for stages built on this one. */
+  public GenerationReport writeTo(Run run, String dataset) {
+    Objects.requireNonNull(endpoint, "role(name, settings, endpoint) is required");
+    Objects.requireNonNull(prompt, "prompt(name, sha256, builder) is required");
+    if (keys.isEmpty()) {
+      throw new IllegalStateException("keyedBy(columns) is required: the output is keyed by them and sample_index");
+    }
+    StructType schema = Generations.schema(rows.schema(), parser);
+    Endpoint endpoint = this.endpoint.endpoint();
+    long started = System.nanoTime();
+    String runId = UUID.randomUUID().toString();
+    ResponseCache cache = new ResponseCache(cacheDir != null ? cacheDir : settings.cacheDir(),
+        new HadoopConf(spark.sparkContext().hadoopConfiguration()));
+
+    JavaRDD<PreparedRequest> prepared = prepare(endpoint).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaPairRDD<String, Tuple2<PreparedRequest, org.apache.spark.api.java.Optional<ResponseCache.Location>>> looked =
+        prepared.filter(p -> p.error() == null).mapToPair(p -> new Tuple2<>(p.cacheKey(), p))
+            .leftOuterJoin(cache.index(spark))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> generations = null;
+    try {
+      long total = job("prepare requests", prepared::count);
+      long hits = job("look requests up in the response cache", () -> looked.filter(t -> t._2()._2().isPresent()).count());
+      LOG.info("{}: {} requests, {} answered from the response cache, {} to send to {} ({}) as {}",
+          name, total, hits, total - hits, endpoint.model(), endpoint.baseUrl(), role);
+
+      JavaRDD<Answer> failed = prepared.filter(p -> p.error() != null).map(p -> Answer.failed(p, Generation.ERROR, p.error(), 0));
+      JavaRDD<Answer> cached = looked.filter(t -> t._2()._2().isPresent()).values().mapPartitions(CachedAnswers.from(cache));
+      int partitions = Math.max(1, spark.sparkContext().defaultParallelism());
+      int executors = spark.sparkContext().isLocal() ? 1 : Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - 1);
+      PartitionSender sender = new PartitionSender(runId, endpoint, settings.apiKey(), settings,
+          new BudgetSettings(settings.budget().maxTokens() / executors, settings.budget().maxCost() / executors),
+          settings.rateLimitPerSecond() / executors, cache);
+      JavaRDD<Answer> sent = looked.filter(t -> !t._2()._2().isPresent()).map(t -> t._2()._1())
+          .repartition(partitions).mapPartitions(sender);
+
+      String model = endpoint.model();
+      java.util.Map<String, Price> prices = settings.prices();
+      AnswerParser reader = parser;
+      JavaRDD<Row> out = failed.union(cached).union(sent).flatMap(a -> Generations.rows(a, model, prices, reader).iterator());
+      generations = spark.createDataFrame(out, schema).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> answered = generations;
+      try (Progress progress = Progress.start(spark, RunLedger.of(runId, settings.budget(), settings.rateLimitPerSecond()),
+          total, hits, settings.progressSeconds(), name)) {
+        job("send " + (total - hits) + " requests to " + model + " (" + role + ")", answered::count);
+      }
+      List<String> keyColumns = new ArrayList<>(keys);
+      keyColumns.add(Generations.SAMPLE_INDEX);
+      writeDataset(run, generations, dataset, keyColumns.toArray(String[]::new));
+      return report(DatasetReader.read(spark, run.path(dataset)), total, hits, started, run.finalPath(dataset));
+    } finally {
+      if (generations != null) {
+        generations.unpersist();
+      }
+      looked.unpersist();
+      prepared.unpersist();
+      RunLedger.release(runId);
+    }
+  }
+
+  /** Bodies and cache keys for every row and sample, on the executors; a bad row becomes an error. */
+  private JavaRDD<PreparedRequest> prepare(Endpoint target) {
+    LlmSettings s = settings;
+    PromptBuilder builder = prompt;
+    int k = samples;
+    return rows.javaRDD().flatMap(row -> {
+      List<PreparedRequest> requests = new ArrayList<>(k);
+      for (int sample = 0; sample < k; sample++) {
+        try {
+          Prompt p = builder.build(row);
+          var body = RequestBodies.body(s, target.model(), p.messages(), sample, p.body());
+          int choices = Math.max(1, body.path("n").asInt(1));
+          requests.add(new PreparedRequest(row, sample, choices, RequestBodies.cacheKey(target.identity(), body, sample),
+              body.toString(), null));
+        } catch (IllegalArgumentException e) {
+          requests.add(new PreparedRequest(row, sample, 1, null, null, "bad request: " + e.getMessage()));
+        }
+      }
+      return requests.iterator();
+    });
+  }
+
+  private GenerationReport report(Dataset<Row> written, long requests, long hits, long started, String path) {
+    Row sums = job("summarize", () -> written.selectExpr(
+        "count(*)",
+        "count(DISTINCT CASE WHEN NOT cached AND attempts > 0 THEN cache_key END)",
+        "count_if(status = 'ok')", "count_if(status = 'truncated')", "count_if(status = 'error')",
+        "count_if(status = 'not_sent')",
+        "coalesce(sum(CASE WHEN cached THEN 0 ELSE prompt_tokens END), 0)",
+        "coalesce(sum(CASE WHEN cached THEN 0 ELSE completion_tokens END), 0)",
+        "coalesce(sum(CASE WHEN cached THEN 0 ELSE cost END), 0)",
+        parser == null ? "0L" : "count_if(" + Generations.PARSE_ERROR + " IS NOT NULL)").first());
+    return new GenerationReport(requests, sums.getLong(0), hits, sums.getLong(1), sums.getLong(2), sums.getLong(3),
+        sums.getLong(4), sums.getLong(5), sums.getLong(9), sums.getLong(6), sums.getLong(7), sums.getDouble(8),
+        (System.nanoTime() - started) / 1e9, path);
+  }
+}

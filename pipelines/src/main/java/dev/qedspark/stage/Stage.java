@@ -1,0 +1,133 @@
+package dev.qedspark.stage;
+
+import dev.qedspark.io.DatasetSettings;
+import dev.qedspark.io.DatasetWriter;
+import dev.qedspark.io.Fingerprint;
+import dev.qedspark.io.Manifest;
+import dev.qedspark.io.Run;
+import dev.qedspark.spark.SparkJobs;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The shape every stage has: inputs and settings in, one output folder written as one
+ * {@link Run}, a result record out.
+ *
+ * <p>A subclass says what it is ({@link #name}), what it writes ({@link #outputs}), what its
+ * outputs depend on ({@link #inputs}, {@link #settings}, {@link #prompts}) and how it writes them
+ * ({@link #run}). The base turns that into {@link #execute()} (every output committed together,
+ * with the fingerprint in the run manifest and in each dataset's manifest) and
+ * {@link #staleness()} (why the stage must run again, or null when its outputs are up to date),
+ * which the chain runner uses to skip steps.
+ *
+ * @param <S> the stage's own type, so that the shared setters chain
+ * @param <R> the result record of {@link #execute()}: counts, paths, timings
+ */
+public abstract class Stage<S extends Stage<S, R>, R> {
+  protected final SparkSession spark;
+  protected DatasetSettings datasets = DatasetSettings.DEFAULTS;
+  protected String out;
+  private Fingerprint fingerprint;
+
+  protected Stage(SparkSession spark) {
+    this.spark = Objects.requireNonNull(spark);
+  }
+
+  /** The output folder. */
+  public S into(String out) {
+    this.out = out;
+    return self();
+  }
+
+  /** How datasets are written (shards, codec). */
+  public S datasets(DatasetSettings datasets) {
+    this.datasets = datasets;
+    return self();
+  }
+
+  /** The output folder, as given to {@link #into}. */
+  public String out() {
+    return out;
+  }
+
+  /** The step's name: names its run, its Spark jobs and its log lines. */
+  public abstract String name();
+
+  /** The entries this stage writes in its output folder: datasets and files. */
+  public abstract List<String> outputs();
+
+  /**
+   * Paths of the datasets and files the outputs are made from; null when some input rows were
+   * given in memory, in which case the stage is never up to date.
+   */
+  protected abstract List<String> inputs();
+
+  /** The settings the outputs depend on (records, maps, values); their hash is recorded. */
+  protected abstract Object settings();
+
+  /** The prompt templates the stage sends, by name, as sha256 hashes. */
+  protected Map<String, String> prompts() {
+    return Map.of();
+  }
+
+  /** Writes the outputs into {@code run} ({@link Run#path}) and returns the result. */
+  protected abstract R run(Run run);
+
+  /** Runs the stage and commits all its outputs together. */
+  public final R execute() {
+    Objects.requireNonNull(out, "into(out) is required");
+    Fingerprint current = fingerprint();
+    try (Run run = Run.begin(spark, out, name(), outputs())) {
+      R result = run(run);
+      run.commit(current, isComplete(result));
+      return result;
+    }
+  }
+
+  /** Whether a run's outputs hold all the work; false makes the next up-to-date check say "run again". */
+  protected boolean isComplete(R result) {
+    return true;
+  }
+
+  /** Why the stage must run, or null when its committed outputs are up to date. */
+  public final String staleness() {
+    Objects.requireNonNull(out, "into(out) is required");
+    if (inputs() == null) {
+      return "its input rows were given in memory, so they cannot be compared with the last run's";
+    }
+    return Run.staleness(spark, out, name(), fingerprint(), outputs());
+  }
+
+  /** The stage's fingerprint, computed once (it reads the inputs' manifests). */
+  public final Fingerprint fingerprint() {
+    if (fingerprint == null) {
+      List<String> inputs = inputs();
+      fingerprint = inputs != null
+          ? Fingerprint.of(settings(), prompts(), inputs, spark.sparkContext().hadoopConfiguration())
+          : Fingerprint.of(settings(), prompts(), List.of(), spark.sparkContext().hadoopConfiguration())
+              .withInput("in-memory rows", "unknown:" + java.util.UUID.randomUUID());
+    }
+    return fingerprint;
+  }
+
+  /** Writes {@code data} as the dataset output {@code name} of {@code run}, keyed by {@code keys}. */
+  protected Manifest writeDataset(Run run, Dataset<Row> data, String name, String... keys) {
+    return DatasetWriter.of(data).to(run.path(name)).named(name).keyedBy(keys).settings(datasets)
+        .fingerprint(fingerprint()).execute();
+  }
+
+  /** Runs a Spark action with its jobs named after this stage. */
+  protected <T> T job(String description, Supplier<T> action) {
+    return SparkJobs.named(spark, name() + ": " + description, action);
+  }
+
+  @SuppressWarnings("unchecked")
+  private S self() {
+    return (S) this;
+  }
+}
