@@ -135,7 +135,7 @@ public final class DatasetWriter {
 
   private void writeShards(Path staging) {
     Column[] keys = keyColumns.stream().map(functions::col).toArray(Column[]::new);
-    SparkJobs.named(data.sparkSession(), "write " + name + " (" + shards + " shards) to " + path, () -> data
+    SparkJobs.named(data.sparkSession(), "write " + name + " (" + shards + " shards)", () -> data
         .repartition(shards, keys)
         .sortWithinPartitions(keys)
         .write()
@@ -179,8 +179,8 @@ public final class DatasetWriter {
 
   private void writeEmptyShard(FileSystem fs, Path staging, Path named) throws IOException {
     Path empty = new Path(staging, "." + named.getName() + ".empty");
-    data.sparkSession().createDataFrame(List.of(), data.schema()).coalesce(1)
-        .write().option("compression", compression).parquet(empty.toString());
+    SparkJobs.named(data.sparkSession(), "write " + name + ": an empty shard", () -> data.sparkSession()
+        .createDataFrame(List.of(), data.schema()).coalesce(1).write().option("compression", compression).parquet(empty.toString()));
     FileStatus[] files = fs.listStatus(empty, p -> p.getName().endsWith(".parquet"));
     if (files.length != 1 || !fs.rename(files[0].getPath(), named)) {
       throw new IOException("cannot write the empty shard " + named);

@@ -85,8 +85,11 @@ public record Fingerprint(String settings, Map<String, String> prompts, Map<Stri
         return readManifest(fs, path).contentDigest();
       }
       StringBuilder listing = new StringBuilder();
+      String root = fs.makeQualified(path).toString();
       for (FileStatus file : files(fs, path)) {
-        listing.append(file.getPath().getName()).append(' ').append(fileDigest(fs, file.getPath())).append('\n');
+        String relative = file.getPath().toString().substring(Math.min(root.length(), file.getPath().toString().length()));
+        listing.append(relative.isEmpty() ? file.getPath().getName() : relative).append(' ')
+            .append(fileDigest(fs, file.getPath())).append('\n');
       }
       return "sha256:" + Hashes.sha256(listing.toString());
     } catch (FileNotFoundException e) {

@@ -330,7 +330,11 @@ public final class Run implements AutoCloseable {
     return false;
   }
 
-  /** Another live process on this machine is writing this staging folder: stop rather than delete its work. */
+  /**
+   * Another run may still be writing this staging folder: stop rather than delete its work. On
+   * this machine a run is alive while its process is; a run on another machine (a cluster
+   * driver) counts as alive for a day, and the message says how to clear it sooner.
+   */
   private static void refuseIfAlive(FileSystem fs, Path staging) throws IOException {
     String owner;
     try (InputStream in = fs.open(new Path(staging, OWNER))) {
@@ -339,12 +343,20 @@ public final class Run implements AutoCloseable {
       return;
     }
     String[] parts = owner.split(" ");
-    if (parts.length >= 2 && parts[0].equals(host())) {
+    if (parts.length < 3) {
+      return;
+    }
+    String started = parts[2];
+    if (parts[0].equals(host())) {
       long pid = Long.parseLong(parts[1]);
       if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-        throw new DatasetException("another qed run (process " + pid + ", started " + (parts.length > 2 ? parts[2] : "?")
-            + ") is writing to " + staging.getParent() + "; wait for it to finish or stop it");
+        throw new DatasetException("another qed run (process " + pid + ", started " + started + ") is writing to "
+            + staging.getParent() + "; wait for it to finish or stop it");
       }
+    } else if (Instant.parse(started).isAfter(Instant.now().minus(java.time.Duration.ofDays(1)))) {
+      throw new DatasetException("a qed run on " + parts[0] + " (process " + parts[1] + ", started " + started
+          + ") may still be writing to " + staging.getParent() + ". If it is no longer running, remove " + staging
+          + " and run again.");
     }
   }
 

@@ -21,9 +21,10 @@ import org.apache.spark.api.java.function.FlatMapFunction;
  * HTTP client's threads only complete futures. Each response is appended to the response cache
  * before its answer is yielded.
  *
- * <p>Before sending anything, a task reads what earlier attempts of the same run stored (a
- * retried task, a lost executor's work done again) and answers those requests from the cache:
- * no request is paid for twice within a run, and the driver's lookup covers earlier runs.
+ * <p>Before sending anything, a task reads what earlier attempts of the same task of the same run
+ * stored (a retried task, a lost executor's work done again; segments are named by run and
+ * partition, so it reads only its own) and answers those requests from the cache: no request is
+ * paid for twice within a run, and the driver's lookup covers earlier runs.
  */
 final class PartitionSender implements FlatMapFunction<Iterator<PreparedRequest>, Answer> {
   private static final long serialVersionUID = 1L;
@@ -49,11 +50,12 @@ final class PartitionSender implements FlatMapFunction<Iterator<PreparedRequest>
 
   @Override
   public Iterator<Answer> call(Iterator<PreparedRequest> input) throws IOException {
-    Map<String, ResponseCache.Location> answeredEarlier = cache.writtenBy(runId);
+    TaskContext task = TaskContext.get();
+    int partition = task == null ? -1 : task.partitionId();
+    Map<String, ResponseCache.Location> answeredEarlier = cache.writtenBy(runId, partition);
     OpenAiClient client = new OpenAiClient(endpoint.baseUrl(), apiKey, settings.headers(),
         Duration.ofSeconds(settings.connectTimeoutSeconds()), Duration.ofSeconds(settings.readTimeoutSeconds()), settings.retry());
-    Sending sending = new Sending(input, client, RunLedger.of(runId, budgetShare, rateShare), answeredEarlier);
-    TaskContext task = TaskContext.get();
+    Sending sending = new Sending(input, client, RunLedger.of(runId, budgetShare, rateShare), answeredEarlier, partition);
     if (task != null) {
       task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> sending.close());
     }
@@ -66,6 +68,7 @@ final class PartitionSender implements FlatMapFunction<Iterator<PreparedRequest>
     private final OpenAiClient client;
     private final RunLedger ledger;
     private final Map<String, ResponseCache.Location> answeredEarlier;
+    private final int partition;
     private final ResponseCache.Reader reader = cache.reader();
     private ResponseCache.Writer writer;
     private final Semaphore permits = new Semaphore(settings.concurrency());
@@ -73,8 +76,10 @@ final class PartitionSender implements FlatMapFunction<Iterator<PreparedRequest>
     private final LinkedBlockingQueue<Answer> finished = new LinkedBlockingQueue<>();
     private Answer next;
 
-    Sending(Iterator<PreparedRequest> input, OpenAiClient client, RunLedger ledger, Map<String, ResponseCache.Location> answeredEarlier) {
+    Sending(Iterator<PreparedRequest> input, OpenAiClient client, RunLedger ledger, Map<String, ResponseCache.Location> answeredEarlier,
+        int partition) {
       this.input = input;
+      this.partition = partition;
       this.client = client;
       this.ledger = ledger;
       this.answeredEarlier = answeredEarlier;
@@ -168,7 +173,7 @@ final class PartitionSender implements FlatMapFunction<Iterator<PreparedRequest>
     /** The segment is opened on the first response, so tasks that send nothing leave no files. */
     private synchronized void store(String key, JsonNode response, long latencyMs, int attempts) throws IOException {
       if (writer == null) {
-        writer = cache.writer(runId);
+        writer = cache.writer(runId, partition);
       }
       writer.append(key, response, latencyMs, attempts);
     }

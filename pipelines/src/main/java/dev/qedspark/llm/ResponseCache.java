@@ -36,8 +36,8 @@ import scala.Tuple2;
  * request ({@link RequestBodies#cacheKey}) as soon as it arrives, so no paid request is made
  * twice, across crashes, task retries and jobs.
  *
- * <p>Layout: {@code DIR/segments/RUN-UUID.jsonl} holds the responses, one JSON line each, one file
- * per task attempt; {@code DIR/index/RUN-UUID.tsv} beside it holds one line per response, written
+ * <p>Layout: {@code DIR/segments/RUN-pPARTITION-UUID.jsonl} holds the responses, one JSON line
+ * each, one file per task attempt; {@code DIR/index/RUN-pPARTITION-UUID.tsv} holds one line per response, written
  * after the response is flushed: {@code key TAB offset TAB length}. Lookups join the requests' keys
  * with the index (about 90 bytes an entry, so millions of responses are a small scan) and then read
  * only the hits, by position. A line cut short by a kill is skipped; a response whose index line
@@ -86,8 +86,11 @@ public final class ResponseCache implements Serializable {
         .reduceByKey((a, b) -> a.segment().compareTo(b.segment()) <= 0 ? a : b);
   }
 
-  /** The keys this run's earlier task attempts stored, read on an executor before sending. */
-  Map<String, Location> writtenBy(String runId) throws IOException {
+  /**
+   * The keys that earlier attempts of this run's task {@code partition} stored, read on an
+   * executor before sending; {@code partition < 0} reads the whole run's.
+   */
+  Map<String, Location> writtenBy(String runId, int partition) throws IOException {
     Map<String, Location> written = new HashMap<>();
     Path index = new Path(dir, "index");
     FileSystem fs = fs();
@@ -95,7 +98,8 @@ public final class ResponseCache implements Serializable {
       return written;
     }
     String segments = new Path(dir, "segments").toString();
-    for (FileStatus file : fs.listStatus(index, p -> p.getName().startsWith(runId + "-"))) {
+    String prefix = partition < 0 ? runId + "-" : segmentPrefix(runId, partition);
+    for (FileStatus file : fs.listStatus(index, p -> p.getName().startsWith(prefix))) {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(file.getPath()), StandardCharsets.UTF_8))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
           Tuple2<String, Location> entry = indexLine(line, segments, file.getPath().toString());
@@ -106,6 +110,10 @@ public final class ResponseCache implements Serializable {
       }
     }
     return written;
+  }
+
+  private static String segmentPrefix(String runId, int partition) {
+    return String.format("%s-p%05d-", runId, Math.max(0, partition));
   }
 
   private static Tuple2<String, Location> indexLine(String line, String segments, String indexFile) {
@@ -152,9 +160,9 @@ public final class ResponseCache implements Serializable {
     return new Reader();
   }
 
-  /** Opens a new segment and its index for one task attempt of run {@code runId}. */
-  public Writer writer(String runId) throws IOException {
-    String name = runId + "-" + UUID.randomUUID();
+  /** Opens a new segment and its index for one attempt of task {@code partition} of run {@code runId}. */
+  public Writer writer(String runId, int partition) throws IOException {
+    String name = segmentPrefix(runId, partition) + UUID.randomUUID();
     FileSystem fs = fs();
     return new Writer(fs.create(new Path(new Path(dir, "segments"), name + ".jsonl"), false),
         fs.create(new Path(new Path(dir, "index"), name + ".tsv"), false));

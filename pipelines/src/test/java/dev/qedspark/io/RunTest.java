@@ -166,6 +166,23 @@ class RunTest extends SparkTestBase {
   }
 
   @Test
+  void theStagingFolderOfARunThatMayStillBeWritingIsLeftAlone() throws IOException {
+    Path out = dir.resolve("busy");
+    writeRun(out.toString(), 1);
+    Path other = out.resolve(".run-elsewhere");
+    Files.createDirectories(other);
+    Files.writeString(other.resolve("_owner"), "another-machine 4242 " + java.time.Instant.now());
+    DatasetException busy = assertThrows(DatasetException.class, () -> writeRun(out.toString(), 2));
+    assertTrue(busy.getMessage().contains("another-machine") && busy.getMessage().contains("/busy/.run-elsewhere and run again"),
+        busy.getMessage());
+    assertTrue(Files.exists(other));
+    Files.delete(other.resolve("_owner"));
+    Files.delete(other);
+    writeRun(out.toString(), 2);
+    assertEquals(2, wholeGeneration(out));
+  }
+
+  @Test
   void aStaleStagingFolderOfADeadRunIsRemoved() throws IOException {
     Path out = dir.resolve("stale");
     writeRun(out.toString(), 1);

@@ -1,6 +1,7 @@
 package dev.qedspark.llm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -258,6 +259,49 @@ class LlmMapTest extends SparkTestBase {
       assertEquals(10, finished.ok());
       assertEquals(10, server.requests());
     }
+  }
+
+  @Test
+  void theApiKeyGoesOutAsABearerTokenAndIsWrittenNowhere() throws IOException {
+    String key = System.getenv("QED_TEST_API_KEY");
+    assertTrue(key != null && key.startsWith("sk-test"), "the build sets QED_TEST_API_KEY for this test");
+    try (ScriptedServer server = new ScriptedServer((body, seen) -> ScriptedServer.Reply.ok("answer"))) {
+      LlmSettings keyed = settings(2, BudgetSettings.DEFAULTS).with(Map.of("api-key-env", "QED_TEST_API_KEY"));
+      GenerationReport report = run(server, problems(3), keyed, "gen");
+      assertEquals(3, report.ok());
+      assertEquals(List.of("Bearer " + key), server.authorizations().stream().distinct().toList());
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          assertFalse(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1).contains(key),
+              "the key is in " + file);
+        }
+      }
+      assertFalse(dev.qedspark.config.ConfigView.toYaml(new dev.qedspark.config.QedConfig(
+          dev.qedspark.spark.SparkSettings.DEFAULTS, dev.qedspark.io.DatasetSettings.DEFAULTS,
+          dev.qedspark.ingest.IngestSettings.DEFAULTS, dev.qedspark.curation.CurateSettings.DEFAULTS, keyed)).contains(key));
+    }
+  }
+
+  @Test
+  void sparkJobsAreNamedAfterWhatTheyDo() throws Exception {
+    List<String> descriptions = new java.util.concurrent.CopyOnWriteArrayList<>();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+        descriptions.add(String.valueOf(start.properties().getProperty("spark.job.description")));
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    try (ScriptedServer server = new ScriptedServer((body, seen) -> ScriptedServer.Reply.ok("answer"))) {
+      map(server, problems(3), settings(2, BudgetSettings.DEFAULTS), "gen").named("grade").execute();
+    } finally {
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      spark.sparkContext().removeSparkListener(listener);
+    }
+    assertTrue(descriptions.contains("grade: send 3 requests to scripted-model (model)"), descriptions.toString());
+    assertTrue(descriptions.contains("write generations (4 shards)"), descriptions.toString());
+    assertTrue(descriptions.contains("grade: look requests up in the response cache"), descriptions.toString());
+    assertFalse(descriptions.contains("null"), "every job has a name: " + descriptions);
   }
 
   private static long cacheLines(Path cache) throws IOException {

@@ -96,6 +96,7 @@ final class ScriptedServer implements AutoCloseable {
   private final AtomicInteger mostActive = new AtomicInteger();
   private final java.util.Queue<Long> arrivals = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Map<String, AtomicInteger> byPrompt = new ConcurrentHashMap<>();
+  private final java.util.Queue<String> authorizations = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final BiFunction<JsonNode, Integer, Reply> script;
 
   /** @param script gets the request body and the 1-based count of requests with its prompt */
@@ -156,7 +157,14 @@ final class ScriptedServer implements AutoCloseable {
     }
   }
 
+  /** The Authorization header of every request, in arrival order ("" when absent). */
+  List<String> authorizations() {
+    return List.copyOf(authorizations);
+  }
+
   private void respond(HttpExchange exchange) throws IOException {
+    String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    authorizations.add(authorization == null ? "" : authorization);
     JsonNode body = JSON.readTree(exchange.getRequestBody());
     requests.incrementAndGet();
     int seen = byPrompt.computeIfAbsent(prompt(body), k -> new AtomicInteger()).incrementAndGet();
