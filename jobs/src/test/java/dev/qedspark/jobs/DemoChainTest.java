@@ -51,7 +51,7 @@ class DemoChainTest {
   }
 
   private long cachedResponses() throws IOException {
-    try (Stream<Path> files = Files.list(dir.resolve("cache").resolve("segments"))) {
+    try (Stream<Path> files = Files.walk(dir.resolve("cache").resolve("segments")).filter(Files::isRegularFile)) {
       long lines = 0;
       for (Path f : files.toList()) {
         lines += Files.readAllLines(f).size();

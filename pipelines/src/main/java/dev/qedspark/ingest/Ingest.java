@@ -106,7 +106,7 @@ public final class Ingest extends Stage<Ingest, IngestReport> {
           .selectExpr(QuarantinedRecord.SCHEMA.columnNames());
       long problemCount = writeDataset(run, problems, PROBLEMS, "problem_id").rows();
       long quarantineCount = DatasetWriter.of(quarantine).to(run.path(QUARANTINE)).named(QUARANTINE)
-          .keyedBy("source", "file", "line").shards(1).fingerprint(fingerprint()).execute().rows();
+          .keyedBy("source", "file", "line").settings(datasets).shards(1).fingerprint(fingerprint()).execute().rows();
       Map<String, IngestReport.SourceCounts> bySource = countsBySource(records, files);
       Map<String, Long> reasons = new TreeMap<>();
       bySource.values().forEach(c -> c.reasons().forEach((reason, n) -> reasons.merge(reason, n, Long::sum)));

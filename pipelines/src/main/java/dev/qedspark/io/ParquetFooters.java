@@ -32,6 +32,13 @@ final class ParquetFooters {
 
   /** Rewrites {@code file} with its encodings sorted, if they were not; returns whether it did. */
   static boolean canonicalize(FileSystem fs, Path file) throws IOException {
+    Path rewritten = new Path(file.getParent(), "." + file.getName() + ".canonical");
+    if (!fs.exists(file) && fs.exists(rewritten)) {
+      // an earlier attempt was stopped between removing the shard and renaming its copy
+      if (!fs.rename(rewritten, file)) {
+        throw new IOException("cannot rename " + rewritten + " to " + file);
+      }
+    }
     long length = fs.getFileStatus(file).getLen();
     byte[] footer;
     long footerStart;
@@ -57,7 +64,6 @@ final class ParquetFooters {
     if (Arrays.equals(canonical.toByteArray(), footer)) {
       return false;
     }
-    Path rewritten = new Path(file.getParent(), "." + file.getName() + ".canonical");
     try (InputStream in = fs.open(file); OutputStream out = fs.create(rewritten, true)) {
       copy(in, out, footerStart);
       canonical.writeTo(out);

@@ -8,12 +8,16 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -30,9 +34,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A run that fails or is killed before its commit point leaves the previous run whole: its
  * staging folder is removed by the next run into the folder. One killed after the commit point
- * is completed by the next run (the moves are idempotent). So {@code OUT} always ends up with all
- * of one run's outputs, never a mix. Entries of {@code OUT} that no run of ours wrote are never
- * touched: a run that would replace one stops before doing any work.
+ * is completed by the next run, the next up-to-date check or {@code ./qed dataset OUT} (the moves
+ * are idempotent); until then {@link DatasetReader} refuses to read from {@code OUT}, so nothing
+ * reads a mix of two runs. Entries of {@code OUT} that no run recorded are never touched: a run
+ * that would replace one stops, before any work and again before its commit point.
+ *
+ * <p>A run's staging folder names its owner (host and process) and is touched every 30 s; a
+ * folder whose process is gone (same host) or that nobody touched for 3 minutes (another host)
+ * belongs to a dead run and is removed by the next run. At most one run writes a folder at once.
  *
  * <p>On HDFS and the local file system each move is an atomic rename. On object stores (S3A)
  * a folder rename is a copy: the commit protocol still completes or rolls forward, but a
@@ -43,6 +52,12 @@ public final class Run implements AutoCloseable {
   static final String STAGING_PREFIX = ".run-";
   private static final String OWNER = "_owner";
   private static final String REPLACED = ".replaced";
+  /** How often a live run touches its owner file, and how old a touch may be before the run counts as dead. */
+  private static final Duration HEARTBEAT = Duration.ofSeconds(30);
+  private static final Duration DEAD_AFTER = Duration.ofMinutes(3);
+  /** What a DatasetWriter leaves beside a dataset when killed: .NAME.tmp-UUID or .NAME.old-UUID. */
+  private static final java.util.regex.Pattern WRITER_LEFTOVER = java.util.regex.Pattern.compile(
+      "\\..+\\.(tmp|old)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   /** Called before each step of a roll-forward; tests make it throw to stop a commit halfway. */
   static volatile java.util.function.Consumer<String> beforeCommitStep = step -> { };
 
@@ -52,6 +67,7 @@ public final class Run implements AutoCloseable {
   private final Path staging;
   private final String step;
   private final List<String> outputs;
+  private final ScheduledExecutorService heartbeat;
   private boolean committed;
 
   private Run(FileSystem fs, Path out, String given, Path staging, String step, List<String> outputs) {
@@ -61,6 +77,19 @@ public final class Run implements AutoCloseable {
     this.staging = staging;
     this.step = step;
     this.outputs = List.copyOf(outputs);
+    this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "qed-run-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+    Path owner = new Path(staging, OWNER);
+    heartbeat.scheduleAtFixedRate(() -> {
+      try {
+        fs.setTimes(owner, System.currentTimeMillis(), -1);
+      } catch (IOException e) {
+        LOG.debug("heartbeat of {} failed: {}", owner, e.getMessage());
+      }
+    }, HEARTBEAT.toSeconds(), HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
   }
 
   /**
@@ -121,6 +150,7 @@ public final class Run implements AutoCloseable {
    */
   public RunManifest commit(Fingerprint fingerprint, boolean complete) {
     try {
+      refuseForeignEntries(fs, out, outputs);
       Map<String, String> digests = new LinkedHashMap<>();
       for (String name : outputs) {
         Path output = new Path(staging, name);
@@ -139,6 +169,7 @@ public final class Run implements AutoCloseable {
         throw new IOException("cannot rename " + partial);
       }
       committed = true;
+      heartbeat.shutdownNow();
       rollForward(fs, out, staging);
       return manifest;
     } catch (IOException e) {
@@ -149,6 +180,7 @@ public final class Run implements AutoCloseable {
   /** Removes the staging folder of a run that did not commit. */
   @Override
   public void close() {
+    heartbeat.shutdownNow();
     if (!committed) {
       try {
         fs.delete(staging, true);
@@ -175,7 +207,11 @@ public final class Run implements AutoCloseable {
   public static String staleness(SparkSession spark, String out, String step, Fingerprint fingerprint, List<String> outputs) {
     Path folder = new Path(out);
     try {
-      FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = raw(folder.getFileSystem(spark.sparkContext().hadoopConfiguration()));
+      if (!fs.exists(folder)) {
+        return "it has not run into " + out + " yet";
+      }
+      completeInterruptedCommits(fs, fs.makeQualified(folder));
       RunManifest previous = read(fs, new Path(folder, RunManifest.FILE_NAME));
       if (previous == null) {
         return "it has not run into " + out + " yet";
@@ -213,6 +249,7 @@ public final class Run implements AutoCloseable {
     Path folder = new Path(out);
     try {
       FileSystem fs = raw(folder.getFileSystem(spark.sparkContext().hadoopConfiguration()));
+      completeInterruptedCommits(fs, fs.makeQualified(folder));
       RunManifest manifest = read(fs, new Path(folder, RunManifest.FILE_NAME));
       if (manifest == null) {
         throw new DatasetException(out + " has no " + RunManifest.FILE_NAME + ": no run of qed-spark committed there");
@@ -235,20 +272,45 @@ public final class Run implements AutoCloseable {
     }
   }
 
-  /** Completes committed runs left half moved; removes staging that never committed. */
+  /**
+   * Whether {@code out} holds a run that committed but has not finished moving its outputs into
+   * place: readers refuse such a folder rather than read a mix of two runs.
+   */
+  static boolean hasUnfinishedCommit(FileSystem fs, Path out) throws IOException {
+    if (!fs.exists(out) || !fs.getFileStatus(out).isDirectory()) {
+      return false;
+    }
+    for (FileStatus entry : fs.listStatus(out, p -> p.getName().startsWith(STAGING_PREFIX))) {
+      if (fs.exists(new Path(entry.getPath(), RunManifest.FILE_NAME))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Finishes the commits of runs that died while moving their outputs into place. */
+  private static void completeInterruptedCommits(FileSystem fs, Path out) throws IOException {
+    for (FileStatus entry : fs.listStatus(out, p -> p.getName().startsWith(STAGING_PREFIX))) {
+      if (entry.isDirectory() && fs.exists(new Path(entry.getPath(), RunManifest.FILE_NAME))) {
+        if (isAlive(fs, entry.getPath())) {
+          throw new DatasetException("a run is committing its outputs into " + out + " right now; try again in a moment");
+        }
+        LOG.info("completing the commit of an earlier run that was interrupted: {}", entry.getPath());
+        rollForward(fs, out, entry.getPath());
+      }
+    }
+  }
+
+  /** Completes committed runs left half moved; removes what dead runs and writers left. */
   static void recover(FileSystem fs, Path out) throws IOException {
+    completeInterruptedCommits(fs, out);
     for (FileStatus entry : fs.listStatus(out)) {
       String name = entry.getPath().getName();
       if (name.startsWith(STAGING_PREFIX) && entry.isDirectory()) {
-        if (fs.exists(new Path(entry.getPath(), RunManifest.FILE_NAME))) {
-          LOG.info("completing the commit of an earlier run that was interrupted: {}", entry.getPath());
-          rollForward(fs, out, entry.getPath());
-        } else {
-          refuseIfAlive(fs, entry.getPath());
-          LOG.info("removing what an unfinished earlier run left: {}", entry.getPath());
-          fs.delete(entry.getPath(), true);
-        }
-      } else if (name.startsWith(".") && (name.contains(".tmp-") || name.contains(".old-"))) {
+        refuseIfAlive(fs, entry.getPath());
+        LOG.info("removing what an unfinished earlier run left: {}", entry.getPath());
+        fs.delete(entry.getPath(), true);
+      } else if (WRITER_LEFTOVER.matcher(name).matches()) {
         fs.delete(entry.getPath(), true);
       }
     }
@@ -305,58 +367,53 @@ public final class Run implements AutoCloseable {
 
   private static void refuseForeignEntries(FileSystem fs, Path out, List<String> outputs) throws IOException {
     RunManifest previous = read(fs, new Path(out, RunManifest.FILE_NAME));
-    boolean legacyDatasets = previous == null && hasDataset(fs, out);
     for (String name : outputs) {
       Path entry = new Path(out, name);
       if (!fs.exists(entry)) {
         continue;
       }
-      boolean ours = previous != null ? previous.outputs().containsKey(name)
-          : fs.exists(new Path(entry, Manifest.FILE_NAME)) || (legacyDatasets && name.endsWith(".json"));
+      // Folders written before runs had manifests: their datasets are ours (they have a dataset
+      // manifest); a file such as report.json cannot be told from the user's own, so it is kept.
+      boolean ours = previous != null ? previous.outputs().containsKey(name) : fs.exists(new Path(entry, Manifest.FILE_NAME));
       if (!ours) {
-        throw new DatasetException("refusing to overwrite " + entry + ": no qed-spark run wrote it (it is not listed in "
+        throw new DatasetException("refusing to overwrite " + entry + ": no qed-spark run recorded it (it is not listed in "
             + new Path(out, RunManifest.FILE_NAME) + "). Move it away or choose another output folder.");
       }
     }
   }
 
-  /** A folder written before runs had manifests: its datasets, and their report beside them, are ours. */
-  private static boolean hasDataset(FileSystem fs, Path out) throws IOException {
-    for (FileStatus entry : fs.listStatus(out)) {
-      if (entry.isDirectory() && fs.exists(new Path(entry.getPath(), Manifest.FILE_NAME))) {
-        return true;
-      }
+  /** Stops rather than delete a staging folder that a live run may still be writing. */
+  private static void refuseIfAlive(FileSystem fs, Path staging) throws IOException {
+    if (isAlive(fs, staging)) {
+      throw new DatasetException("another qed run (" + owner(fs, staging) + ") is writing to " + staging.getParent()
+          + "; wait for it to finish or stop it. If it is no longer running, remove " + staging + " and run again.");
     }
-    return false;
   }
 
   /**
-   * Another run may still be writing this staging folder: stop rather than delete its work. On
-   * this machine a run is alive while its process is; a run on another machine (a cluster
-   * driver) counts as alive for a day, and the message says how to clear it sooner.
+   * Whether the run that owns a staging folder may still be running: on this machine, while its
+   * process lives; elsewhere (a cluster driver), while it touches its owner file, which a live
+   * run does every {@link #HEARTBEAT}.
    */
-  private static void refuseIfAlive(FileSystem fs, Path staging) throws IOException {
-    String owner;
-    try (InputStream in = fs.open(new Path(staging, OWNER))) {
-      owner = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (FileNotFoundException e) {
-      return;
+  private static boolean isAlive(FileSystem fs, Path staging) throws IOException {
+    Path file = new Path(staging, OWNER);
+    if (!fs.exists(file)) {
+      return false;
     }
-    String[] parts = owner.split(" ");
-    if (parts.length < 3) {
-      return;
-    }
-    String started = parts[2];
-    if (parts[0].equals(host())) {
+    String[] parts = owner(fs, staging).split(" ");
+    if (parts.length >= 2 && parts[0].equals(host()) && parts[1].matches("\\d+")) {
       long pid = Long.parseLong(parts[1]);
-      if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-        throw new DatasetException("another qed run (process " + pid + ", started " + started + ") is writing to "
-            + staging.getParent() + "; wait for it to finish or stop it");
-      }
-    } else if (Instant.parse(started).isAfter(Instant.now().minus(java.time.Duration.ofDays(1)))) {
-      throw new DatasetException("a qed run on " + parts[0] + " (process " + parts[1] + ", started " + started
-          + ") may still be writing to " + staging.getParent() + ". If it is no longer running, remove " + staging
-          + " and run again.");
+      return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+    long touched = fs.getFileStatus(file).getModificationTime();
+    return System.currentTimeMillis() - touched < DEAD_AFTER.toMillis();
+  }
+
+  private static String owner(FileSystem fs, Path staging) throws IOException {
+    try (InputStream in = fs.open(new Path(staging, OWNER))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    } catch (FileNotFoundException e) {
+      return "unknown";
     }
   }
 

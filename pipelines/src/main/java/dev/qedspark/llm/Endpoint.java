@@ -16,15 +16,17 @@ import java.util.List;
  *
  * @param baseUrl the API root, e.g. {@code http://127.0.0.1:8000/v1}
  * @param model the model name sent with each request
- * @param identity what the response cache keys on besides the request: the URL for servers, the
- *     model file for the embedded engine
+ * @param identity what the response cache keys on besides the request: {@code llm.model-revision}
+ *     when set, else the URL for servers; the model file's name, size and sampled content for the
+ *     embedded engine
  */
 public record Endpoint(String baseUrl, String model, String identity) implements Serializable {
 
   /** The configured endpoint; an empty model is asked of the server's {@code /models}. */
   public static Endpoint of(LlmSettings settings) {
     String model = settings.model().isEmpty() ? onlyModel(settings) : settings.model();
-    return new Endpoint(settings.endpoint(), model, settings.endpoint().replaceAll("/+$", ""));
+    String identity = settings.modelRevision().isEmpty() ? settings.endpoint().replaceAll("/+$", "") : "revision:" + settings.modelRevision();
+    return new Endpoint(settings.endpoint(), model, identity);
   }
 
   private static String onlyModel(LlmSettings settings) {

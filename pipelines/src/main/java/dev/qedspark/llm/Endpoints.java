@@ -35,7 +35,8 @@ public final class Endpoints implements AutoCloseable {
   public synchronized OpenEndpoint of(String role) {
     LlmSettings settings = settings(role);
     String where = settings.endpoint().isEmpty()
-        ? "embedded " + settings.engine() : settings.endpoint() + " " + settings.model() + " " + settings.apiKeyEnv() + " " + settings.headers();
+        ? "embedded " + settings.engine()
+        : settings.endpoint() + " " + settings.model() + " " + settings.modelRevision() + " " + settings.apiKeyEnv() + " " + settings.headers();
     return open.computeIfAbsent(where, k -> OpenEndpoint.of(spark, settings, scratch));
   }
 

@@ -47,6 +47,13 @@ public record Generation(
   public static final String ERROR = "error";
   public static final String NOT_SENT = "not_sent";
 
+  /**
+   * Errors that asking again will not fix, as SQL over the {@code error} column: an HTTP 4xx
+   * answer that is not retried (the client retries 429 and 5xx, whose final errors read "gave up
+   * after ...") and prompts the builder rejected.
+   */
+  static final String PERMANENT_ERROR_SQL = "error LIKE 'HTTP 4%' OR error LIKE 'bad request:%'";
+
   static Generation failed(String model, String status, String error, int attempts, String cacheKey) {
     return new Generation(model, null, null, null, null, 0, 0, 0, 0, status, error, attempts, false, cacheKey, null);
   }

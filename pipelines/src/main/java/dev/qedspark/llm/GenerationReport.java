@@ -10,6 +10,8 @@ package dev.qedspark.llm;
  * @param ok rows answered in full
  * @param truncated rows answered, but cut by max_tokens
  * @param errors rows whose request failed after its retries
+ * @param errorsToRetry those of them that may succeed another time (time-outs, 5xx, 429, lost
+ *     connections); rejections (other 4xx, prompts the builder refused) will fail again
  * @param notSent rows not sent because the budget was reached
  * @param parseErrors answered rows the parser could not read
  * @param promptTokens prompt tokens of the requests sent in this run
@@ -19,5 +21,5 @@ package dev.qedspark.llm;
  * @param path where the output dataset is
  */
 public record GenerationReport(
-    long requests, long rows, long cacheHits, long sent, long ok, long truncated, long errors, long notSent,
+    long requests, long rows, long cacheHits, long sent, long ok, long truncated, long errors, long errorsToRetry, long notSent,
     long parseErrors, long promptTokens, long completionTokens, double cost, double seconds, String path) {}

@@ -24,8 +24,9 @@ final class Generations {
 
   /** The output schema; fails when an input column has the name of an output column. */
   static StructType schema(StructType input, AnswerParser parser) {
-    StructType out = input.add(SAMPLE_INDEX, DataTypes.IntegerType, false);
-    List<StructField> added = new ArrayList<>(List.of(Generation.SCHEMA.schema().fields()));
+    StructType out = input;
+    List<StructField> added = new ArrayList<>(List.of(DataTypes.createStructField(SAMPLE_INDEX, DataTypes.IntegerType, false)));
+    added.addAll(List.of(Generation.SCHEMA.schema().fields()));
     if (parser != null) {
       added.addAll(List.of(parser.schema().fields()));
       added.add(DataTypes.createStructField(PARSE_ERROR, DataTypes.StringType, true));

@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.sketch.BloomFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -39,9 +41,9 @@ import scala.Tuple2;
  * Such a run is committed but marked incomplete, so the next run sends just those.
  *
  * <pre>{@code
- * GenerationReport r = LlmMap.over(spark, problems).keyedBy("problem_id")
+ * GenerationReport r = stages.llm("teacher", problems).inputs(List.of(path)).keyedBy("problem_id")
  *     .prompt("proof", ProofPrompt.SHA256, new ProofPrompt())
- *     .role("teacher", settings.role("teacher"), endpoint).samples(4)
+ *     .samples(4)
  *     .named("generate").into("runs/x/generate").execute();
  * }</pre>
  */
@@ -50,8 +52,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   public static final String GENERATIONS = "generations";
 
   private final Dataset<Row> rows;
-  private List<String> inputPaths;
-  private String selection = "";
+  private List<String> inputPaths = List.of();
   private String name = "llm-map";
   private String output = GENERATIONS;
   private List<String> keys = List.of();
@@ -64,25 +65,25 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   private OpenEndpoint endpoint;
   private int samples = 1;
   private String cacheDir;
+  private String rowsDigest;
 
   private LlmMap(Dataset<Row> rows) {
     super(rows.sparkSession());
     this.rows = rows;
   }
 
-  /** An LLM map over {@code rows}; name the datasets they came from with {@link #inputs(List, String)}. */
+  /** An LLM map over {@code rows}; name the datasets they came from with {@link #inputs(List)}. */
   public static LlmMap over(Dataset<Row> rows) {
     return new LlmMap(rows);
   }
 
   /**
-   * The datasets the rows were read from and how they were chosen (e.g. {@code "source =
-   * 'imo-proofbench', first 3"}): what makes the output up to date or stale. Without it the
-   * rows count as in-memory rows and the stage always runs.
+   * The datasets the rows were read from, recorded with their digests. Whether the output is up
+   * to date depends on the rows themselves (a digest of their content) either way; naming the
+   * datasets also records where they came from.
    */
-  public LlmMap inputs(List<String> paths, String selection) {
+  public LlmMap inputs(List<String> paths) {
     this.inputPaths = List.copyOf(paths);
-    this.selection = selection;
     return this;
   }
 
@@ -176,10 +177,10 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     s.put("seed", settings.seed());
     s.put("stop", settings.stop());
     s.put("extra-body", settings.extraBody());
-    s.put("prices", settings.prices());
+    s.put("price", endpoint == null ? null : settings.prices().get(endpoint.model()));
+    s.put("rows", inputRows());
     s.put("samples", samples);
     s.put("keys", keys);
-    s.put("selection", selection);
     s.put("parser", parser == null ? null : parser.schema().json());
     return s;
   }
@@ -191,7 +192,15 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
 
   @Override
   protected boolean isComplete(GenerationReport report) {
-    return report.errors() == 0 && report.notSent() == 0;
+    return report.errorsToRetry() == 0 && report.notSent() == 0;
+  }
+
+  /** A digest of the input rows' content, computed once: which rows are asked is part of what the answers depend on. */
+  private String inputRows() {
+    if (rowsDigest == null) {
+      rowsDigest = job("digest the input rows", () -> RowsDigest.of(rows));
+    }
+    return rowsDigest;
   }
 
   @Override
@@ -206,6 +215,11 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     if (keys.isEmpty()) {
       throw new IllegalStateException("keyedBy(columns) is required: the output is keyed by them and sample_index");
     }
+    for (String key : keys) {
+      if (!List.of(rows.columns()).contains(key)) {
+        throw new IllegalArgumentException("key column '" + key + "' is not among the input columns " + List.of(rows.columns()));
+      }
+    }
     StructType schema = Generations.schema(rows.schema(), parser);
     Endpoint endpoint = this.endpoint.endpoint();
     long started = System.nanoTime();
@@ -214,26 +228,37 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
         new HadoopConf(spark.sparkContext().hadoopConfiguration()));
 
     JavaRDD<PreparedRequest> prepared = prepare(endpoint).persist(StorageLevel.MEMORY_AND_DISK());
-    JavaPairRDD<String, Tuple2<PreparedRequest, org.apache.spark.api.java.Optional<ResponseCache.Location>>> looked =
-        prepared.filter(p -> p.error() == null).mapToPair(p -> new Tuple2<>(p.cacheKey(), p))
-            .leftOuterJoin(cache.index(spark))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaPairRDD<String, PreparedRequest> keyed = prepared.filter(p -> p.error() == null).mapToPair(p -> new Tuple2<>(p.cacheKey(), p));
+    JavaPairRDD<String, Tuple2<PreparedRequest, org.apache.spark.api.java.Optional<ResponseCache.Location>>> looked = null;
     Dataset<Row> generations = null;
     try {
       long total = job("prepare requests", prepared::count);
-      long hits = job("look requests up in the response cache", () -> looked.filter(t -> t._2()._2().isPresent()).count());
-      LOG.info("{}: {} requests, {} answered from the response cache, {} to send to {} ({}) as {}",
-          name, total, hits, total - hits, endpoint.model(), endpoint.baseUrl(), role);
+      long rejected = job("count requests the prompt builder rejected", () -> prepared.filter(p -> p.error() != null).count());
+      BloomFilter wanted = job("collect the request keys", () -> keyed.keys().aggregate(
+          BloomFilter.create(Math.max(1, total - rejected), 0.01), (filter, key) -> {
+            filter.putString(key);
+            return filter;
+          }, BloomFilter::mergeInPlace));
+      looked = keyed.leftOuterJoin(cache.index(spark, wanted)).persist(StorageLevel.MEMORY_AND_DISK());
+      JavaPairRDD<String, Tuple2<PreparedRequest, org.apache.spark.api.java.Optional<ResponseCache.Location>>> found = looked;
+      long hits = job("look requests up in the response cache", () -> found.filter(t -> t._2()._2().isPresent()).count());
+      long toSend = total - rejected - hits;
+      LOG.info("{}: {} requests, {} answered from the response cache, {} to send to {} ({}) as {}{}",
+          name, total, hits, toSend, endpoint.model(), endpoint.baseUrl(), role,
+          rejected > 0 ? ", " + rejected + " rejected by the prompt builder" : "");
 
       JavaRDD<Answer> failed = prepared.filter(p -> p.error() != null).map(p -> Answer.failed(p, Generation.ERROR, p.error(), 0));
-      JavaRDD<Answer> cached = looked.filter(t -> t._2()._2().isPresent()).values().mapPartitions(CachedAnswers.from(cache));
+      JavaRDD<Answer> cached = looked.filter(t -> t._2()._2().isPresent())
+          .map(t -> new Tuple2<>(t._2()._1(), t._2()._2().get())).mapPartitions(new CachedAnswers(cache));
       int partitions = Math.max(1, spark.sparkContext().defaultParallelism());
       int executors = spark.sparkContext().isLocal() ? 1 : Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - 1);
       PartitionSender sender = new PartitionSender(runId, endpoint, settings.apiKey(), settings,
           new BudgetSettings(settings.budget().maxTokens() / executors, settings.budget().maxCost() / executors),
           settings.rateLimitPerSecond() / executors, cache);
-      JavaRDD<Answer> sent = looked.filter(t -> !t._2()._2().isPresent()).map(t -> t._2()._1())
-          .repartition(partitions).mapPartitions(sender);
+      // Partitioned by the hash of the cache key, so a request lands in the same task whenever
+      // Spark runs that task again, and the retry finds what its earlier attempt stored.
+      JavaRDD<Answer> sent = looked.filter(t -> !t._2()._2().isPresent()).mapToPair(t -> new Tuple2<>(t._1(), t._2()._1()))
+          .partitionBy(new HashPartitioner(partitions)).values().mapPartitions(sender);
 
       String model = endpoint.model();
       java.util.Map<String, Price> prices = settings.prices();
@@ -243,7 +268,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       Dataset<Row> answered = generations;
       try (Progress progress = Progress.start(spark, RunLedger.of(runId, settings.budget(), settings.rateLimitPerSecond()),
           total, hits, settings.progressSeconds(), name)) {
-        job("send " + (total - hits) + " requests to " + model + " (" + role + ")", answered::count);
+        job("send " + toSend + " requests to " + model + " (" + role + ")", answered::count);
       }
       List<String> keyColumns = new ArrayList<>(keys);
       keyColumns.add(Generations.SAMPLE_INDEX);
@@ -253,7 +278,9 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       if (generations != null) {
         generations.unpersist();
       }
-      looked.unpersist();
+      if (looked != null) {
+        looked.unpersist();
+      }
       prepared.unpersist();
       RunLedger.release(runId);
     }
@@ -290,9 +317,10 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
         "coalesce(sum(CASE WHEN cached THEN 0 ELSE prompt_tokens END), 0)",
         "coalesce(sum(CASE WHEN cached THEN 0 ELSE completion_tokens END), 0)",
         "coalesce(sum(CASE WHEN cached THEN 0 ELSE cost END), 0)",
-        parser == null ? "0L" : "count_if(" + Generations.PARSE_ERROR + " IS NOT NULL)").first());
+        parser == null ? "0L" : "count_if(" + Generations.PARSE_ERROR + " IS NOT NULL)",
+        "count_if(status = 'error' AND NOT (" + Generation.PERMANENT_ERROR_SQL + "))").first());
     return new GenerationReport(requests, sums.getLong(0), hits, sums.getLong(1), sums.getLong(2), sums.getLong(3),
-        sums.getLong(4), sums.getLong(5), sums.getLong(9), sums.getLong(6), sums.getLong(7), sums.getDouble(8),
+        sums.getLong(4), sums.getLong(10), sums.getLong(5), sums.getLong(9), sums.getLong(6), sums.getLong(7), sums.getDouble(8),
         (System.nanoTime() - started) / 1e9, path);
   }
 }

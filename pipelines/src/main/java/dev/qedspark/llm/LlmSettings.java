@@ -14,6 +14,8 @@ import java.util.Map;
 public record LlmSettings(
     @JsonPropertyDescription("OpenAI-compatible API root, e.g. http://gpu-1:8000/v1; empty = embedded engine") String endpoint,
     @JsonPropertyDescription("model name sent with each request; empty = the endpoint's only model") String model,
+    @JsonPropertyDescription("a label for the weights behind the endpoint (e.g. a checkpoint step); part of every cache key,"
+        + " so a new label asks again what the old weights answered; empty = the endpoint URL is the identity") String modelRevision,
     @JsonPropertyDescription("environment variable that holds the API key (the key itself never goes in config)") String apiKeyEnv,
     @JsonPropertyDescription("extra HTTP headers for every request") Map<String, String> headers,
     @JsonPropertyDescription("seconds to wait for a connection") int connectTimeoutSeconds,
@@ -38,12 +40,13 @@ public record LlmSettings(
         + " e.g. roles: {judge: {endpoint: http://judge:8000/v1, temperature: 0}}") Map<String, LlmSettings> roles) implements Serializable {
 
   public static final LlmSettings DEFAULTS = new LlmSettings(
-      "", "", "QED_API_KEY", Map.of(), 10, 1800, 2048, 1.0, 1.0, -1, -1, List.of(), Map.of(),
+      "", "", "", "QED_API_KEY", Map.of(), 10, 1800, 2048, 1.0, 1.0, -1, -1, List.of(), Map.of(),
       8, 0, RetrySettings.DEFAULTS, "runs/llm-cache", 10, Map.of(), BudgetSettings.DEFAULTS, EngineSettings.DEFAULTS, Map.of());
 
   public LlmSettings {
     endpoint = endpoint == null ? "" : endpoint.strip();
     model = model == null ? "" : model.strip();
+    modelRevision = modelRevision == null ? "" : modelRevision.strip();
     headers = headers == null ? Map.of() : Map.copyOf(headers);
     stop = stop == null ? List.of() : List.copyOf(stop);
     extraBody = extraBody == null ? Map.of() : Map.copyOf(extraBody);
@@ -77,7 +80,7 @@ public record LlmSettings(
 
   /** These settings with other role profiles. */
   public LlmSettings withRoles(Map<String, LlmSettings> profiles) {
-    return new LlmSettings(endpoint, model, apiKeyEnv, headers, connectTimeoutSeconds, readTimeoutSeconds, maxTokens,
+    return new LlmSettings(endpoint, model, modelRevision, apiKeyEnv, headers, connectTimeoutSeconds, readTimeoutSeconds, maxTokens,
         temperature, topP, topK, seed, stop, extraBody, concurrency, rateLimitPerSecond, retry, cacheDir, progressSeconds,
         prices, budget, engine, profiles);
   }

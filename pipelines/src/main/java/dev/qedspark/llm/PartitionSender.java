@@ -127,7 +127,8 @@ final class PartitionSender implements FlatMapFunction<Iterator<PreparedRequest>
       if (earlier != null) {
         try {
           ResponseCache.Entry entry = reader.read(earlier);
-          finish(Answer.of(request, entry.response().toString(), entry.latencyMs(), entry.attempts(), true));
+          // Paid for in this run (by an earlier attempt of this task), so it counts as sent, not cached.
+          finish(Answer.of(request, entry.response().toString(), entry.latencyMs(), entry.attempts(), false));
           return;
         } catch (IOException unreadable) {
           // send it again below

@@ -16,17 +16,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.sketch.BloomFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -36,16 +42,24 @@ import scala.Tuple2;
  * request ({@link RequestBodies#cacheKey}) as soon as it arrives, so no paid request is made
  * twice, across crashes, task retries and jobs.
  *
- * <p>Layout: {@code DIR/segments/RUN-pPARTITION-UUID.jsonl} holds the responses, one JSON line
- * each, one file per task attempt; {@code DIR/index/RUN-pPARTITION-UUID.tsv} holds one line per response, written
- * after the response is flushed: {@code key TAB offset TAB length}. Lookups join the requests' keys
- * with the index (about 90 bytes an entry, so millions of responses are a small scan) and then read
- * only the hits, by position. A line cut short by a kill is skipped; a response whose index line
- * was lost is sent again. Any job may read the cache while others append to it.
+ * <p>Layout: {@code DIR/segments/RUN/pPARTITION-UUID.jsonl} holds the responses, one JSON line
+ * each, one file per task attempt; {@code DIR/index/RUN/pPARTITION-UUID.tsv} holds one line per
+ * response, written after the response is flushed: {@code key TAB offset TAB length}. A lookup
+ * reads the index (about 90 bytes an entry), keeps only the lines whose key may be asked for (a
+ * Bloom filter of the run's keys, so only candidates are shuffled), and then reads just the hits,
+ * by position. A line cut short by a kill is skipped; a response whose index line was lost is
+ * sent again. Any job may read the cache while others append to it.
+ *
+ * <p>The cache needs a file system that can flush a file while it is open (HDFS, local disk):
+ * on one that cannot (S3A without a flushing output stream), answers of a killed task are lost
+ * and paid for again, and the first run says so.
  */
 public final class ResponseCache implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ResponseCache.class);
+  /** Segments written before the index existed: a bare UUID, directly in {@code segments/}. */
+  private static final Pattern LEGACY_SEGMENT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.jsonl");
+  static final String LEGACY_RUN = "legacy";
 
   private final String dir;
   private final HadoopConf hadoop;
@@ -55,54 +69,55 @@ public final class ResponseCache implements Serializable {
     this.hadoop = hadoop;
   }
 
-  public String dir() {
-    return dir;
-  }
-
   /** Where a response is: its segment file and its line's byte range. */
   public record Location(String segment, long offset, int length) implements Serializable {}
 
   /** One cached response with how it was answered. */
   public record Entry(JsonNode response, long latencyMs, int attempts) implements Serializable {}
 
-  /** Every indexed key with its location, one per key. */
-  public JavaPairRDD<String, Location> index(SparkSession spark) {
-    indexUnindexedSegments();
+  /**
+   * The location of every cached key that may be among {@code wanted}, one per key (false
+   * positives of the filter simply find no request to join).
+   */
+  public JavaPairRDD<String, Location> index(SparkSession spark, BloomFilter wanted) {
+    indexLegacySegments();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Path index = new Path(dir, "index");
     try {
       FileSystem fs = fs();
-      if (!fs.exists(index) || fs.listStatus(index).length == 0) {
-        return org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelizePairs(java.util.List.of());
+      if (!fs.exists(index) || fs.globStatus(new Path(index, "*/*.tsv")).length == 0) {
+        return jsc.parallelizePairs(List.of());
       }
     } catch (IOException e) {
       throw new LlmException("cannot read the response cache at " + dir + ": " + e.getMessage(), e);
     }
-    String segments = new Path(dir, "segments").toString();
-    return spark.read().text(index.toString()).select(col("value"), input_file_name().as("file")).javaRDD()
+    Broadcast<BloomFilter> filter = jsc.broadcast(wanted);
+    String root = dir;
+    return spark.read().text(new Path(index, "*/*.tsv").toString()).select(col("value"), input_file_name().as("file")).javaRDD()
         .flatMapToPair(row -> {
-          Tuple2<String, Location> entry = indexLine(row.getString(0), segments, row.getString(1));
-          return entry == null ? java.util.Collections.emptyIterator() : java.util.List.of(entry).iterator();
+          Tuple2<String, Location> entry = indexLine(row.getString(0), root, row.getString(1));
+          return entry == null || !filter.value().mightContainString(entry._1())
+              ? java.util.Collections.emptyIterator() : List.of(entry).iterator();
         })
         .reduceByKey((a, b) -> a.segment().compareTo(b.segment()) <= 0 ? a : b);
   }
 
   /**
-   * The keys that earlier attempts of this run's task {@code partition} stored, read on an
-   * executor before sending; {@code partition < 0} reads the whole run's.
+   * The keys that earlier attempts of task {@code partition} of run {@code runId} stored, read
+   * on an executor before sending; {@code partition < 0} reads the whole run's.
    */
   Map<String, Location> writtenBy(String runId, int partition) throws IOException {
     Map<String, Location> written = new HashMap<>();
-    Path index = new Path(dir, "index");
+    Path index = new Path(new Path(dir, "index"), runId);
     FileSystem fs = fs();
     if (!fs.exists(index)) {
       return written;
     }
-    String segments = new Path(dir, "segments").toString();
-    String prefix = partition < 0 ? runId + "-" : segmentPrefix(runId, partition);
+    String prefix = partition < 0 ? "p" : partitionPrefix(partition);
     for (FileStatus file : fs.listStatus(index, p -> p.getName().startsWith(prefix))) {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(file.getPath()), StandardCharsets.UTF_8))) {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
-          Tuple2<String, Location> entry = indexLine(line, segments, file.getPath().toString());
+          Tuple2<String, Location> entry = indexLine(line, dir, file.getPath().toString());
           if (entry != null) {
             written.putIfAbsent(entry._1(), entry._2());
           }
@@ -112,18 +127,23 @@ public final class ResponseCache implements Serializable {
     return written;
   }
 
-  private static String segmentPrefix(String runId, int partition) {
-    return String.format("%s-p%05d-", runId, Math.max(0, partition));
+  private static String partitionPrefix(int partition) {
+    return String.format("p%05d-", Math.max(0, partition));
   }
 
-  private static Tuple2<String, Location> indexLine(String line, String segments, String indexFile) {
+  /** Reads one index line; the segment is the index file's twin under {@code segments/}. */
+  private static Tuple2<String, Location> indexLine(String line, String dir, String indexFile) {
     String[] parts = line.split("\t");
     if (parts.length != 3 || parts[0].length() != 64) {
       return null;
     }
-    String name = indexFile.substring(indexFile.lastIndexOf('/') + 1).replaceAll("\\.tsv$", ".jsonl");
+    Path file = new Path(indexFile);
+    String run = file.getParent().getName();
+    String name = file.getName().replaceAll("\\.tsv$", ".jsonl");
+    Path segments = new Path(dir, "segments");
+    String segment = (run.equals(LEGACY_RUN) ? new Path(segments, name) : new Path(new Path(segments, run), name)).toString();
     try {
-      return new Tuple2<>(parts[0], new Location(segments + "/" + name, Long.parseLong(parts[1]), Integer.parseInt(parts[2])));
+      return new Tuple2<>(parts[0], new Location(segment, Long.parseLong(parts[1]), Integer.parseInt(parts[2])));
     } catch (NumberFormatException e) {
       return null;
     }
@@ -162,10 +182,15 @@ public final class ResponseCache implements Serializable {
 
   /** Opens a new segment and its index for one attempt of task {@code partition} of run {@code runId}. */
   public Writer writer(String runId, int partition) throws IOException {
-    String name = segmentPrefix(runId, partition) + UUID.randomUUID();
+    String name = partitionPrefix(partition) + UUID.randomUUID();
     FileSystem fs = fs();
-    return new Writer(fs.create(new Path(new Path(dir, "segments"), name + ".jsonl"), false),
-        fs.create(new Path(new Path(dir, "index"), name + ".tsv"), false));
+    FSDataOutputStream index = fs.create(new Path(new Path(new Path(dir, "index"), runId), name + ".tsv"), false);
+    FSDataOutputStream data = fs.create(new Path(new Path(new Path(dir, "segments"), runId), name + ".jsonl"), false);
+    if (!data.hasCapability(StreamCapabilities.HFLUSH)) {
+      LOG.warn("the response cache at {} is on a file system that cannot flush open files: answers are stored when a task"
+          + " ends, so a killed task's answers are paid for again. Put llm.cache-dir on HDFS or a local disk.", dir);
+    }
+    return new Writer(data, index);
   }
 
   /** Appends entries to one segment and its index; safe to use from the threads that complete requests. */
@@ -205,24 +230,25 @@ public final class ResponseCache implements Serializable {
   }
 
   /**
-   * Builds the index of segments that have none: caches written before the cache had an index.
-   * Runs once per such segment; afterwards every segment is found through its index.
+   * Indexes segments written before the cache had an index ({@code segments/UUID.jsonl}); runs
+   * once per such segment. Segments of the current layout always have their index from the
+   * start, so a segment that a live task is writing is never indexed here.
    */
-  void indexUnindexedSegments() {
+  void indexLegacySegments() {
     Path segments = new Path(dir, "segments");
     try {
       FileSystem fs = fs();
       if (!fs.exists(segments)) {
         return;
       }
+      Path indexDir = new Path(new Path(dir, "index"), LEGACY_RUN);
       Set<String> indexed = new HashSet<>();
-      Path indexDir = new Path(dir, "index");
       if (fs.exists(indexDir)) {
         for (FileStatus f : fs.listStatus(indexDir)) {
           indexed.add(f.getPath().getName().replaceAll("\\.tsv$", ""));
         }
       }
-      for (FileStatus segment : fs.listStatus(segments, p -> p.getName().endsWith(".jsonl"))) {
+      for (FileStatus segment : fs.listStatus(segments, p -> LEGACY_SEGMENT.matcher(p.getName()).matches())) {
         String name = segment.getPath().getName().replaceAll("\\.jsonl$", "");
         if (!indexed.contains(name)) {
           indexSegment(fs, segment.getPath(), new Path(indexDir, name + ".tsv"));

@@ -1,7 +1,6 @@
 package dev.qedspark.llm;
 
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.DoubleAdder;
 
@@ -11,7 +10,14 @@ import java.util.concurrent.atomic.DoubleAdder;
  * in local mode that is the whole run, on a cluster each executor keeps its own share.
  */
 public final class RunLedger {
-  private static final Map<String, RunLedger> LEDGERS = new ConcurrentHashMap<>();
+  /** The ledgers of the last runs seen in this JVM; executors never hear that a run ended, so old ones are dropped. */
+  private static final Map<String, RunLedger> LEDGERS = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RunLedger> eldest) {
+          return size() > 64;
+        }
+      });
 
   final AtomicLong sent = new AtomicLong();
   final AtomicLong finished = new AtomicLong();

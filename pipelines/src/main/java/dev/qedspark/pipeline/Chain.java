@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * Chain.of(
  *     Chain.step("ingest", () -> stages.ingest(sources).into(root + "/ingest")),
  *     Chain.step("curate", () -> stages.curate(root + "/ingest/problems", List.of()).into(root + "/curate")))
- *   .run(false, outcome -> System.out.println(outcome));
+ *   .run(false, starting -> System.out.println(starting), done -> System.out.println(done.result()));
  * }</pre>
  */
 public final class Chain {

@@ -38,7 +38,7 @@ public final class DemoChain {
               .filter(col("source").equalTo("imo-proofbench")).orderBy("problem_id").limit(problems)
               .select("problem_id", "problem");
           return stages.llm(TEACHER, chosen)
-              .inputs(List.of(path), "source = 'imo-proofbench', the first " + problems + " by problem_id")
+              .inputs(List.of(path))
               .keyedBy("problem_id").prompt(ProofPrompt.NAME, ProofPrompt.SHA256, new ProofPrompt()).samples(samples)
               .named(GENERATE).into(root + "/" + GENERATE);
         }));

@@ -30,14 +30,12 @@ import org.apache.spark.sql.SparkSession;
 public final class Stages implements AutoCloseable {
   private final SparkSession spark;
   private final QedConfig config;
-  private final String cacheDir;
   private final Endpoints endpoints;
 
   private Stages(SparkSession spark, QedConfig config) {
     this.spark = spark;
     this.config = config;
-    this.cacheDir = ProjectPaths.resolve(config.llm().cacheDir());
-    this.endpoints = new Endpoints(spark, config.llm(), Path.of(cacheDir).resolve("engine"));
+    this.endpoints = new Endpoints(spark, config.llm(), Path.of(ProjectPaths.resolve(config.llm().cacheDir())).resolve("engine"));
   }
 
   public static Stages with(SparkSession spark, QedConfig config) {
@@ -46,10 +44,6 @@ public final class Stages implements AutoCloseable {
 
   public SparkSession spark() {
     return spark;
-  }
-
-  public QedConfig config() {
-    return config;
   }
 
   /** The sources of the catalog named by {@code ingest.sources}. */
@@ -69,13 +63,18 @@ public final class Stages implements AutoCloseable {
 
   /** An LLM map over {@code rows} answered by {@code role} ({@code llm.roles.ROLE}, else {@code llm.*}). */
   public LlmMap llm(String role, Dataset<Row> rows) {
-    return LlmMap.over(rows).role(role, endpoints.settings(role), endpoints.of(role)).cacheDir(cacheDir)
+    return LlmMap.over(rows).role(role, endpoints.settings(role), endpoints.of(role)).cacheDir(cacheDir(role))
         .datasets(config.datasets());
+  }
+
+  /** A role's response cache: its own {@code cache-dir} when it sets one. */
+  private String cacheDir(String role) {
+    return ProjectPaths.resolve(endpoints.settings(role).cacheDir());
   }
 
   /** A Batch API file answered by {@code role}. */
   public Infer infer(String file, String role) {
-    return Infer.of(spark, file).role(role, endpoints.settings(role), endpoints.of(role)).cacheDir(cacheDir)
+    return Infer.of(spark, file).role(role, endpoints.settings(role), endpoints.of(role)).cacheDir(cacheDir(role))
         .datasets(config.datasets());
   }
 

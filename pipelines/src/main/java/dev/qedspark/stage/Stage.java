@@ -107,9 +107,11 @@ public abstract class Stage<S extends Stage<S, R>, R> {
   public final Fingerprint fingerprint() {
     if (fingerprint == null) {
       List<String> inputs = inputs();
+      // How datasets are written is part of what a stage makes: shards and codec change the files.
+      Map<String, Object> used = Map.of("stage", settings(), "datasets", datasets);
       fingerprint = inputs != null
-          ? Fingerprint.of(settings(), prompts(), inputs, spark.sparkContext().hadoopConfiguration())
-          : Fingerprint.of(settings(), prompts(), List.of(), spark.sparkContext().hadoopConfiguration())
+          ? Fingerprint.of(used, prompts(), inputs, spark.sparkContext().hadoopConfiguration())
+          : Fingerprint.of(used, prompts(), List.of(), spark.sparkContext().hadoopConfiguration())
               .withInput("in-memory rows", "unknown:" + java.util.UUID.randomUUID());
     }
     return fingerprint;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 100,000 problems (perturbed copies of the bundled ones, made on the executors) through
  * normalization, decontamination by n-grams and dedup on local[2], in a JVM with a small heap
  * (the "scale" surefire run): nothing of the corpus is collected to the driver. The embedding
- * signal is left out here; it is measured on samples (about 80-160 problems/s per core).
+ * signal is left out here (about 25 full-length problems/s on 2 cores, see the README).
  */
 @Tag("scale")
 class CurateScaleTest extends SparkTestBase {

@@ -67,7 +67,8 @@ class RunTest extends SparkTestBase {
     assertEquals(null, Run.staleness(spark, out.toString(), "test", PRINT, OUTPUTS), "the run manifest matches the outputs");
     assertEquals(OUTPUTS.stream().sorted().toList(), manifest.outputs().keySet().stream().toList());
     try (Stream<Path> left = Files.list(out)) {
-      assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList(), "no staging left");
+      assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".run-") || n.contains(".tmp-")
+          && !n.startsWith(".my-")).toList(), "no staging left");
     }
     return a;
   }
@@ -96,6 +97,23 @@ class RunTest extends SparkTestBase {
       Run.beforeCommitStep = step -> { };
       assertEquals(2, wholeGeneration(out), "stopped before step " + steps.get(k) + ": the committed run is completed");
     }
+  }
+
+  @Test
+  void aReaderRefusesAFolderWhoseCommitWasInterruptedAndDatasetCompletesIt() throws IOException {
+    Path out = dir.resolve("half");
+    writeRun(out.toString(), 1);
+    Run.beforeCommitStep = step -> {
+      if (step.equals("move in b")) {
+        throw new IllegalStateException("killed");
+      }
+    };
+    assertThrows(IllegalStateException.class, () -> writeRun(out.toString(), 2));
+    Run.beforeCommitStep = step -> { };
+    DatasetException mixed = assertThrows(DatasetException.class, () -> DatasetReader.read(spark, out.resolve("b").toString()));
+    assertTrue(mixed.getMessage().contains("commit was interrupted"), mixed.getMessage());
+    assertEquals(2, Run.verify(spark, out.toString()).outputs().size() - 1, "./qed dataset completes the commit");
+    assertEquals(2, DatasetReader.read(spark, out.resolve("b").toString()).selectExpr("max(gen)").first().getInt(0));
   }
 
   @Test
@@ -173,12 +191,12 @@ class RunTest extends SparkTestBase {
     Files.createDirectories(other);
     Files.writeString(other.resolve("_owner"), "another-machine 4242 " + java.time.Instant.now());
     DatasetException busy = assertThrows(DatasetException.class, () -> writeRun(out.toString(), 2));
-    assertTrue(busy.getMessage().contains("another-machine") && busy.getMessage().contains("/busy/.run-elsewhere and run again"),
+    assertTrue(busy.getMessage().contains("another-machine 4242") && busy.getMessage().contains("/busy/.run-elsewhere and run again"),
         busy.getMessage());
     assertTrue(Files.exists(other));
-    Files.delete(other.resolve("_owner"));
-    Files.delete(other);
+    Files.setLastModifiedTime(other.resolve("_owner"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 600_000));
     writeRun(out.toString(), 2);
+    assertFalse(Files.exists(other), "untouched for ten minutes: its run is dead");
     assertEquals(2, wholeGeneration(out));
   }
 
@@ -188,11 +206,14 @@ class RunTest extends SparkTestBase {
     writeRun(out.toString(), 1);
     Path stale = out.resolve(".run-dead");
     Files.createDirectories(stale.resolve("a"));
-    Files.writeString(stale.resolve("_owner"), "some-host 999999999 2026-01-01T00:00:00Z");
-    Files.createDirectories(out.resolve(".a.tmp-1234"));
+    Files.writeString(stale.resolve("_owner"), java.net.InetAddress.getLocalHost().getHostName() + " 999999999 2026-01-01T00:00:00Z");
+    String leftover = ".a.tmp-" + java.util.UUID.randomUUID();
+    Files.createDirectories(out.resolve(leftover));
+    Files.createDirectories(out.resolve(".my-notes.tmp-1234"));
     writeRun(out.toString(), 2);
-    assertFalse(Files.exists(stale));
-    assertFalse(Files.exists(out.resolve(".a.tmp-1234")));
+    assertFalse(Files.exists(stale), "its process is gone");
+    assertFalse(Files.exists(out.resolve(leftover)));
+    assertTrue(Files.exists(out.resolve(".my-notes.tmp-1234")), "only what a dataset writer leaves is removed");
     assertEquals(2, wholeGeneration(out));
   }
 }

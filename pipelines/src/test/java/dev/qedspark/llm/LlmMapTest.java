@@ -242,7 +242,7 @@ class LlmMapTest extends SparkTestBase {
   void aBudgetStopsSendingAndALargerOneFinishesTheRest() throws IOException {
     try (ScriptedServer server = new ScriptedServer((body, seen) -> ScriptedServer.Reply.ok("x".repeat(40)))) {
       GenerationReport limited = map(server, problems(10), settings(1, new BudgetSettings(120, 0)), "gen")
-          .inputs(List.of(), "made by the test").execute();
+          .inputs(List.of()).execute();
       List<Row> rows = rows(limited.path());
       assertEquals(10, rows.size());
       long notSent = rows.stream().filter(r -> r.getAs("status").equals(Generation.NOT_SENT)).count();
@@ -250,7 +250,7 @@ class LlmMapTest extends SparkTestBase {
       assertTrue(rows.stream().filter(r -> r.getAs("status").equals(Generation.NOT_SENT))
           .allMatch(r -> r.<String>getAs("error").startsWith("token budget reached")));
       assertEquals(10 - notSent, server.requests());
-      LlmMap rest = map(server, problems(10), settings(4, BudgetSettings.DEFAULTS), "gen").inputs(List.of(), "made by the test");
+      LlmMap rest = map(server, problems(10), settings(4, BudgetSettings.DEFAULTS), "gen").inputs(List.of());
       assertTrue(rest.staleness().contains("left requests unanswered"), "an incomplete run is never up to date: " + rest.staleness());
 
       GenerationReport finished = rest.execute();
@@ -305,7 +305,7 @@ class LlmMapTest extends SparkTestBase {
   }
 
   private static long cacheLines(Path cache) throws IOException {
-    try (Stream<Path> files = Files.list(cache.resolve("segments"))) {
+    try (Stream<Path> files = Files.walk(cache.resolve("segments")).filter(Files::isRegularFile)) {
       long lines = 0;
       for (Path f : files.toList()) {
         lines += Files.readAllLines(f).stream().filter(l -> l.endsWith("}")).count();

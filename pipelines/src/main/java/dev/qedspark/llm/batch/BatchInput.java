@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qedspark.llm.ChatMessage;
 import dev.qedspark.llm.LlmException;
+import dev.qedspark.spark.SparkJobs;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,12 +41,12 @@ public final class BatchInput {
     JavaRDD<Line> lines = jsc.textFile(path).zipWithIndex()
         .filter(t -> !t._1().isBlank())
         .map(t -> parse(t._2() + 1, t._1()));
-    spark.sparkContext().setJobDescription("infer: check the batch file " + path);
-    List<String> problems = new ArrayList<>(lines.filter(l -> l.problem() != null)
-        .map(l -> "line " + l.number() + ": " + l.problem()).take(PROBLEMS_SHOWN));
+    List<String> problems = new ArrayList<>(SparkJobs.named(spark, "infer: check the lines of " + path,
+        () -> lines.filter(l -> l.problem() != null).map(l -> "line " + l.number() + ": " + l.problem()).take(PROBLEMS_SHOWN)));
     JavaRDD<BatchRequest> requests = lines.filter(l -> l.problem() == null).map(Line::request);
-    requests.mapToPair(r -> new Tuple2<>(r.requestId(), 1)).reduceByKey(Integer::sum).filter(t -> t._2() > 1)
-        .take(PROBLEMS_SHOWN).forEach(t -> problems.add("custom_id '" + t._1() + "' is used " + t._2() + " times; each must be unique"));
+    SparkJobs.named(spark, "infer: check that the custom_ids of " + path + " are unique",
+        () -> requests.mapToPair(r -> new Tuple2<>(r.requestId(), 1)).reduceByKey(Integer::sum).filter(t -> t._2() > 1)
+            .take(PROBLEMS_SHOWN)).forEach(t -> problems.add("custom_id '" + t._1() + "' is used " + t._2() + " times; each must be unique"));
     if (!problems.isEmpty()) {
       throw new LlmException("the batch file " + path + " has problems, so nothing was sent:\n  " + String.join("\n  ", problems));
     }

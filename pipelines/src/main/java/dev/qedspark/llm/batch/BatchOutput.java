@@ -3,9 +3,11 @@ package dev.qedspark.llm.batch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qedspark.llm.Generation;
+import dev.qedspark.spark.SparkJobs;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import org.apache.hadoop.fs.FileSystem;
@@ -29,9 +31,23 @@ public final class BatchOutput {
     Path target = new Path(path);
     Path partial = new Path(target.getParent(), "." + target.getName() + ".partial");
     FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    spark.sparkContext().setJobDescription("infer: write " + path);
+    long lines;
+    try {
+      // The rows are fetched a partition at a time while they are written, so the jobs are named around the whole loop.
+      lines = SparkJobs.named(spark, "infer: write " + target.getName(), () -> writeLines(fs, partial, generations));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    fs.delete(target, false);
+    if (!fs.rename(partial, target)) {
+      throw new IOException("cannot rename " + partial + " to " + target);
+    }
+    return lines;
+  }
+
+  private static long writeLines(FileSystem fs, Path file, Dataset<Row> generations) {
     long lines = 0;
-    try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(fs.create(partial, true), StandardCharsets.UTF_8))) {
+    try (BufferedWriter out = new BufferedWriter(new OutputStreamWriter(fs.create(file, true), StandardCharsets.UTF_8))) {
       Iterator<Row> rows = generations.select("request_id", "cache_key", "response", "status", "error")
           .orderBy("request_id", "sample_index").toLocalIterator();
       String previous = null;
@@ -45,10 +61,8 @@ public final class BatchOutput {
         out.write('\n');
         lines++;
       }
-    }
-    fs.delete(target, false);
-    if (!fs.rename(partial, target)) {
-      throw new IOException("cannot rename " + partial + " to " + target);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     return lines;
   }

@@ -83,11 +83,32 @@ public final class LlamaEngine implements AutoCloseable {
           throw new EngineException("model file not found: " + file + " (llm.engine.model-file)");
         }
         String name = tiny ? TinyModel.NAME : file.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
-        return new ModelFile(file, name, "embedded:" + name + ":" + Files.size(file), tiny);
+        return new ModelFile(file, name, "embedded:" + name + ":" + Files.size(file) + ":" + sampledSha256(file), tiny);
       } catch (IOException e) {
         throw new EngineException("cannot prepare the embedded model: " + e.getMessage(), e);
       }
     }
+  }
+
+  /**
+   * sha256 of the file's first and last 16 MiB: enough to tell two checkpoints of one
+   * architecture apart (their weights differ throughout) without reading gigabytes on every run.
+   */
+  private static String sampledSha256(Path file) throws IOException {
+    long size = Files.size(file);
+    int window = (int) Math.min(size, 16L << 20);
+    java.security.MessageDigest sha = dev.qedspark.common.Hashes.sha256();
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+      for (long start : new long[] {0, Math.max(0, size - window)}) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(window);
+        while (buffer.hasRemaining() && channel.read(buffer, start + buffer.position()) > 0) {
+          // read the whole window
+        }
+        buffer.flip();
+        sha.update(buffer);
+      }
+    }
+    return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16);
   }
 
   public String modelName() {
