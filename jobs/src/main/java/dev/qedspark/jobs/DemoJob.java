@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.qedspark.config.QedConfig;
 import dev.qedspark.curation.CurateReport;
+import dev.qedspark.grading.GradeReport;
 import dev.qedspark.ingest.IngestReport;
 import dev.qedspark.io.DatasetReader;
 import dev.qedspark.jobs.cli.Arguments;
@@ -44,11 +45,14 @@ final class DemoJob implements Command {
           1. ingest     sources in conf/sources.yaml -> OUT/ingest/{problems,quarantine,report.json}
           2. curate     benchmark decontamination, exact and near duplicates -> OUT/curate
           3. generate   proofs for a few IMO-ProofBench problems by the teacher role -> OUT/generate
+          4. grade      the judge role grades them (grading.protocol, rubric by default) -> OUT/grade
         A step whose outputs are up to date (same settings, prompts and input content as its
         last run, outputs unchanged) is skipped, so a second run does nothing; --force runs all.
-        Step 3 uses llm.roles.teacher (else llm.*): with no endpoint that is the embedded engine,
-        and with no llm.engine.model-file the tiny random test model, so the proofs are
-        meaningless text; the step shows the machinery (prompts, cache, accounting).""";
+        Steps 3 and 4 use llm.roles.teacher and llm.roles.judge (else llm.*): with no endpoint
+        that is the embedded engine, and with no llm.engine.model-file the tiny random test
+        model, so the proofs are meaningless text and the judge's answers hold no verdict (they
+        are shown as parse errors, never as 0); the steps show the machinery (prompts, cache,
+        accounting, statuses).""";
   }
 
   @Override
@@ -87,6 +91,8 @@ final class DemoJob implements Command {
         } else if (step.result() instanceof CurateReport curate) {
           Summaries.printCurate(curate, out);
           printRemovedExamples(spark, curate, out);
+        } else if (step.result() instanceof GradeReport graded) {
+          Summaries.printGrade(graded, out);
         } else if (step.result() instanceof GenerationReport generated) {
           Summaries.printGeneration(generated, stages.endpoint(DemoChain.TEACHER), out);
           printFirstProof(spark, generated, out);

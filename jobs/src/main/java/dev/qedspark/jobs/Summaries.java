@@ -1,6 +1,7 @@
 package dev.qedspark.jobs;
 
 import dev.qedspark.curation.CurateReport;
+import dev.qedspark.grading.GradeReport;
 import dev.qedspark.ingest.IngestReport;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.OpenEndpoint;
@@ -43,6 +44,21 @@ final class Summaries {
     if (endpoint.isTinyRandomModel()) {
       out.println("  note: " + OpenEndpoint.TINY_MODEL_NOTICE);
     }
+  }
+
+  static void printGrade(GradeReport r, PrintStream out) {
+    out.printf("grade: %,d proofs, %,d judgements (%s protocol) in %.1f s; mean score %s of 7%n", r.proofs(), r.judgements(),
+        r.protocol(), r.seconds(), r.meanScore() == null ? "-" : String.format("%.2f", r.meanScore()));
+    out.println("  judgements by status: " + r.gradesByStatus());
+    out.println("  proofs by status:     " + r.scoresByStatus());
+    r.judges().forEach((role, g) -> out.printf("  judge %s: %,d requests, %,d from the cache, %,d sent, %,d errors, %,d unreadable, $%.4f%n",
+        role, g.requests(), g.cacheHits(), g.sent(), g.errors(), g.parseErrors(), g.cost()));
+    if (r.gradesByStatus().getOrDefault("parse_error", 0L) > 0) {
+      out.println("  parse_error: the judge answered without a verdict the protocol can read (see the error column);"
+          + " such grades have no score and are not counted as 0");
+    }
+    out.println("  grades: " + r.gradesPath());
+    out.println("  scores: " + r.scoresPath());
   }
 
   static void printCurate(CurateReport r, PrintStream out) {

@@ -32,7 +32,7 @@ class DemoChainTest {
             - name: imo-proofbench
               path: %s
               benchmark: true
-              columns: {problem_id: Problem ID, problem: Problem, solution: Solution}
+              columns: {problem_id: Problem ID, problem: Problem, solution: Solution, rubric: Grading guidelines}
             - name: corpus
               path: corpus.jsonl
               columns: {problem_id: id, problem: problem}
@@ -63,22 +63,26 @@ class DemoChainTest {
   @Test
   void aSecondRunSkipsEveryStepAndAChangedStepRunsAlone() throws IOException {
     String first = demo("--samples", "2");
-    for (String step : List.of("[1/3] ingest: runs, because it has not run", "[2/3] curate: runs", "[3/3] generate: runs")) {
+    for (String step : List.of("[1/4] ingest: runs, because it has not run", "[2/4] curate: runs", "[3/4] generate: runs",
+        "[4/4] grade: runs")) {
       assertTrue(first.contains(step), step + " in:\n" + first);
     }
     assertTrue(first.contains("exact_duplicate 1"), first);
     assertTrue(first.contains("0 from the response cache, 2 sent"), first);
+    assertTrue(first.contains("judgements by status: {parse_error=2}"), "the tiny model's verdicts are unreadable, not 0: " + first);
     long cached = cachedResponses();
-    assertEquals(2, cached);
+    assertEquals(4, cached, "two proofs and two judgements");
 
     String second = demo("--samples", "2", "--set", "llm.progress-seconds=3");
-    assertEquals(3, second.lines().filter(l -> l.contains("skipped, up to date")).count(), second);
+    assertEquals(4, second.lines().filter(l -> l.contains("skipped, up to date")).count(), second);
     assertFalse(second.contains("runs, because"), second);
     assertEquals(cached, cachedResponses(), "the second run sent nothing");
 
     String third = demo("--samples", "3");
-    assertTrue(third.contains("[1/3] ingest: skipped") && third.contains("[2/3] curate: skipped"), third);
-    assertTrue(third.contains("[3/3] generate: runs, because its settings changed"), third);
+    assertTrue(third.contains("[1/4] ingest: skipped") && third.contains("[2/4] curate: skipped"), third);
+    assertTrue(third.contains("[3/4] generate: runs, because its settings changed"), third);
     assertTrue(third.contains("2 from the response cache, 1 sent"), third);
+    assertTrue(third.contains("[4/4] grade: runs, because its input"), "a new proof makes the grades stale: " + third);
+    assertTrue(third.contains("judge judge: 3 requests, 2 from the cache, 1 sent"), third);
   }
 }

@@ -1,18 +1,28 @@
 package dev.qedspark.config;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.qedspark.curation.CurateSettings;
+import dev.qedspark.grading.GradingSettings;
 import dev.qedspark.ingest.IngestSettings;
 import dev.qedspark.io.DatasetSettings;
 import dev.qedspark.llm.LlmSettings;
 import dev.qedspark.spark.SparkSettings;
+import java.util.Map;
 
 /**
  * The whole configuration, one section per concern. Each section's record holds its keys,
  * defaults ({@code DEFAULTS}) and checks; {@link ConfigLoader} layers files and overrides on top.
  */
 public record QedConfig(
-    SparkSettings spark, DatasetSettings datasets, IngestSettings ingest, CurateSettings curate, LlmSettings llm) {
+    SparkSettings spark, DatasetSettings datasets, IngestSettings ingest, CurateSettings curate, LlmSettings llm,
+    GradingSettings grading,
+    @JsonPropertyDescription("prompt files that replace bundled prompts, by name: {grade-rubric: my/judge.md};"
+        + " names: grade-rubric, grade-imo-proofbench, grade-proofbench") Map<String, String> prompts) {
 
   public static final QedConfig DEFAULTS = new QedConfig(SparkSettings.DEFAULTS, DatasetSettings.DEFAULTS,
-      IngestSettings.DEFAULTS, CurateSettings.DEFAULTS, LlmSettings.DEFAULTS);
+      IngestSettings.DEFAULTS, CurateSettings.DEFAULTS, LlmSettings.DEFAULTS, GradingSettings.DEFAULTS, Map.of());
+
+  public QedConfig {
+    prompts = prompts == null ? Map.of() : Map.copyOf(prompts);
+  }
 }

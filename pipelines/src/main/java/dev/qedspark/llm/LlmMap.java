@@ -3,6 +3,7 @@ package dev.qedspark.llm;
 import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.HadoopConf;
 import dev.qedspark.io.Run;
+import dev.qedspark.spark.SparkJobs;
 import dev.qedspark.stage.Stage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,7 +179,6 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     s.put("stop", settings.stop());
     s.put("extra-body", settings.extraBody());
     s.put("price", endpoint == null ? null : settings.prices().get(endpoint.model()));
-    s.put("rows", inputRows());
     s.put("samples", samples);
     s.put("keys", keys);
     s.put("parser", parser == null ? null : parser.schema().json());
@@ -195,8 +195,14 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     return report.errorsToRetry() == 0 && report.notSent() == 0;
   }
 
-  /** A digest of the input rows' content, computed once: which rows are asked is part of what the answers depend on. */
-  private String inputRows() {
+  /** Which rows are asked is part of what the answers depend on: a digest of their content. */
+  @Override
+  protected Map<String, String> inputDigests() {
+    return Map.of("rows asked", rowsDigest());
+  }
+
+  /** The digest of the input rows' content, computed once. */
+  private String rowsDigest() {
     if (rowsDigest == null) {
       rowsDigest = job("digest the input rows", () -> RowsDigest.of(rows));
     }
@@ -208,8 +214,51 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     return writeTo(run, output);
   }
 
-  /** Runs the map and writes its rows as dataset {@code name} of {@code run}; for stages built on this one. */
+  /** Runs the map and writes its rows as dataset {@code dataset} of {@code run}; for stages built on this one. */
   public GenerationReport writeTo(Run run, String dataset) {
+    try (Answers answers = answer()) {
+      List<String> keyColumns = new ArrayList<>(keys);
+      keyColumns.add(Generations.SAMPLE_INDEX);
+      writeDataset(run, answers.rows(), dataset, keyColumns.toArray(String[]::new));
+      return answers.report(DatasetReader.read(spark, run.path(dataset)), run.finalPath(dataset));
+    }
+  }
+
+  /**
+   * The answered rows, persisted, before anything is written: for stages that derive their
+   * outputs from the answers (a grade from a judge's answer). Close it to release them.
+   *
+   * @param rows the output rows: input columns, {@code sample_index}, generation and parsed columns
+   * @param requests requests made of the input rows
+   * @param cacheHits requests answered from the response cache
+   */
+  public record Answers(Dataset<Row> rows, long requests, long cacheHits, long startedNanos, List<Runnable> release)
+      implements AutoCloseable {
+    /** The run's counts, tokens and cost, from the rows as written at {@code path}. */
+    public GenerationReport report(Dataset<Row> written, String path) {
+      Row sums = SparkJobs.named(written.sparkSession(), "summarize " + path, () -> written.selectExpr(
+          "count(*)",
+          "count(DISTINCT CASE WHEN NOT cached AND attempts > 0 THEN cache_key END)",
+          "count_if(status = 'ok')", "count_if(status = 'truncated')", "count_if(status = 'error')",
+          "count_if(status = 'not_sent')",
+          "coalesce(sum(CASE WHEN cached THEN 0 ELSE prompt_tokens END), 0)",
+          "coalesce(sum(CASE WHEN cached THEN 0 ELSE completion_tokens END), 0)",
+          "coalesce(sum(CASE WHEN cached THEN 0 ELSE cost END), 0)",
+          List.of(written.columns()).contains(Generations.PARSE_ERROR) ? "count_if(" + Generations.PARSE_ERROR + " IS NOT NULL)" : "0L",
+          "count_if(status = 'error' AND NOT (" + Generation.PERMANENT_ERROR_SQL + "))").first());
+      return new GenerationReport(requests, sums.getLong(0), cacheHits, sums.getLong(1), sums.getLong(2), sums.getLong(3),
+          sums.getLong(4), sums.getLong(10), sums.getLong(5), sums.getLong(9), sums.getLong(6), sums.getLong(7), sums.getDouble(8),
+          (System.nanoTime() - startedNanos) / 1e9, path);
+    }
+
+    @Override
+    public void close() {
+      release.forEach(Runnable::run);
+    }
+  }
+
+  /** Sends what the cache cannot answer and returns every row answered; see {@link Answers}. */
+  public Answers answer() {
     Objects.requireNonNull(endpoint, "role(name, settings, endpoint) is required");
     Objects.requireNonNull(prompt, "prompt(name, sha256, builder) is required");
     if (keys.isEmpty()) {
@@ -231,6 +280,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     JavaPairRDD<String, PreparedRequest> keyed = prepared.filter(p -> p.error() == null).mapToPair(p -> new Tuple2<>(p.cacheKey(), p));
     JavaPairRDD<String, Tuple2<PreparedRequest, org.apache.spark.api.java.Optional<ResponseCache.Location>>> looked = null;
     Dataset<Row> generations = null;
+    boolean answered = false;
     try {
       long total = job("prepare requests", prepared::count);
       long rejected = job("count requests the prompt builder rejected", () -> prepared.filter(p -> p.error() != null).count());
@@ -265,26 +315,29 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       AnswerParser reader = parser;
       JavaRDD<Row> out = failed.union(cached).union(sent).flatMap(a -> Generations.rows(a, model, prices, reader).iterator());
       generations = spark.createDataFrame(out, schema).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> answered = generations;
+      Dataset<Row> all = generations;
       try (Progress progress = Progress.start(spark, RunLedger.of(runId, settings.budget(), settings.rateLimitPerSecond()),
           total, hits, settings.progressSeconds(), name)) {
-        job("send " + toSend + " requests to " + model + " (" + role + ")", answered::count);
+        job("send " + toSend + " requests to " + model + " (" + role + ")", all::count);
       }
-      List<String> keyColumns = new ArrayList<>(keys);
-      keyColumns.add(Generations.SAMPLE_INDEX);
-      writeDataset(run, generations, dataset, keyColumns.toArray(String[]::new));
-      return report(DatasetReader.read(spark, run.path(dataset)), total, hits, started, run.finalPath(dataset));
+      JavaPairRDD<String, Tuple2<PreparedRequest, org.apache.spark.api.java.Optional<ResponseCache.Location>>> joined = looked;
+      answered = true;
+      return new Answers(generations, total, hits, started,
+          List.of(all::unpersist, joined::unpersist, prepared::unpersist, () -> RunLedger.release(runId)));
     } finally {
-      if (generations != null) {
-        generations.unpersist();
+      if (!answered) {
+        if (generations != null) {
+          generations.unpersist();
+        }
+        if (looked != null) {
+          looked.unpersist();
+        }
+        prepared.unpersist();
+        RunLedger.release(runId);
       }
-      if (looked != null) {
-        looked.unpersist();
-      }
-      prepared.unpersist();
-      RunLedger.release(runId);
     }
   }
+
 
   /** Bodies and cache keys for every row and sample, on the executors; a bad row becomes an error. */
   private JavaRDD<PreparedRequest> prepare(Endpoint target) {
@@ -308,19 +361,5 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     });
   }
 
-  private GenerationReport report(Dataset<Row> written, long requests, long hits, long started, String path) {
-    Row sums = job("summarize", () -> written.selectExpr(
-        "count(*)",
-        "count(DISTINCT CASE WHEN NOT cached AND attempts > 0 THEN cache_key END)",
-        "count_if(status = 'ok')", "count_if(status = 'truncated')", "count_if(status = 'error')",
-        "count_if(status = 'not_sent')",
-        "coalesce(sum(CASE WHEN cached THEN 0 ELSE prompt_tokens END), 0)",
-        "coalesce(sum(CASE WHEN cached THEN 0 ELSE completion_tokens END), 0)",
-        "coalesce(sum(CASE WHEN cached THEN 0 ELSE cost END), 0)",
-        parser == null ? "0L" : "count_if(" + Generations.PARSE_ERROR + " IS NOT NULL)",
-        "count_if(status = 'error' AND NOT (" + Generation.PERMANENT_ERROR_SQL + "))").first());
-    return new GenerationReport(requests, sums.getLong(0), hits, sums.getLong(1), sums.getLong(2), sums.getLong(3),
-        sums.getLong(4), sums.getLong(10), sums.getLong(5), sums.getLong(9), sums.getLong(6), sums.getLong(7), sums.getDouble(8),
-        (System.nanoTime() - started) / 1e9, path);
-  }
+
 }

@@ -15,10 +15,10 @@ import org.apache.spark.sql.Row;
  * count, and the sum and the xor of a 64-bit hash of each row's JSON. Two selections of rows
  * that differ in any row differ in their digest (up to 64-bit hash collisions).
  */
-final class RowsDigest {
+public final class RowsDigest {
   private RowsDigest() {}
 
-  static String of(Dataset<Row> rows) {
+  public static String of(Dataset<Row> rows) {
     Column[] columns = Arrays.stream(rows.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new);
     Row digest = rows.select(xxhash64(to_json(struct(columns))).as("h"))
         .selectExpr("count(*)", "coalesce(sum(CAST(h AS DECIMAL(38, 0))), 0)", "coalesce(bit_xor(h), 0)").first();

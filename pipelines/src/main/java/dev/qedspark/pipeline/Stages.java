@@ -3,15 +3,24 @@ package dev.qedspark.pipeline;
 import dev.qedspark.common.ProjectPaths;
 import dev.qedspark.config.QedConfig;
 import dev.qedspark.curation.Curate;
+import dev.qedspark.grading.Grade;
+import dev.qedspark.grading.GradingSettings;
+import dev.qedspark.grading.JudgePrompt;
+import dev.qedspark.grading.JudgeProtocol;
 import dev.qedspark.ingest.Ingest;
 import dev.qedspark.ingest.SourceCatalog;
 import dev.qedspark.ingest.SourceSpec;
+import dev.qedspark.io.DatasetReader;
 import dev.qedspark.llm.Endpoints;
 import dev.qedspark.llm.LlmMap;
 import dev.qedspark.llm.OpenEndpoint;
+import dev.qedspark.llm.PromptTemplate;
 import dev.qedspark.llm.batch.Infer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -70,6 +79,32 @@ public final class Stages implements AutoCloseable {
   /** A role's response cache: its own {@code cache-dir} when it sets one. */
   private String cacheDir(String role) {
     return ProjectPaths.resolve(endpoints.settings(role).cacheDir());
+  }
+
+  /**
+   * Grades the proofs in the dataset at {@code proofs} with the configured protocol and judges;
+   * {@code problems}, when not null, supplies references the proofs lack (by problem_id).
+   */
+  public Grade grade(String proofs, String problems) {
+    GradingSettings grading = config.grading();
+    JudgeProtocol protocol = JudgeProtocol.named(grading.protocol());
+    Dataset<Row> rows = DatasetReader.read(spark, proofs, config.datasets().verifyChecksums());
+    List<String> inputs = new ArrayList<>(List.of(proofs));
+    if (problems != null) {
+      rows = Grade.withReferences(rows, DatasetReader.read(spark, problems, config.datasets().verifyChecksums()));
+      inputs.add(problems);
+    }
+    Grade grade = Grade.of(rows).inputs(inputs).datasets(config.datasets())
+        .settings(grading, prompt(protocol.prompt(), JudgePrompt.PLACEHOLDERS)).cacheDir(cacheDir(grading.judges().get(0)));
+    grading.judges().forEach(role -> grade.judge(role, endpoints.settings(role), endpoints.of(role)));
+    return grade;
+  }
+
+  /** A prompt template: the file in {@code prompts.NAME} when configured, else the bundled one. */
+  public PromptTemplate prompt(String name, List<String> placeholders) {
+    Map<String, String> files = new HashMap<>();
+    config.prompts().forEach((key, path) -> files.put(key, ProjectPaths.resolve(path)));
+    return PromptTemplate.load(name, files, placeholders);
   }
 
   /** A Batch API file answered by {@code role}. */

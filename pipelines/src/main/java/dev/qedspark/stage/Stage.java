@@ -70,6 +70,14 @@ public abstract class Stage<S extends Stage<S, R>, R> {
   /** The settings the outputs depend on (records, maps, values); their hash is recorded. */
   protected abstract Object settings();
 
+  /**
+   * Digests of inputs that are not files, by name (for example the content of the rows an LLM
+   * stage asks about); recorded beside the inputs' digests.
+   */
+  protected Map<String, String> inputDigests() {
+    return Map.of();
+  }
+
   /** The prompt templates the stage sends, by name, as sha256 hashes. */
   protected Map<String, String> prompts() {
     return Map.of();
@@ -109,10 +117,14 @@ public abstract class Stage<S extends Stage<S, R>, R> {
       List<String> inputs = inputs();
       // How datasets are written is part of what a stage makes: shards and codec change the files.
       Map<String, Object> used = Map.of("stage", settings(), "datasets", datasets);
-      fingerprint = inputs != null
-          ? Fingerprint.of(used, prompts(), inputs, spark.sparkContext().hadoopConfiguration())
-          : Fingerprint.of(used, prompts(), List.of(), spark.sparkContext().hadoopConfiguration())
-              .withInput("in-memory rows", "unknown:" + java.util.UUID.randomUUID());
+      Fingerprint of = Fingerprint.of(used, prompts(), inputs != null ? inputs : List.of(), spark.sparkContext().hadoopConfiguration());
+      if (inputs == null) {
+        of = of.withInput("in-memory rows", "unknown:" + java.util.UUID.randomUUID());
+      }
+      for (Map.Entry<String, String> digest : inputDigests().entrySet()) {
+        of = of.withInput(digest.getKey(), digest.getValue());
+      }
+      fingerprint = of;
     }
     return fingerprint;
   }

@@ -276,9 +276,8 @@ class LlmMapTest extends SparkTestBase {
               "the key is in " + file);
         }
       }
-      assertFalse(dev.qedspark.config.ConfigView.toYaml(new dev.qedspark.config.QedConfig(
-          dev.qedspark.spark.SparkSettings.DEFAULTS, dev.qedspark.io.DatasetSettings.DEFAULTS,
-          dev.qedspark.ingest.IngestSettings.DEFAULTS, dev.qedspark.curation.CurateSettings.DEFAULTS, keyed)).contains(key));
+      assertFalse(dev.qedspark.config.ConfigView.toYaml(dev.qedspark.common.SettingsRecords.with(
+          dev.qedspark.config.QedConfig.DEFAULTS, Map.of("llm", keyed))).contains(key));
     }
   }
 

@@ -23,7 +23,7 @@ import java.util.function.BiFunction;
  * and may answer, fail with a status (and Retry-After), answer late, send a broken body or drop
  * the connection. It counts every request it receives.
  */
-final class ScriptedServer implements AutoCloseable {
+public final class ScriptedServer implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
   static {
@@ -33,12 +33,12 @@ final class ScriptedServer implements AutoCloseable {
   }
 
   /** What to do with one request. */
-  record Reply(int status, String body, String retryAfter, long delayMs, boolean drop) {
-    static Reply ok(String content) {
+  public record Reply(int status, String body, String retryAfter, long delayMs, boolean drop) {
+    public static Reply ok(String content) {
       return ok(content, "stop");
     }
 
-    static Reply ok(String content, String finishReason) {
+    public static Reply ok(String content, String finishReason) {
       ObjectNode response = JSON.createObjectNode();
       response.put("id", "chatcmpl-test").put("object", "chat.completion").put("model", "scripted-model");
       ObjectNode choice = response.putArray("choices").addObject();
@@ -49,7 +49,7 @@ final class ScriptedServer implements AutoCloseable {
     }
 
     /** One response with a choice per content, as a server answers a request with {@code n}. */
-    static Reply choices(List<String> contents) {
+    public static Reply choices(List<String> contents) {
       ObjectNode response = JSON.createObjectNode();
       response.put("id", "chatcmpl-test").put("object", "chat.completion").put("model", "scripted-model");
       var array = response.putArray("choices");
@@ -64,23 +64,23 @@ final class ScriptedServer implements AutoCloseable {
       return new Reply(200, response.toString(), null, 0, false);
     }
 
-    static Reply status(int status, String message) {
+    public static Reply status(int status, String message) {
       return new Reply(status, "{\"error\": {\"message\": \"" + message + "\"}}", null, 0, false);
     }
 
-    static Reply tooManyRequests(String retryAfter) {
+    public static Reply tooManyRequests(String retryAfter) {
       return new Reply(429, "{\"error\": {\"message\": \"slow down\"}}", retryAfter, 0, false);
     }
 
-    static Reply malformed() {
+    public static Reply malformed() {
       return new Reply(200, "{\"choices\": [{\"message\": ", null, 0, false);
     }
 
-    static Reply dropped() {
+    public static Reply dropped() {
       return new Reply(0, null, null, 0, true);
     }
 
-    Reply after(long delayMs) {
+    public Reply after(long delayMs) {
       return new Reply(status, body, retryAfter, delayMs, drop);
     }
   }
@@ -100,7 +100,7 @@ final class ScriptedServer implements AutoCloseable {
   private final BiFunction<JsonNode, Integer, Reply> script;
 
   /** @param script gets the request body and the 1-based count of requests with its prompt */
-  ScriptedServer(BiFunction<JsonNode, Integer, Reply> script) throws IOException {
+  public ScriptedServer(BiFunction<JsonNode, Integer, Reply> script) throws IOException {
     this.script = script;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
     server.createContext("/v1/chat/completions", this::handle);
@@ -115,34 +115,34 @@ final class ScriptedServer implements AutoCloseable {
     server.start();
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
   }
 
   /** Requests received so far. */
-  int requests() {
+  public int requests() {
     return requests.get();
   }
 
   /** The most requests that were being handled at the same time. */
-  int mostConcurrent() {
+  public int mostConcurrent() {
     return mostActive.get();
   }
 
   /** Arrival times (System.nanoTime) of all requests, in order. */
-  List<Long> arrivals() {
+  public List<Long> arrivals() {
     List<Long> sorted = new java.util.ArrayList<>(arrivals);
     sorted.sort(null);
     return sorted;
   }
 
   /** Requests received for the prompt (last message's content). */
-  int requestsFor(String prompt) {
+  public int requestsFor(String prompt) {
     AtomicInteger n = byPrompt.get(prompt);
     return n == null ? 0 : n.get();
   }
 
-  static String prompt(JsonNode body) {
+  public static String prompt(JsonNode body) {
     JsonNode messages = body.path("messages");
     return messages.path(messages.size() - 1).path("content").asText() + "#" + body.path("seed").asText("");
   }
@@ -158,7 +158,7 @@ final class ScriptedServer implements AutoCloseable {
   }
 
   /** The Authorization header of every request, in arrival order ("" when absent). */
-  List<String> authorizations() {
+  public List<String> authorizations() {
     return List.copyOf(authorizations);
   }
 

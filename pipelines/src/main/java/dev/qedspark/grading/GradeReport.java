@@ -1,0 +1,32 @@
+package dev.qedspark.grading;
+
+import dev.qedspark.llm.GenerationReport;
+import java.util.Map;
+
+/**
+ * What a grading run did, written as {@code report.json}.
+ *
+ * @param protocol the judge protocol
+ * @param promptSha256 the hash of the judge prompt's template
+ * @param proofs proofs in
+ * @param judgements grade rows: proofs x judges x repeats
+ * @param gradesByStatus grade rows per status: ok, truncated, parse_error, api_error, no_reference
+ * @param scoresByStatus proofs per final status
+ * @param meanScore the mean final score of the proofs that have one (truncated ones count as 0)
+ * @param judges what each judge role's LLM calls did
+ * @param seconds wall time
+ * @param gradesPath the grades dataset (one row per judgement)
+ * @param scoresPath the scores dataset (one row per proof)
+ */
+public record GradeReport(
+    String protocol,
+    String promptSha256,
+    long proofs,
+    long judgements,
+    Map<String, Long> gradesByStatus,
+    Map<String, Long> scoresByStatus,
+    Double meanScore,
+    Map<String, GenerationReport> judges,
+    double seconds,
+    String gradesPath,
+    String scoresPath) {}
