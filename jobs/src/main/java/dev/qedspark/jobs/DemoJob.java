@@ -5,12 +5,12 @@ import static org.apache.spark.sql.functions.col;
 import dev.qedspark.config.QedConfig;
 import dev.qedspark.curation.CurateReport;
 import dev.qedspark.grading.GradeReport;
+import dev.qedspark.sft.SftReport;
 import dev.qedspark.ingest.IngestReport;
 import dev.qedspark.io.DatasetReader;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
-import dev.qedspark.jobs.cli.UsageException;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.pipeline.Chain;
 import dev.qedspark.pipeline.DemoChain;
@@ -46,6 +46,7 @@ final class DemoJob implements Command {
           2. curate     benchmark decontamination, exact and near duplicates -> OUT/curate
           3. generate   proofs for a few IMO-ProofBench problems by the teacher role -> OUT/generate
           4. grade      the judge role grades them (grading.protocol, rubric by default) -> OUT/grade
+          5. sft        FineProofs-SFT from the proofs and grades -> OUT/sft/{all,default}
         A step whose outputs are up to date (same settings, prompts and input content as its
         last run, outputs unchanged) is skipped, so a second run does nothing; --force runs all.
         Steps 3 and 4 use llm.roles.teacher and llm.roles.judge (else llm.*): with no endpoint
@@ -64,23 +65,11 @@ final class DemoJob implements Command {
         OptionSpec.flag("force", "run every step, even those that are up to date"));
   }
 
-  private static int positive(Arguments args, String option, int fallback) {
-    try {
-      int value = Integer.parseInt(args.value(option, String.valueOf(fallback)));
-      if (value < 1) {
-        throw new NumberFormatException();
-      }
-      return value;
-    } catch (NumberFormatException e) {
-      throw new UsageException("--" + option + " needs a positive whole number, not '" + args.value(option) + "'");
-    }
-  }
-
   @Override
   public int run(Arguments args, QedConfig config, PrintStream out) {
     String root = args.value("out", "runs/demo");
-    int problems = positive(args, "problems", 3);
-    int samples = positive(args, "samples", 2);
+    int problems = Arguments.positive(args, "problems", 3);
+    int samples = Arguments.positive(args, "samples", 2);
     SparkSession spark = SparkSessions.create(config.spark());
     try (Stages stages = Stages.with(spark, config)) {
       out.println("qed demo: the pipeline on the embedded defaults (Spark " + spark.sparkContext().master() + "), output in " + root);
@@ -91,10 +80,12 @@ final class DemoJob implements Command {
         } else if (step.result() instanceof CurateReport curate) {
           Summaries.printCurate(curate, out);
           printRemovedExamples(spark, curate, out);
+        } else if (step.result() instanceof SftReport sft) {
+          Summaries.printSft(sft, out);
         } else if (step.result() instanceof GradeReport graded) {
           Summaries.printGrade(graded, out);
         } else if (step.result() instanceof GenerationReport generated) {
-          Summaries.printGeneration(generated, stages.endpoint(DemoChain.TEACHER), out);
+          Summaries.printGeneration(generated, stages.endpoint(Stages.TEACHER), out);
           printFirstProof(spark, generated, out);
         }
       });

@@ -2,6 +2,7 @@ package dev.qedspark.jobs;
 
 import dev.qedspark.curation.CurateReport;
 import dev.qedspark.grading.GradeReport;
+import dev.qedspark.sft.SftReport;
 import dev.qedspark.ingest.IngestReport;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.OpenEndpoint;
@@ -59,6 +60,14 @@ final class Summaries {
     }
     out.println("  grades: " + r.gradesPath());
     out.println("  scores: " + r.scoresPath());
+  }
+
+  static void printSft(SftReport r, PrintStream out) {
+    out.printf("sft: %,d proofs in all, %,d problems in default (best-graded proof each), %,d failed generations left out, in %.1f s%n",
+        r.proofs(), r.problems(), r.failedGenerations(), r.seconds());
+    out.println("  proofs by " + r.gradeColumn() + ": " + r.byGrade());
+    out.println("  all:     " + r.allPath());
+    out.println("  default: " + r.defaultPath());
   }
 
   static void printCurate(CurateReport r, PrintStream out) {

@@ -63,8 +63,8 @@ class DemoChainTest {
   @Test
   void aSecondRunSkipsEveryStepAndAChangedStepRunsAlone() throws IOException {
     String first = demo("--samples", "2");
-    for (String step : List.of("[1/4] ingest: runs, because it has not run", "[2/4] curate: runs", "[3/4] generate: runs",
-        "[4/4] grade: runs")) {
+    for (String step : List.of("[1/5] ingest: runs, because it has not run", "[2/5] curate: runs", "[3/5] generate: runs",
+        "[4/5] grade: runs", "[5/5] sft: runs")) {
       assertTrue(first.contains(step), step + " in:\n" + first);
     }
     assertTrue(first.contains("exact_duplicate 1"), first);
@@ -74,15 +74,16 @@ class DemoChainTest {
     assertEquals(4, cached, "two proofs and two judgements");
 
     String second = demo("--samples", "2", "--set", "llm.progress-seconds=3");
-    assertEquals(4, second.lines().filter(l -> l.contains("skipped, up to date")).count(), second);
+    assertEquals(5, second.lines().filter(l -> l.contains("skipped, up to date")).count(), second);
     assertFalse(second.contains("runs, because"), second);
     assertEquals(cached, cachedResponses(), "the second run sent nothing");
 
     String third = demo("--samples", "3");
-    assertTrue(third.contains("[1/4] ingest: skipped") && third.contains("[2/4] curate: skipped"), third);
-    assertTrue(third.contains("[3/4] generate: runs, because its settings changed"), third);
+    assertTrue(third.contains("[1/5] ingest: skipped") && third.contains("[2/5] curate: skipped"), third);
+    assertTrue(third.contains("[3/5] generate: runs, because its settings changed"), third);
     assertTrue(third.contains("2 from the response cache, 1 sent"), third);
-    assertTrue(third.contains("[4/4] grade: runs, because its input"), "a new proof makes the grades stale: " + third);
+    assertTrue(third.contains("[4/5] grade: runs, because its input"), "a new proof makes the grades stale: " + third);
     assertTrue(third.contains("judge judge: 3 requests, 2 from the cache, 1 sent"), third);
+    assertTrue(third.contains("sft: 3 proofs in all, 1 problems in default"), third);
   }
 }

@@ -17,7 +17,7 @@ public record QedConfig(
     SparkSettings spark, DatasetSettings datasets, IngestSettings ingest, CurateSettings curate, LlmSettings llm,
     GradingSettings grading,
     @JsonPropertyDescription("prompt files that replace bundled prompts, by name: {grade-rubric: my/judge.md};"
-        + " names: grade-rubric, grade-imo-proofbench, grade-proofbench") Map<String, String> prompts) {
+        + " names: proof, grade-rubric, grade-imo-proofbench, grade-proofbench") Map<String, String> prompts) {
 
   public static final QedConfig DEFAULTS = new QedConfig(SparkSettings.DEFAULTS, DatasetSettings.DEFAULTS,
       IngestSettings.DEFAULTS, CurateSettings.DEFAULTS, LlmSettings.DEFAULTS, GradingSettings.DEFAULTS, Map.of());

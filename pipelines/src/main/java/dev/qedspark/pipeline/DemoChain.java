@@ -6,17 +6,15 @@ import dev.qedspark.ingest.Ingest;
 import dev.qedspark.ingest.SourceSpec;
 import dev.qedspark.io.DatasetReader;
 import dev.qedspark.llm.LlmMap;
-import dev.qedspark.proofs.ProofPrompt;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /**
  * The demo as a chain declaration: ingest the bundled sources, curate them, ask the
  * {@code teacher} role for proofs of the first few IMO-ProofBench problems, and have the judges
  * grade them with the configured grading ({@code rubric} by default, IMO-ProofBench's grading
  * guidelines serving as the rubric; {@code --set grading.protocol=imo-proofbench} grades against
- * the reference solutions as IMO-ProofBench does). Each step writes into
+ * the reference solutions as IMO-ProofBench does), and turn proofs and grades into
+ * FineProofs-SFT. Each step writes into
  * its own folder under the demo's root; a second run skips every step that is up to date.
  */
 public final class DemoChain {
@@ -24,9 +22,17 @@ public final class DemoChain {
   public static final String CURATE = "curate";
   public static final String GENERATE = "generate";
   public static final String GRADE = "grade";
-  public static final String TEACHER = "teacher";
+  public static final String SFT = "sft";
 
   private DemoChain() {}
+
+  /** A condition that picks the first {@code n} IMO-ProofBench problems by id. */
+  private static String firstProofBenchProblems(Stages stages, String ingested, int n) {
+    List<String> ids = DatasetReader.read(stages.spark(), ingested + "/" + Ingest.PROBLEMS)
+        .filter(col("source").equalTo("imo-proofbench")).orderBy("problem_id").limit(n)
+        .select("problem_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    return "problem_id IN (" + String.join(", ", ids.stream().map(id -> "'" + id.replace("'", "''") + "'").toList()) + ")";
+  }
 
   /**
    * @param problems how many IMO-ProofBench problems to ask proofs for
@@ -37,17 +43,11 @@ public final class DemoChain {
     return Chain.of(
         Chain.step(INGEST, () -> stages.ingest(sources).into(ingested)),
         Chain.step(CURATE, () -> stages.curate(ingested + "/" + Ingest.PROBLEMS, List.of()).into(root + "/" + CURATE)),
-        Chain.step(GENERATE, () -> {
-          String path = ingested + "/" + Ingest.PROBLEMS;
-          Dataset<Row> chosen = DatasetReader.read(stages.spark(), path)
-              .filter(col("source").equalTo("imo-proofbench")).orderBy("problem_id").limit(problems)
-              .select("problem_id", "problem");
-          return stages.llm(TEACHER, chosen)
-              .inputs(List.of(path))
-              .keyedBy("problem_id").prompt(ProofPrompt.NAME, ProofPrompt.SHA256, new ProofPrompt()).samples(samples)
-              .named(GENERATE).into(root + "/" + GENERATE);
-        }),
+        Chain.step(GENERATE, () -> stages.generate(ingested + "/" + Ingest.PROBLEMS, firstProofBenchProblems(stages, ingested, problems),
+            samples).into(root + "/" + GENERATE)),
         Chain.step(GRADE, () -> stages.grade(root + "/" + GENERATE + "/" + LlmMap.GENERATIONS, ingested + "/" + Ingest.PROBLEMS)
-            .into(root + "/" + GRADE)));
+            .into(root + "/" + GRADE)),
+        Chain.step(SFT, () -> stages.sft(root + "/" + GENERATE + "/" + LlmMap.GENERATIONS, root + "/" + GRADE,
+            ingested + "/" + Ingest.PROBLEMS).into(root + "/" + SFT)));
   }
 }

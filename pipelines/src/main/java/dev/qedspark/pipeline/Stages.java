@@ -15,6 +15,8 @@ import dev.qedspark.llm.Endpoints;
 import dev.qedspark.llm.LlmMap;
 import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.PromptTemplate;
+import dev.qedspark.proofs.ProofPrompt;
+import dev.qedspark.sft.SftDataset;
 import dev.qedspark.llm.batch.Infer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +42,8 @@ public final class Stages implements AutoCloseable {
   private final SparkSession spark;
   private final QedConfig config;
   private final Endpoints endpoints;
+  /** The role that writes proofs. */
+  public static final String TEACHER = "teacher";
 
   private Stages(SparkSession spark, QedConfig config) {
     this.spark = spark;
@@ -98,6 +102,29 @@ public final class Stages implements AutoCloseable {
         .settings(grading, prompt(protocol.prompt(), JudgePrompt.PLACEHOLDERS)).cacheDir(cacheDir(grading.judges().get(0)));
     grading.judges().forEach(role -> grade.judge(role, endpoints.settings(role), endpoints.of(role)));
     return grade;
+  }
+
+  /**
+   * Teacher proofs: {@code samples} per problem of the problems dataset at {@code problems}
+   * (those that pass {@code where}, a Spark SQL condition, when given), by the {@code teacher}
+   * role with the {@code proof} prompt. The rows keep {@code problem_id} and {@code problem}.
+   */
+  public LlmMap generate(String problems, String where, int samples) {
+    Dataset<Row> rows = DatasetReader.read(spark, problems, config.datasets().verifyChecksums());
+    if (where != null && !where.isBlank()) {
+      rows = rows.where(where);
+    }
+    ProofPrompt prompt = new ProofPrompt(prompt(ProofPrompt.NAME, ProofPrompt.PLACEHOLDERS));
+    return llm(TEACHER, rows.select("problem_id", "problem")).inputs(List.of(problems)).keyedBy("problem_id")
+        .prompt(ProofPrompt.NAME, prompt.template().sha256(), prompt).samples(samples).named("generate");
+  }
+
+  /**
+   * FineProofs-SFT from the teacher proofs at {@code proofs}, the outputs of a grade step in
+   * {@code graded} ({@code grades} and {@code scores}) and the problems dataset at {@code problems}.
+   */
+  public SftDataset sft(String proofs, String graded, String problems) {
+    return SftDataset.of(spark, proofs, graded + "/" + Grade.GRADES, graded + "/" + Grade.SCORES, problems).datasets(config.datasets());
   }
 
   /** A prompt template: the file in {@code prompts.NAME} when configured, else the bundled one. */

@@ -87,6 +87,19 @@ public final class Arguments {
     return list == null ? null : list.get(0);
   }
 
+  /** The value of {@code --option} as a whole number of at least 1, else {@code fallback} when absent. */
+  public static int positive(Arguments args, String option, int fallback) {
+    try {
+      int value = Integer.parseInt(args.value(option, String.valueOf(fallback)));
+      if (value < 1) {
+        throw new NumberFormatException();
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + option + " needs a positive whole number, not '" + args.value(option) + "'");
+    }
+  }
+
   public String value(String name, String fallback) {
     String value = value(name);
     return value == null ? fallback : value;

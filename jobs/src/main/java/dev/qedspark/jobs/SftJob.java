@@ -1,0 +1,64 @@
+package dev.qedspark.jobs;
+
+import dev.qedspark.config.QedConfig;
+import dev.qedspark.jobs.cli.Arguments;
+import dev.qedspark.jobs.cli.Command;
+import dev.qedspark.jobs.cli.OptionSpec;
+import dev.qedspark.pipeline.Stages;
+import dev.qedspark.sft.SftReport;
+import dev.qedspark.spark.SparkSessions;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code ./qed sft}: FineProofs-SFT from teacher proofs and their grades. */
+final class SftJob implements Command {
+
+  @Override
+  public String name() {
+    return "sft";
+  }
+
+  @Override
+  public String summary() {
+    return "Build FineProofs-SFT (all proofs and the best per problem) from proofs and grades";
+  }
+
+  @Override
+  public String description() {
+    return """
+        Joins teacher proofs (./qed generate), their grades (./qed grade: --graded is its
+        output folder) and the problems, and writes FineProofs-SFT's columns in its order and
+        types: problem, reasoning_content, proof, category, competition, <judge>-grade (int
+        0-7, named after the judge model), source, messages (list<struct<role,content>>, the
+        assistant turn <think>reasoning</think> then the proof); lineage columns follow.
+
+        Writes OUT/all (every proof with text; incomplete ones are kept, the grade says how
+        good they are), OUT/default (per problem the best-graded proof) and OUT/report.json.
+
+        Example:
+          ./qed sft --proofs runs/teacher/generations --graded runs/grade \\
+              --problems runs/demo/ingest/problems --out runs/sft""";
+  }
+
+  @Override
+  public List<OptionSpec> options() {
+    return List.of(
+        OptionSpec.required("proofs", "DIR", "teacher generations"),
+        OptionSpec.required("graded", "DIR", "the output folder of ./qed grade over those proofs"),
+        OptionSpec.required("problems", "DIR", "the problems dataset (category, competition, source)"),
+        OptionSpec.required("out", "DIR", "output folder for all/, default/ and report.json"));
+  }
+
+  @Override
+  public int run(Arguments args, QedConfig config, PrintStream out) {
+    SparkSession spark = SparkSessions.create(config.spark());
+    try (Stages stages = Stages.with(spark, config)) {
+      SftReport report = stages.sft(args.value("proofs"), args.value("graded"), args.value("problems")).into(args.value("out")).execute();
+      Summaries.printSft(report, out);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.qedspark.sft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.qedspark.io.DatasetReader;
+import dev.qedspark.io.DatasetWriter;
+import dev.qedspark.spark.SparkTestBase;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SftDatasetTest extends SparkTestBase {
+  @TempDir Path dir;
+
+  private String write(String name, StructType schema, String[] keys, Row... rows) {
+    String path = dir.resolve(name).toString();
+    DatasetWriter.of(spark.createDataFrame(Arrays.asList(rows), schema)).to(path).named(name).keyedBy(keys).shards(1).execute();
+    return path;
+  }
+
+  @Test
+  void theColumnsAreFineProofsSftsAndDefaultKeepsTheBestGradedProof() {
+    StructType generations = new StructType().add("problem_id", DataTypes.StringType).add("sample_index", DataTypes.IntegerType)
+        .add("problem", DataTypes.StringType).add("reasoning_content", DataTypes.StringType).add("proof", DataTypes.StringType)
+        .add("model", DataTypes.StringType).add("finish_reason", DataTypes.StringType).add("status", DataTypes.StringType);
+    String proofs = write("generations", generations, new String[] {"problem_id", "sample_index"},
+        RowFactory.create("p1", 0, "Show A.", "think a", "Proof a.", "teacher", "stop", "ok"),
+        RowFactory.create("p1", 1, "Show A.", "think b", "", "teacher", "length", "truncated"),
+        RowFactory.create("p1", 2, "Show A.", "think c", "Proof c.", "teacher", "stop", "ok"),
+        RowFactory.create("p2", 0, "Show B.", null, null, "teacher", null, "error"),
+        RowFactory.create("p2", 1, "Show B.", null, "Proof of B without reasoning.", "teacher", "stop", "ok"));
+    StructType gradeRows = new StructType().add("problem_id", DataTypes.StringType).add("judge_model", DataTypes.StringType);
+    String grades = write("grades", gradeRows, new String[] {"problem_id"},
+        RowFactory.create("p1", "openai/GPT-OSS-20b"), RowFactory.create("p2", null));
+    StructType scoreRows = new StructType().add("problem_id", DataTypes.StringType).add("sample_index", DataTypes.IntegerType)
+        .add("score", DataTypes.DoubleType).add("status", DataTypes.StringType);
+    String scores = write("scores", scoreRows, new String[] {"problem_id", "sample_index"},
+        RowFactory.create("p1", 0, 3.0, "ok"), RowFactory.create("p1", 1, 0.0, "truncated"),
+        RowFactory.create("p1", 2, 6.4, "ok"), RowFactory.create("p2", 1, null, "parse_error"));
+    StructType problemRows = new StructType().add("problem_id", DataTypes.StringType).add("category", DataTypes.StringType)
+        .add("competition", DataTypes.StringType).add("source", DataTypes.StringType);
+    String problems = write("problems", problemRows, new String[] {"problem_id"},
+        RowFactory.create("p1", "Algebra", "IMO", "imo-proofbench"), RowFactory.create("p2", "Geometry", null, "putnambench"));
+
+    SftReport report = SftDataset.of(spark, proofs, grades, scores, problems).into(dir.resolve("sft").toString()).execute();
+
+    Dataset<Row> all = DatasetReader.read(spark, report.allPath());
+    assertEquals("gpt-oss-20b-grade", report.gradeColumn());
+    List<String> fineProofs = SftDataset.columns("gpt-oss-20b-grade");
+    assertEquals(fineProofs, Arrays.asList(all.columns()).subList(0, fineProofs.size()), "FineProofs-SFT's columns, in its order");
+    assertEquals("struct<problem:string,reasoning_content:string,proof:string,category:string,competition:string,"
+            + "gpt-oss-20b-grade:int,source:string,messages:array<struct<role:string,content:string>>>",
+        all.select(fineProofs.stream().map(c -> all.col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new)).schema().simpleString());
+    assertEquals(4, report.proofs(), "the failed generation has no text and is left out");
+    assertEquals(1, report.failedGenerations());
+    assertEquals(Map.of("0", 1L, "3", 1L, "6", 1L, "none", 1L), report.byGrade());
+
+    Row truncated = all.where("problem_id = 'p1' AND sample_index = 1").first();
+    assertEquals(0, truncated.<Integer>getAs("gpt-oss-20b-grade"), "an incomplete proof is kept, graded 0");
+    Row first = all.where("problem_id = 'p1' AND sample_index = 0").first();
+    List<Row> messages = first.getList(first.fieldIndex("messages"));
+    assertEquals("user", messages.get(0).getString(0));
+    assertEquals("Show A.", messages.get(0).getString(1));
+    assertEquals("assistant", messages.get(1).getString(0));
+    assertEquals("<think>\nthink a\n</think>\n\nProof a.", messages.get(1).getString(1));
+    assertEquals("Algebra", first.getAs("category"));
+
+    Map<String, Integer> best = new java.util.TreeMap<>();
+    DatasetReader.read(spark, report.defaultPath()).collectAsList().forEach(r -> best.put(r.getAs("problem_id"), r.getAs("sample_index")));
+    assertEquals(Map.of("p1", 2, "p2", 1), best, "the best-graded proof per problem; an ungraded one when it is all there is");
+    assertNull(DatasetReader.read(spark, report.defaultPath()).where("problem_id = 'p2'").first().getAs("gpt-oss-20b-grade"));
+  }
+}
