@@ -21,7 +21,8 @@ public interface AnswerParser extends Serializable {
   /**
    * @param answer the model's answer (only called for answered rows, ok or truncated)
    * @param input the input row the prompt was built from
-   * @return one value per field of {@link #schema()}, in order
+   * @return one value per field of {@link #schema()}, in order ({@code java.util.List} for array
+   *     columns, {@code Row} for structs)
    */
   Object[] parse(Completion answer, Row input) throws Unreadable;
 

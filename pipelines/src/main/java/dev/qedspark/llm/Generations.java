@@ -99,12 +99,22 @@ final class Generations {
       if (parsed.length != width) {
         throw new AnswerParserBug("the parser returned " + parsed.length + " values for " + width + " columns");
       }
-      values.addAll(java.util.Arrays.asList(parsed));
+      for (Object value : parsed) {
+        values.add(toSpark(value));
+      }
       values.add(null);
     } catch (AnswerParser.Unreadable e) {
       values.addAll(java.util.Collections.nCopies(width, null));
       values.add(e.getMessage());
     }
+  }
+
+  /** Java lists (a parser's natural output for array columns) as the Scala sequences Spark's rows hold. */
+  private static Object toSpark(Object value) {
+    if (value instanceof List<?> list) {
+      return scala.collection.JavaConverters.asScalaBuffer(list.stream().map(Generations::toSpark).toList()).toList();
+    }
+    return value;
   }
 
   /** A parser that broke its contract: the task fails rather than writing wrong rows. */

@@ -65,6 +65,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   private LlmSettings settings = LlmSettings.DEFAULTS;
   private OpenEndpoint endpoint;
   private int samples = 1;
+  private int firstSample;
   private String cacheDir;
   private String rowsDigest;
 
@@ -139,6 +140,19 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     return this;
   }
 
+  /**
+   * The request index of the first sample (0 by default): a stage that asks again for rows whose
+   * answer was unusable starts at the attempt number, so the new request has its own seed and
+   * cache key.
+   */
+  public LlmMap firstSample(int index) {
+    if (index < 0) {
+      throw new IllegalArgumentException("the first sample must be 0 or more, not " + index);
+    }
+    this.firstSample = index;
+    return this;
+  }
+
   /** The response cache folder; by default {@code llm.cache-dir}. */
   public LlmMap cacheDir(String cacheDir) {
     this.cacheDir = cacheDir;
@@ -180,6 +194,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     s.put("extra-body", settings.extraBody());
     s.put("price", endpoint == null ? null : settings.prices().get(endpoint.model()));
     s.put("samples", samples);
+    s.put("first-sample", firstSample);
     s.put("keys", keys);
     s.put("parser", parser == null ? null : parser.schema().json());
     return s;
@@ -344,9 +359,10 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     LlmSettings s = settings;
     PromptBuilder builder = prompt;
     int k = samples;
+    int first = firstSample;
     return rows.javaRDD().flatMap(row -> {
       List<PreparedRequest> requests = new ArrayList<>(k);
-      for (int sample = 0; sample < k; sample++) {
+      for (int sample = first; sample < first + k; sample++) {
         try {
           Prompt p = builder.build(row);
           var body = RequestBodies.body(s, target.model(), p.messages(), sample, p.body());

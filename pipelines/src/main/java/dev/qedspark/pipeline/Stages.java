@@ -3,6 +3,9 @@ package dev.qedspark.pipeline;
 import dev.qedspark.common.ProjectPaths;
 import dev.qedspark.config.QedConfig;
 import dev.qedspark.curation.Curate;
+import dev.qedspark.curation.RubricPrompt;
+import dev.qedspark.curation.RubricSettings;
+import dev.qedspark.curation.Rubrics;
 import dev.qedspark.grading.Grade;
 import dev.qedspark.grading.GradingSettings;
 import dev.qedspark.grading.JudgePrompt;
@@ -117,6 +120,14 @@ public final class Stages implements AutoCloseable {
     ProofPrompt prompt = new ProofPrompt(prompt(ProofPrompt.NAME, ProofPrompt.PLACEHOLDERS));
     return llm(TEACHER, rows.select("problem_id", "problem")).inputs(List.of(problems)).keyedBy("problem_id")
         .prompt(ProofPrompt.NAME, prompt.template().sha256(), prompt).samples(samples).named("generate");
+  }
+
+  /** Marking schemes for the problems at {@code problems} that have a solution and no rubric. */
+  public Rubrics rubrics(String problems) {
+    RubricSettings settings = config.rubrics();
+    return Rubrics.of(spark, problems).settings(settings, prompt(RubricPrompt.NAME, RubricPrompt.PLACEHOLDERS))
+        .writer(endpoints.settings(settings.role()), endpoints.of(settings.role())).cacheDir(cacheDir(settings.role()))
+        .datasets(config.datasets());
   }
 
   /**

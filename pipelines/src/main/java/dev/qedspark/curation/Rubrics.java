@@ -1,0 +1,180 @@
+package dev.qedspark.curation;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.qedspark.io.DatasetReader;
+import dev.qedspark.io.Run;
+import dev.qedspark.llm.GenerationReport;
+import dev.qedspark.llm.LlmMap;
+import dev.qedspark.llm.LlmSettings;
+import dev.qedspark.llm.OpenEndpoint;
+import dev.qedspark.llm.PromptTemplate;
+import dev.qedspark.stage.Stage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Writes 7-point marking schemes for the problems that have a reference solution and no rubric.
+ *
+ * <p>Each such problem is asked for a scheme ({@link RubricParser} reads and checks it); a
+ * scheme that breaks a rule, or a request that fails, is asked again with the next seed, up to
+ * {@code attempts} times; what is still unusable then is marked, with the last reason.
+ *
+ * <p>Writes {@code rubrics} (one row per problem asked: {@code checkpoints},
+ * {@code zero_credit}, {@code deductions}, {@code caps}, the rendered {@code rubric_text},
+ * {@code status} ok / invalid / api_error, {@code attempts}, {@code error}, the writer's model
+ * and the prompt hash), {@code problems} (every input problem, its {@code rubric} filled with the
+ * rendered scheme where one was written, and {@code rubric_source}: given, generated, invalid or
+ * no_solution) and {@code report.json}.
+ */
+public final class Rubrics extends Stage<Rubrics, RubricsReport> {
+  public static final String RUBRICS = "rubrics";
+  public static final String PROBLEMS = "problems";
+  public static final String REPORT = "report.json";
+
+  private final String problems;
+  private RubricSettings settings = RubricSettings.DEFAULTS;
+  private PromptTemplate template;
+  private LlmSettings roleSettings;
+  private OpenEndpoint endpoint;
+  private String cacheDir;
+
+  private Rubrics(SparkSession spark, String problems) {
+    super(spark);
+    this.problems = problems;
+  }
+
+  public static Rubrics of(SparkSession spark, String problems) {
+    return new Rubrics(spark, problems);
+  }
+
+  public Rubrics settings(RubricSettings settings, PromptTemplate template) {
+    this.settings = settings;
+    this.template = template;
+    return this;
+  }
+
+  /** Who writes: the role's settings and endpoint. */
+  public Rubrics writer(LlmSettings roleSettings, OpenEndpoint endpoint) {
+    this.roleSettings = roleSettings;
+    this.endpoint = endpoint;
+    return this;
+  }
+
+  public Rubrics cacheDir(String cacheDir) {
+    this.cacheDir = cacheDir;
+    return this;
+  }
+
+  @Override
+  public String name() {
+    return "rubrics";
+  }
+
+  @Override
+  public List<String> outputs() {
+    return List.of(RUBRICS, PROBLEMS, REPORT);
+  }
+
+  @Override
+  protected List<String> inputs() {
+    return List.of(problems);
+  }
+
+  @Override
+  protected Object settings() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("rubrics", settings);
+    s.put("writer", map(needed(), 0).answerSettings());
+    return s;
+  }
+
+  @Override
+  protected Map<String, String> prompts() {
+    return Map.of(template.name(), template.sha256());
+  }
+
+  @Override
+  protected boolean isComplete(RubricsReport report) {
+    return report.byStatus().getOrDefault("api_error", 0L) == 0;
+  }
+
+  /** Problems with a reference solution and no rubric: the ones a scheme is written for. */
+  private Dataset<Row> needed() {
+    return DatasetReader.read(spark, problems)
+        .where("solution IS NOT NULL AND trim(solution) != '' AND (rubric IS NULL OR trim(rubric) = '')")
+        .select("problem_id", "problem", "solution");
+  }
+
+  private LlmMap map(Dataset<Row> rows, int attempt) {
+    return LlmMap.over(rows).keyedBy("problem_id").prompt(template.name(), template.sha256(), new RubricPrompt(template))
+        .parser(new RubricParser()).role(settings.role(), roleSettings, endpoint).firstSample(attempt)
+        .cacheDir(cacheDir).named(name()).datasets(datasets);
+  }
+
+  @Override
+  protected RubricsReport run(Run run) {
+    long started = System.nanoTime();
+    List<LlmMap.Answers> open = new ArrayList<>();
+    try {
+      Dataset<Row> pending = needed();
+      Dataset<Row> written = null;
+      Dataset<Row> failed = null;
+      Map<String, GenerationReport> attempts = new TreeMap<>();
+      for (int attempt = 0; attempt < settings.attempts(); attempt++) {
+        Dataset<Row> asked = pending;
+        if (attempt > 0 && job("count problems still without a scheme", asked::count) == 0) {
+          break;
+        }
+        LlmMap.Answers answers = map(asked, attempt).answer();
+        open.add(answers);
+        attempts.put("attempt " + (attempt + 1), answers.report(answers.rows(), run.finalPath(RUBRICS)));
+        Dataset<Row> rows = answers.rows();
+        String usable = "status IN ('ok', 'truncated') AND parse_error IS NULL";
+        Dataset<Row> ok = rows.where(usable).selectExpr("problem_id", "checkpoints", "zero_credit", "deductions", "caps",
+            "rubric_text", "'ok' AS status", (attempt + 1) + " AS attempts", "CAST(NULL AS STRING) AS error", "model",
+            "'" + template.sha256() + "' AS prompt_sha256");
+        written = written == null ? ok : written.unionByName(ok);
+        failed = rows.where("NOT (" + usable + ")").selectExpr("problem_id", "CAST(NULL AS " + checkpointsType() + ") AS checkpoints",
+            "CAST(NULL AS ARRAY<STRING>) AS zero_credit", "CAST(NULL AS ARRAY<STRUCT<description: STRING, points: INT>>) AS deductions",
+            "CAST(NULL AS ARRAY<STRUCT<description: STRING, max_points: INT>>) AS caps", "CAST(NULL AS STRING) AS rubric_text",
+            "CASE WHEN parse_error IS NOT NULL THEN 'invalid' ELSE 'api_error' END AS status", (attempt + 1) + " AS attempts",
+            "coalesce(parse_error, error) AS error", "model", "'" + template.sha256() + "' AS prompt_sha256");
+        pending = asked.join(failed.select("problem_id"), "problem_id");
+      }
+      writeDataset(run, written.unionByName(failed), RUBRICS, "problem_id");
+      Dataset<Row> result = DatasetReader.read(spark, run.path(RUBRICS));
+      Dataset<Row> all = DatasetReader.read(spark, problems);
+      Dataset<Row> filled = all.join(result.select(col("problem_id"), col("rubric_text"), col("status").as("scheme_status")), new String[] {"problem_id"},
+              "left_outer")
+          .withColumn("rubric_source", org.apache.spark.sql.functions.expr(
+              "CASE WHEN rubric IS NOT NULL AND trim(rubric) != '' THEN 'given' WHEN scheme_status = 'ok' THEN 'generated'"
+                  + " WHEN scheme_status IS NOT NULL THEN 'invalid' ELSE 'no_solution' END"))
+          .withColumn("rubric", org.apache.spark.sql.functions.expr("CASE WHEN rubric_source = 'generated' THEN rubric_text ELSE rubric END"))
+          .drop("rubric_text", "scheme_status");
+      writeDataset(run, filled, PROBLEMS, "problem_id");
+      Map<String, Long> byStatus = new TreeMap<>();
+      job("count schemes per status", () -> result.groupBy("status").count().collectAsList())
+          .forEach(r -> byStatus.put(r.getString(0), r.getLong(1)));
+      Map<String, Long> bySource = new TreeMap<>();
+      job("count problems per rubric source", () -> DatasetReader.read(spark, run.path(PROBLEMS)).groupBy("rubric_source").count()
+          .collectAsList()).forEach(r -> bySource.put(r.getString(0), r.getLong(1)));
+      RubricsReport report = new RubricsReport(byStatus, bySource, attempts, run.finalPath(RUBRICS), run.finalPath(PROBLEMS),
+          (System.nanoTime() - started) / 1e9);
+      run.writeJson(REPORT, report);
+      return report;
+    } finally {
+      open.forEach(LlmMap.Answers::close);
+    }
+  }
+
+  private static String checkpointsType() {
+    return "ARRAY<STRUCT<chain: STRING, description: STRING, points: INT, key_idea: BOOLEAN>>";
+  }
+}

@@ -1,0 +1,14 @@
+package dev.qedspark.curation;
+
+import dev.qedspark.llm.GenerationReport;
+import java.util.Map;
+
+/**
+ * What a rubrics run did.
+ *
+ * @param byStatus schemes per status: ok, invalid (broke a rule on every attempt), api_error
+ * @param byRubricSource problems per rubric source: given, generated, invalid, no_solution
+ * @param attempts what each round of asking did
+ */
+public record RubricsReport(Map<String, Long> byStatus, Map<String, Long> byRubricSource, Map<String, GenerationReport> attempts,
+    String rubricsPath, String problemsPath, double seconds) {}
