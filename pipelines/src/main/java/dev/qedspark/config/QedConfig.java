@@ -6,6 +6,7 @@ import dev.qedspark.curation.RubricSettings;
 import dev.qedspark.grading.GradingSettings;
 import dev.qedspark.ingest.IngestSettings;
 import dev.qedspark.io.DatasetSettings;
+import dev.qedspark.rl.RlSettings;
 import dev.qedspark.llm.LlmSettings;
 import dev.qedspark.spark.SparkSettings;
 import java.util.Map;
@@ -18,11 +19,12 @@ public record QedConfig(
     SparkSettings spark, DatasetSettings datasets, IngestSettings ingest, CurateSettings curate, LlmSettings llm,
     RubricSettings rubrics,
     GradingSettings grading,
+    RlSettings rl,
     @JsonPropertyDescription("prompt files that replace bundled prompts, by name: {grade-rubric: my/judge.md};"
         + " names: proof, rubric, grade-rubric, grade-imo-proofbench, grade-proofbench") Map<String, String> prompts) {
 
   public static final QedConfig DEFAULTS = new QedConfig(SparkSettings.DEFAULTS, DatasetSettings.DEFAULTS,
-      IngestSettings.DEFAULTS, CurateSettings.DEFAULTS, LlmSettings.DEFAULTS, RubricSettings.DEFAULTS, GradingSettings.DEFAULTS, Map.of());
+      IngestSettings.DEFAULTS, CurateSettings.DEFAULTS, LlmSettings.DEFAULTS, RubricSettings.DEFAULTS, GradingSettings.DEFAULTS, RlSettings.DEFAULTS, Map.of());
 
   public QedConfig {
     prompts = prompts == null ? Map.of() : Map.copyOf(prompts);

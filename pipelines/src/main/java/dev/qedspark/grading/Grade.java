@@ -211,6 +211,13 @@ public final class Grade extends Stage<Grade, GradeReport> {
 
   @Override
   protected GradeReport run(Run run) {
+    GradeReport report = writeTo(run, GRADES, SCORES);
+    run.writeJson(REPORT, report);
+    return report;
+  }
+
+  /** Grades and writes the two datasets into {@code run} under the given names; for stages built on this one. */
+  public GradeReport writeTo(Run run, String gradesOutput, String scoresOutput) {
     long started = System.nanoTime();
     List<LlmMap.Answers> open = new ArrayList<>();
     try {
@@ -219,7 +226,7 @@ public final class Grade extends Stage<Grade, GradeReport> {
       for (Map.Entry<String, LlmMap> judge : maps().entrySet()) {
         LlmMap.Answers answers = judge.getValue().answer();
         open.add(answers);
-        reports.put(judge.getKey(), answers.report(answers.rows(), run.finalPath(GRADES)));
+        reports.put(judge.getKey(), answers.report(answers.rows(), run.finalPath(gradesOutput)));
         Dataset<Row> judged = gradeColumns(answers.rows(), judge.getKey());
         grades = grades == null ? judged : grades.unionByName(judged);
       }
@@ -228,17 +235,16 @@ public final class Grade extends Stage<Grade, GradeReport> {
       }
       List<String> gradeKeys = new ArrayList<>(keys);
       gradeKeys.addAll(List.of("judge", "repeat"));
-      writeDataset(run, grades, GRADES, gradeKeys.toArray(String[]::new));
-      Dataset<Row> written = DatasetReader.read(spark, run.path(GRADES));
-      writeDataset(run, scores(written), SCORES, keys.toArray(String[]::new));
-      Dataset<Row> scores = DatasetReader.read(spark, run.path(SCORES));
+      writeDataset(run, grades, gradesOutput, gradeKeys.toArray(String[]::new));
+      Dataset<Row> written = DatasetReader.read(spark, run.path(gradesOutput));
+      writeDataset(run, scores(written), scoresOutput, keys.toArray(String[]::new));
+      Dataset<Row> scores = DatasetReader.read(spark, run.path(scoresOutput));
       GradeReport report = new GradeReport(protocol().id(), template.sha256(),
           job("count proofs", () -> judgeInput().count()), job("count judgements", written::count),
           countBy(written), countBy(scores), job("mean score", () -> {
             Row mean = scores.selectExpr("avg(score)").first();
             return mean.isNullAt(0) ? null : mean.getDouble(0);
-          }), reports, (System.nanoTime() - started) / 1e9, run.finalPath(GRADES), run.finalPath(SCORES));
-      run.writeJson(REPORT, report);
+          }), reports, (System.nanoTime() - started) / 1e9, run.finalPath(gradesOutput), run.finalPath(scoresOutput));
       return report;
     } finally {
       open.forEach(LlmMap.Answers::close);

@@ -19,6 +19,8 @@ import dev.qedspark.llm.LlmMap;
 import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.PromptTemplate;
 import dev.qedspark.proofs.ProofPrompt;
+import dev.qedspark.rl.RlDataset;
+import dev.qedspark.rl.RlSettings;
 import dev.qedspark.sft.SftDataset;
 import dev.qedspark.llm.batch.Infer;
 import java.nio.file.Path;
@@ -128,6 +130,20 @@ public final class Stages implements AutoCloseable {
     return Rubrics.of(spark, problems).settings(settings, prompt(RubricPrompt.NAME, RubricPrompt.PLACEHOLDERS))
         .writer(endpoints.settings(settings.role()), endpoints.of(settings.role())).cacheDir(cacheDir(settings.role()))
         .datasets(config.datasets());
+  }
+
+  /**
+   * FineProofs-RL from the problems with rubrics at {@code problems}: rollouts by the
+   * {@code rl.role} role, graded with the rubric protocol by the configured judges.
+   */
+  public RlDataset rl(String problems) {
+    RlSettings settings = config.rl();
+    List<Grade.Judge> judges = config.grading().judges().stream()
+        .map(role -> new Grade.Judge(role, endpoints.settings(role), endpoints.of(role))).toList();
+    return RlDataset.of(spark, problems).settings(settings, new ProofPrompt(prompt(ProofPrompt.NAME, ProofPrompt.PLACEHOLDERS)))
+        .policy(endpoints.settings(settings.role()), endpoints.of(settings.role()))
+        .grading(config.grading(), prompt(JudgeProtocol.RUBRIC.prompt(), JudgePrompt.PLACEHOLDERS), judges)
+        .cacheDir(cacheDir(settings.role())).datasets(config.datasets());
   }
 
   /**

@@ -1,0 +1,190 @@
+package dev.qedspark.rl;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.qedspark.grading.Grade;
+import dev.qedspark.grading.GradeReport;
+import dev.qedspark.grading.GradingSettings;
+import dev.qedspark.io.DatasetReader;
+import dev.qedspark.io.Run;
+import dev.qedspark.llm.GenerationReport;
+import dev.qedspark.llm.LlmMap;
+import dev.qedspark.llm.LlmSettings;
+import dev.qedspark.llm.OpenEndpoint;
+import dev.qedspark.llm.PromptTemplate;
+import dev.qedspark.proofs.ProofPrompt;
+import dev.qedspark.stage.Stage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * FineProofs-RL: problem difficulty measured by a small policy. Each problem with a rubric gets
+ * {@code rollouts} proofs from the policy role (the {@code proof} prompt); each rollout is graded
+ * with the {@code rubric} protocol by the configured judges; its reward is score / 7.
+ *
+ * <p>The columns are FineProofs-RL's, in its order and with its types: {@code problem, source,
+ * rubrics, scores (list<int>), rewards (list<double>), num_rewards, reward_mean, reward_std};
+ * lineage follows ({@code problem_id, rollouts, unscored}). Only rollouts with a score count:
+ * a judgement that could not be read or failed is left out of {@code scores} and counted in
+ * {@code unscored}, never taken as 0 (a rollout that stopped before its final proof scores 0).
+ *
+ * <p>Writes {@code rollouts} and {@code grades}/{@code scores} (the evidence), {@code all} (every
+ * problem), {@code learnable} (mean reward strictly between the band's ends: not always 0, not
+ * always 1), {@code tasks} (the learnable problems as {@code task, answer, schema}: problem,
+ * reference solution and marking scheme, the names some RL trainers load) and {@code report.json}.
+ */
+public final class RlDataset extends Stage<RlDataset, RlReport> {
+  public static final String ROLLOUTS = "rollouts";
+  public static final String GRADES = "grades";
+  public static final String SCORES = "scores";
+  public static final String ALL = "all";
+  public static final String LEARNABLE = "learnable";
+  public static final String TASKS = "tasks";
+  public static final String REPORT = "report.json";
+  /** FineProofs-RL's columns, in order. */
+  public static final List<String> FINEPROOFS_COLUMNS =
+      List.of("problem", "source", "rubrics", "scores", "rewards", "num_rewards", "reward_mean", "reward_std");
+
+  private final String problems;
+  private RlSettings settings = RlSettings.DEFAULTS;
+  private ProofPrompt prompt;
+  private LlmSettings policySettings;
+  private OpenEndpoint policy;
+  private GradingSettings grading;
+  private PromptTemplate judgePrompt;
+  private final List<Grade.Judge> judges = new ArrayList<>();
+  private String cacheDir;
+  private LlmMap rollouts;
+
+  private RlDataset(SparkSession spark, String problems) {
+    super(spark);
+    this.problems = problems;
+  }
+
+  /** @param problems a problems dataset with rubrics (the {@code problems} output of the rubrics step) */
+  public static RlDataset of(SparkSession spark, String problems) {
+    return new RlDataset(spark, problems);
+  }
+
+  public RlDataset settings(RlSettings settings, ProofPrompt prompt) {
+    this.settings = settings;
+    this.prompt = prompt;
+    return this;
+  }
+
+  public RlDataset policy(LlmSettings roleSettings, OpenEndpoint endpoint) {
+    this.policySettings = roleSettings;
+    this.policy = endpoint;
+    return this;
+  }
+
+  /** How rollouts are graded: the grading settings (the protocol is always rubric) and the judges. */
+  public RlDataset grading(GradingSettings grading, PromptTemplate rubricPrompt, List<Grade.Judge> judges) {
+    this.grading = new GradingSettings("rubric", grading.judges(), grading.repeats(), grading.aggregate());
+    this.judgePrompt = rubricPrompt;
+    this.judges.clear();
+    this.judges.addAll(judges);
+    return this;
+  }
+
+  public RlDataset cacheDir(String cacheDir) {
+    this.cacheDir = cacheDir;
+    return this;
+  }
+
+  @Override
+  public String name() {
+    return "rl";
+  }
+
+  @Override
+  public List<String> outputs() {
+    return List.of(ROLLOUTS, GRADES, SCORES, ALL, LEARNABLE, TASKS, REPORT);
+  }
+
+  @Override
+  protected List<String> inputs() {
+    return List.of(problems);
+  }
+
+  @Override
+  protected Object settings() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("rl", settings);
+    s.put("policy", rollouts().answerSettings());
+    s.put("grading", grading);
+    judges.forEach(j -> s.put("judge " + j.role(), List.of(j.endpoint().identity(), j.endpoint().model(), j.settings().temperature(),
+        j.settings().maxTokens(), j.settings().seed())));
+    return s;
+  }
+
+  @Override
+  protected Map<String, String> prompts() {
+    return Map.of(ProofPrompt.NAME, prompt.template().sha256(), judgePrompt.name(), judgePrompt.sha256());
+  }
+
+  @Override
+  protected boolean isComplete(RlReport report) {
+    return report.rollouts().errorsToRetry() == 0 && report.rollouts().notSent() == 0
+        && report.grading().judges().values().stream().allMatch(r -> r.errorsToRetry() == 0 && r.notSent() == 0);
+  }
+
+  private Dataset<Row> withRubric() {
+    return DatasetReader.read(spark, problems).where("rubric IS NOT NULL AND trim(rubric) != ''");
+  }
+
+  private LlmMap rollouts() {
+    if (rollouts == null) {
+      rollouts = LlmMap.over(withRubric().select("problem_id", "problem")).keyedBy("problem_id")
+          .prompt(ProofPrompt.NAME, prompt.template().sha256(), prompt).role(settings.role(), policySettings, policy)
+          .samples(settings.rollouts()).cacheDir(cacheDir).named(name() + " rollouts").datasets(datasets);
+    }
+    return rollouts;
+  }
+
+  @Override
+  protected RlReport run(Run run) {
+    long started = System.nanoTime();
+    GenerationReport policyReport = rollouts().writeTo(run, ROLLOUTS);
+    Grade grade = Grade.of(Grade.withReferences(DatasetReader.read(spark, run.path(ROLLOUTS)), withRubric()))
+        .settings(grading, judgePrompt).cacheDir(cacheDir).datasets(datasets);
+    judges.forEach(j -> grade.judge(j.role(), j.settings(), j.endpoint()));
+    GradeReport gradeReport = grade.writeTo(run, GRADES, SCORES);
+
+    Dataset<Row> perProblem = DatasetReader.read(spark, run.path(SCORES)).groupBy("problem_id").agg(
+        org.apache.spark.sql.functions.expr("collect_list(named_struct('i', sample_index, 's', CAST(round(score) AS INT)))").as("scored"),
+        org.apache.spark.sql.functions.expr("count(*)").as("rollouts"),
+        org.apache.spark.sql.functions.expr("count_if(score IS NULL)").as("unscored"));
+    Dataset<Row> all = withRubric().join(perProblem, new String[] {"problem_id"}, "left_outer")
+        .selectExpr("problem", "source", "rubric AS rubrics",
+            "transform(array_sort(filter(coalesce(scored, array()), x -> x.s IS NOT NULL)), x -> x.s) AS scores",
+            "problem_id", "solution", "coalesce(rollouts, 0L) AS rollouts", "coalesce(unscored, 0L) AS unscored")
+        .selectExpr("problem", "source", "rubrics", "scores",
+            "transform(scores, s -> CAST(s AS DOUBLE) / 7D) AS rewards",
+            "size(scores) AS num_rewards",
+            "CASE WHEN size(scores) = 0 THEN NULL ELSE aggregate(scores, 0D, (a, s) -> a + s / 7D) / size(scores) END AS reward_mean",
+            "problem_id", "solution", "rollouts", "unscored")
+        .selectExpr("*", "CASE WHEN num_rewards = 0 THEN NULL ELSE sqrt(aggregate(rewards, 0D, (a, r) -> a + (r - reward_mean) * (r - reward_mean))"
+            + " / num_rewards) END AS reward_std");
+    List<String> ordered = new ArrayList<>(FINEPROOFS_COLUMNS);
+    ordered.addAll(List.of("problem_id", "rollouts", "unscored"));
+    Dataset<Row> fineProofs = all.selectExpr(ordered.toArray(String[]::new));
+    writeDataset(run, fineProofs, ALL, "problem_id");
+    Dataset<Row> learnable = DatasetReader.read(spark, run.path(ALL))
+        .where(col("reward_mean").gt(settings.minMeanReward()).and(col("reward_mean").lt(settings.maxMeanReward())));
+    long kept = writeDataset(run, learnable, LEARNABLE, "problem_id").rows();
+    writeDataset(run, DatasetReader.read(spark, run.path(LEARNABLE)).join(all.select("problem_id", "solution"), "problem_id")
+        .selectExpr("problem AS task", "solution AS answer", "rubrics AS schema", "problem_id"), TASKS, "problem_id");
+    long problemCount = job("count problems", () -> withRubric().count());
+    long without = job("count problems without a rubric", () -> DatasetReader.read(spark, problems).count()) - problemCount;
+    RlReport report = new RlReport(problemCount, without, kept, policyReport, gradeReport, run.finalPath(ALL), run.finalPath(LEARNABLE),
+        run.finalPath(TASKS), (System.nanoTime() - started) / 1e9);
+    run.writeJson(REPORT, report);
+    return report;
+  }
+}
