@@ -2,6 +2,7 @@ package dev.qedspark.config;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.qedspark.curation.CurateSettings;
+import dev.qedspark.curation.FilterSettings;
 import dev.qedspark.curation.RubricSettings;
 import dev.qedspark.grading.GradingSettings;
 import dev.qedspark.ingest.IngestSettings;
@@ -17,14 +18,15 @@ import java.util.Map;
  */
 public record QedConfig(
     SparkSettings spark, DatasetSettings datasets, IngestSettings ingest, CurateSettings curate, LlmSettings llm,
+    FilterSettings filter,
     RubricSettings rubrics,
     GradingSettings grading,
     RlSettings rl,
     @JsonPropertyDescription("prompt files that replace bundled prompts, by name: {grade-rubric: my/judge.md};"
-        + " names: proof, rubric, grade-rubric, grade-imo-proofbench, grade-proofbench") Map<String, String> prompts) {
+        + " names: filter, proof, rubric, grade-rubric, grade-imo-proofbench, grade-proofbench") Map<String, String> prompts) {
 
   public static final QedConfig DEFAULTS = new QedConfig(SparkSettings.DEFAULTS, DatasetSettings.DEFAULTS,
-      IngestSettings.DEFAULTS, CurateSettings.DEFAULTS, LlmSettings.DEFAULTS, RubricSettings.DEFAULTS, GradingSettings.DEFAULTS, RlSettings.DEFAULTS, Map.of());
+      IngestSettings.DEFAULTS, CurateSettings.DEFAULTS, LlmSettings.DEFAULTS, FilterSettings.DEFAULTS, RubricSettings.DEFAULTS, GradingSettings.DEFAULTS, RlSettings.DEFAULTS, Map.of());
 
   public QedConfig {
     prompts = prompts == null ? Map.of() : Map.copyOf(prompts);

@@ -3,6 +3,9 @@ package dev.qedspark.pipeline;
 import dev.qedspark.common.ProjectPaths;
 import dev.qedspark.config.QedConfig;
 import dev.qedspark.curation.Curate;
+import dev.qedspark.curation.Filter;
+import dev.qedspark.curation.FilterPrompt;
+import dev.qedspark.curation.FilterSettings;
 import dev.qedspark.curation.RubricPrompt;
 import dev.qedspark.curation.RubricSettings;
 import dev.qedspark.curation.Rubrics;
@@ -122,6 +125,14 @@ public final class Stages implements AutoCloseable {
     ProofPrompt prompt = new ProofPrompt(prompt(ProofPrompt.NAME, ProofPrompt.PLACEHOLDERS));
     return llm(TEACHER, rows.select("problem_id", "problem")).inputs(List.of(problems)).keyedBy("problem_id")
         .prompt(ProofPrompt.NAME, prompt.template().sha256(), prompt).samples(samples).named("generate");
+  }
+
+  /** The LLM filter over the problems at {@code problems}: tags, then the configured rules. */
+  public Filter filter(String problems) {
+    FilterSettings settings = config.filter();
+    return Filter.of(spark, problems).settings(settings, prompt(FilterPrompt.NAME, FilterPrompt.PLACEHOLDERS))
+        .tagger(endpoints.settings(settings.role()), endpoints.of(settings.role())).cacheDir(cacheDir(settings.role()))
+        .datasets(config.datasets());
   }
 
   /** Marking schemes for the problems at {@code problems} that have a solution and no rubric. */

@@ -1,0 +1,67 @@
+package dev.qedspark.jobs;
+
+import dev.qedspark.config.QedConfig;
+import dev.qedspark.curation.FilterReport;
+import dev.qedspark.jobs.cli.Arguments;
+import dev.qedspark.jobs.cli.Command;
+import dev.qedspark.jobs.cli.OptionSpec;
+import dev.qedspark.pipeline.Stages;
+import dev.qedspark.spark.SparkSessions;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code ./qed filter}: an LLM tags every problem; the configured rules decide which stay. */
+final class FilterJob implements Command {
+
+  @Override
+  public String name() {
+    return "filter";
+  }
+
+  @Override
+  public String summary() {
+    return "Tag problems with an LLM (incomplete, difficulty, gaps, wrong, ...) and keep those the rules allow";
+  }
+
+  @Override
+  public String description() {
+    return """
+        Asks the filter.role role (judge by default) to tag every problem, as JSON:
+        incomplete, difficulty (1-10), gaps, wrong, disagreement, computational (the filter
+        prompt; prompts.filter replaces it). A problem goes when a tag listed in filter.drop is
+        true (default: incomplete, wrong, computational, for proof datasets), or its
+        difficulty is outside filter.min-difficulty..filter.max-difficulty. An answer whose
+        tags cannot be read is marked (filter_status unreadable, filter_error says why) and the
+        problem stays unless filter.keep-unreadable is false.
+
+        Writes OUT/tags (every problem's tags and status), OUT/problems (the problems kept,
+        with their tags), OUT/dropped (the others, with reason) and OUT/report.json.
+
+        Example:
+          ./qed filter --problems runs/demo/curate/curated --out runs/filter --set filter.min-difficulty=4""";
+  }
+
+  @Override
+  public List<OptionSpec> options() {
+    return List.of(
+        OptionSpec.required("problems", "DIR", "a problems dataset"),
+        OptionSpec.required("out", "DIR", "output folder for tags/, problems/, dropped/ and report.json"));
+  }
+
+  @Override
+  public int run(Arguments args, QedConfig config, PrintStream out) {
+    SparkSession spark = SparkSessions.create(config.spark());
+    try (Stages stages = Stages.with(spark, config)) {
+      FilterReport report = stages.filter(args.value("problems")).into(args.value("out")).execute();
+      out.printf("filter: %,d problems kept, dropped %s; tags by status %s; in %.1f s%n", report.kept(), report.droppedByReason(),
+          report.tagsByStatus(), report.seconds());
+      Summaries.printGeneration(report.tagging(), stages.endpoint(config.filter().role()), out);
+      out.println("  problems: " + report.problemsPath());
+      out.println("  dropped:  " + report.droppedPath());
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.qedspark.curation;
+
+import dev.qedspark.io.DatasetReader;
+import dev.qedspark.io.Run;
+import dev.qedspark.llm.GenerationReport;
+import dev.qedspark.llm.LlmMap;
+import dev.qedspark.llm.LlmSettings;
+import dev.qedspark.llm.OpenEndpoint;
+import dev.qedspark.llm.PromptTemplate;
+import dev.qedspark.stage.Stage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The LLM filter: a model tags every problem ({@code incomplete}, {@code difficulty} 1-10,
+ * {@code gaps}, {@code wrong}, {@code disagreement}, {@code computational}) and the configured
+ * rules decide which problems stay.
+ *
+ * <p>Writes {@code tags} (every problem: the tags, {@code status} ok / unreadable / api_error,
+ * {@code error}, model and prompt hash), {@code problems} (the problems kept, with their tags),
+ * {@code dropped} (the others, with the {@code reason}: the first drop tag that is true,
+ * too_easy, too_hard, or the status of a problem whose tags could not be had when
+ * {@code keep-unreadable} is off) and {@code report.json}. Unreadable answers are marked, never
+ * silently dropped.
+ */
+public final class Filter extends Stage<Filter, FilterReport> {
+  public static final String TAGS = "tags";
+  public static final String PROBLEMS = "problems";
+  public static final String DROPPED = "dropped";
+  public static final String REPORT = "report.json";
+
+  private final String problems;
+  private FilterSettings settings = FilterSettings.DEFAULTS;
+  private PromptTemplate template;
+  private LlmSettings roleSettings;
+  private OpenEndpoint endpoint;
+  private String cacheDir;
+  private LlmMap map;
+
+  private Filter(SparkSession spark, String problems) {
+    super(spark);
+    this.problems = problems;
+  }
+
+  public static Filter of(SparkSession spark, String problems) {
+    return new Filter(spark, problems);
+  }
+
+  public Filter settings(FilterSettings settings, PromptTemplate template) {
+    this.settings = settings;
+    this.template = template;
+    return this;
+  }
+
+  public Filter tagger(LlmSettings roleSettings, OpenEndpoint endpoint) {
+    this.roleSettings = roleSettings;
+    this.endpoint = endpoint;
+    return this;
+  }
+
+  public Filter cacheDir(String cacheDir) {
+    this.cacheDir = cacheDir;
+    return this;
+  }
+
+  @Override
+  public String name() {
+    return "filter";
+  }
+
+  @Override
+  public List<String> outputs() {
+    return List.of(TAGS, PROBLEMS, DROPPED, REPORT);
+  }
+
+  @Override
+  protected List<String> inputs() {
+    return List.of(problems);
+  }
+
+  @Override
+  protected Object settings() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("filter", settings);
+    s.put("tagger", map().answerSettings());
+    return s;
+  }
+
+  @Override
+  protected Map<String, String> prompts() {
+    return Map.of(template.name(), template.sha256());
+  }
+
+  @Override
+  protected boolean isComplete(FilterReport report) {
+    return report.tagging().errorsToRetry() == 0 && report.tagging().notSent() == 0;
+  }
+
+  private LlmMap map() {
+    if (map == null) {
+      map = LlmMap.over(DatasetReader.read(spark, problems).select("problem_id", "problem", "solution", "answer")).keyedBy("problem_id")
+          .prompt(template.name(), template.sha256(), new FilterPrompt(template)).parser(new FilterTagsParser())
+          .role(settings.role(), roleSettings, endpoint).cacheDir(cacheDir).named(name()).datasets(datasets);
+    }
+    return map;
+  }
+
+  /** Why a tagged problem goes, or null when it stays. */
+  private String reason() {
+    StringBuilder sql = new StringBuilder("CASE");
+    for (String tag : settings.drop()) {
+      sql.append(" WHEN ").append(tag).append(" THEN '").append(tag).append("'");
+    }
+    sql.append(" WHEN difficulty < ").append(settings.minDifficulty()).append(" THEN 'too_easy'");
+    sql.append(" WHEN difficulty > ").append(settings.maxDifficulty()).append(" THEN 'too_hard'");
+    if (!settings.keepUnreadable()) {
+      sql.append(" WHEN filter_status != 'ok' THEN filter_status");
+    }
+    return sql.append(" END").toString();
+  }
+
+  @Override
+  protected FilterReport run(Run run) {
+    long started = System.nanoTime();
+    GenerationReport tagging;
+    try (LlmMap.Answers answers = map().answer()) {
+      tagging = answers.report(answers.rows(), run.finalPath(TAGS));
+      List<String> columns = new ArrayList<>(List.of("problem_id"));
+      columns.addAll(FilterSettings.TAGS);
+      columns.addAll(List.of("difficulty",
+          "CASE WHEN status IN ('error', 'not_sent') THEN 'api_error' WHEN parse_error IS NOT NULL THEN 'unreadable' ELSE 'ok' END AS status",
+          "coalesce(parse_error, error) AS error", "model", "'" + template.sha256() + "' AS prompt_sha256"));
+      writeDataset(run, answers.rows().selectExpr(columns.toArray(String[]::new)), TAGS, "problem_id");
+    }
+    Dataset<Row> tags = DatasetReader.read(spark, run.path(TAGS));
+    List<String> tagColumns = new ArrayList<>(FilterSettings.TAGS);
+    tagColumns.add("difficulty");
+    Dataset<Row> tagged = DatasetReader.read(spark, problems)
+        .join(tags.selectExpr(concat(List.of("problem_id", "status AS filter_status", "error AS filter_error"), tagColumns)), "problem_id")
+        .selectExpr("*", reason() + " AS reason");
+    writeDataset(run, tagged.where("reason IS NULL").drop("reason"), PROBLEMS, "problem_id");
+    writeDataset(run, tagged.where("reason IS NOT NULL"), DROPPED, "problem_id");
+    Map<String, Long> byReason = new TreeMap<>();
+    job("count dropped problems per reason", () -> DatasetReader.read(spark, run.path(DROPPED)).groupBy("reason").count().collectAsList())
+        .forEach(r -> byReason.put(r.getString(0), r.getLong(1)));
+    Map<String, Long> byStatus = new TreeMap<>();
+    job("count tags per status", () -> tags.groupBy("status").count().collectAsList()).forEach(r -> byStatus.put(r.getString(0), r.getLong(1)));
+    long kept = job("count kept problems", () -> DatasetReader.read(spark, run.path(PROBLEMS)).count());
+    FilterReport report = new FilterReport(kept, byReason, byStatus, tagging, run.finalPath(PROBLEMS), run.finalPath(DROPPED),
+        (System.nanoTime() - started) / 1e9);
+    run.writeJson(REPORT, report);
+    return report;
+  }
+
+  private static String[] concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all.toArray(String[]::new);
+  }
+}
