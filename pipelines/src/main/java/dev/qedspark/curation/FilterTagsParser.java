@@ -1,10 +1,8 @@
 package dev.qedspark.curation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qedspark.llm.AnswerParser;
 import dev.qedspark.llm.Completion;
-import java.io.IOException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -16,7 +14,6 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class FilterTagsParser implements AnswerParser {
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
   public StructType schema() {
@@ -29,21 +26,7 @@ public final class FilterTagsParser implements AnswerParser {
 
   @Override
   public Object[] parse(Completion answer, Row input) throws Unreadable {
-    String text = answer.proof();
-    if (text == null || text.isBlank()) {
-      throw new Unreadable("the answer has no final part after its reasoning");
-    }
-    int start = text.indexOf('{');
-    int end = text.lastIndexOf('}');
-    if (start < 0 || end < start) {
-      throw new Unreadable("the answer holds no JSON object");
-    }
-    JsonNode tags;
-    try {
-      tags = JSON.readTree(text.substring(start, end + 1));
-    } catch (IOException e) {
-      throw new Unreadable("the answer's JSON cannot be read: " + e.getMessage().lines().findFirst().orElse(""));
-    }
+    JsonNode tags = JsonAnswer.object(answer.proof());
     Object[] values = new Object[FilterSettings.TAGS.size() + 1];
     for (int i = 0; i < FilterSettings.TAGS.size(); i++) {
       JsonNode tag = tags.path(FilterSettings.TAGS.get(i));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qedspark.llm.AnswerParser;
 import dev.qedspark.llm.Completion;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ public final class RubricParser implements AnswerParser {
 
   @Override
   public Object[] parse(Completion answer, Row input) throws Unreadable {
-    JsonNode scheme = object(answer.proof());
+    JsonNode scheme = JsonAnswer.object(answer.proof());
     List<Row> checkpoints = new ArrayList<>();
     Map<String, int[]> chains = new TreeMap<>();
     for (JsonNode c : array(scheme, "checkpoints")) {
@@ -110,27 +109,6 @@ public final class RubricParser implements AnswerParser {
       caps.forEach(c -> text.append("- at most ").append(c.getInt(1)).append(": ").append(c.getString(0)).append('\n'));
     }
     return text.toString().strip();
-  }
-
-  /** The JSON object in the answer: the whole answer, or the part inside a code fence or between the outer braces. */
-  private static JsonNode object(String answer) throws Unreadable {
-    if (answer == null || answer.isBlank()) {
-      throw new Unreadable("the answer has no final part after its reasoning");
-    }
-    int start = answer.indexOf('{');
-    int end = answer.lastIndexOf('}');
-    if (start < 0 || end < start) {
-      throw new Unreadable("the answer holds no JSON object");
-    }
-    try {
-      JsonNode node = JSON.readTree(answer.substring(start, end + 1));
-      if (!node.isObject()) {
-        throw new Unreadable("the answer's JSON is not an object");
-      }
-      return node;
-    } catch (IOException e) {
-      throw new Unreadable("the answer's JSON cannot be read: " + e.getMessage().lines().findFirst().orElse(""));
-    }
   }
 
   private static JsonNode array(JsonNode scheme, String field) throws Unreadable {
