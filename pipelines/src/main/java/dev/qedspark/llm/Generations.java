@@ -13,12 +13,14 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Turns {@link Answer}s into the output rows of an {@link LlmMap}: one row per choice, with the
- * input columns, {@code sample_index}, the {@link Generation} columns and, with a parser, the
- * parsed columns and {@code parse_error}.
+ * input columns, {@code sample_index}, the {@link Generation} columns, {@code prompt_sha256} (the
+ * template the request was built from) and, with a parser, the parsed columns and
+ * {@code parse_error}.
  */
 final class Generations {
   static final String SAMPLE_INDEX = "sample_index";
   static final String PARSE_ERROR = "parse_error";
+  static final String PROMPT_SHA256 = "prompt_sha256";
 
   private Generations() {}
 
@@ -27,6 +29,7 @@ final class Generations {
     StructType out = input;
     List<StructField> added = new ArrayList<>(List.of(DataTypes.createStructField(SAMPLE_INDEX, DataTypes.IntegerType, false)));
     added.addAll(List.of(Generation.SCHEMA.schema().fields()));
+    added.add(DataTypes.createStructField(PROMPT_SHA256, DataTypes.StringType, true));
     if (parser != null) {
       added.addAll(List.of(parser.schema().fields()));
       added.add(DataTypes.createStructField(PARSE_ERROR, DataTypes.StringType, true));
@@ -41,7 +44,8 @@ final class Generations {
     return out;
   }
 
-  static List<Row> rows(Answer answer, String model, Map<String, Price> prices, AnswerParser parser) throws AnswerParserBug {
+  static List<Row> rows(Answer answer, String model, Map<String, Price> prices, AnswerParser parser, String promptSha256)
+      throws AnswerParserBug {
     PreparedRequest request = answer.request();
     List<Row> rows = new ArrayList<>(request.choices());
     JsonNode response = null;
@@ -79,6 +83,7 @@ final class Generations {
       for (int i = 0; i < generationRow.length(); i++) {
         values.add(generationRow.get(i));
       }
+      values.add(promptSha256);
       if (parser != null) {
         addParsed(values, parser, completion, request.input());
       }

@@ -328,7 +328,8 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       String model = endpoint.model();
       java.util.Map<String, Price> prices = settings.prices();
       AnswerParser reader = parser;
-      JavaRDD<Row> out = failed.union(cached).union(sent).flatMap(a -> Generations.rows(a, model, prices, reader).iterator());
+      String template = promptHash;
+      JavaRDD<Row> out = failed.union(cached).union(sent).flatMap(a -> Generations.rows(a, model, prices, reader, template).iterator());
       generations = spark.createDataFrame(out, schema).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> all = generations;
       try (Progress progress = Progress.start(spark, RunLedger.of(runId, settings.budget(), settings.rateLimitPerSecond()),

@@ -94,6 +94,7 @@ class LlmMapTest extends SparkTestBase {
       assertEquals("Proof.", truncated.getAs("proof"));
       assertEquals(2, truncated.<Integer>getAs("attempts"));
       assertEquals("j0", truncated.getAs("judge"), "input columns pass through");
+      assertEquals("sha256:test", truncated.getAs("prompt_sha256"), "every row names its prompt template");
       assertEquals(20, report.sent());
       assertEquals(8, report.errors());
       assertEquals((10 * 1.0 + 24 * 2.0) / 1e6, truncated.<Double>getAs("cost"), 1e-12);
