@@ -30,13 +30,13 @@ final class DatasetsJob implements Command {
 
   @Override
   public String summary() {
-    return "Build FineProofs-SFT and -RL from problems: filter, rubrics, generate, grade, sft, rl";
+    return "Build FineProofs-SFT and -RL from problems: filter, rubrics, generate, grade, rl, sft";
   }
 
   @Override
   public String description() {
     return """
-        Runs the chain filter -> rubrics -> generate -> grade -> sft -> rl over a problems
+        Runs the chain filter -> rubrics -> generate -> grade -> rl -> sft over a problems
         dataset (curated, usually), each step in OUT/<step>, each reading what the step
         before it wrote; --skip leaves a step out (its input passes on). Roles: filter.role
         (judge), rubrics.role and generate (teacher), grading.judges (judge), rl.role

@@ -30,7 +30,8 @@ final class SftJob implements Command {
         Joins teacher proofs (./qed generate), their grades (./qed grade: --graded is its
         output folder) and the problems, and writes FineProofs-SFT's columns in its order and
         types: problem, reasoning_content, proof, category, competition, <judge>-grade (int
-        0-7, named after the judge model), source, messages (list<struct<role,content>>, the
+        0-7, named after the judge model), <policy>-reward@<k> (the problem's mean RL reward,
+        with --rl), source, messages (list<struct<role,content>>, the
         assistant turn <think>reasoning</think> then the proof); lineage columns follow.
 
         Writes OUT/all (every proof with text; incomplete ones are kept, the grade says how
@@ -47,6 +48,7 @@ final class SftJob implements Command {
         OptionSpec.required("proofs", "DIR", "teacher generations"),
         OptionSpec.required("graded", "DIR", "the output folder of ./qed grade over those proofs"),
         OptionSpec.required("problems", "DIR", "the problems dataset (category, competition, source)"),
+        OptionSpec.value("rl", "DIR", "the output folder of ./qed rl over the same problems: adds <policy>-reward@<k>"),
         OptionSpec.required("out", "DIR", "output folder for all/, default/ and report.json"));
   }
 
@@ -54,7 +56,7 @@ final class SftJob implements Command {
   public int run(Arguments args, QedConfig config, PrintStream out) {
     SparkSession spark = SparkSessions.create(config.spark());
     try (Stages stages = Stages.with(spark, config)) {
-      SftReport report = stages.sft(args.value("proofs"), args.value("graded"), args.value("problems")).into(args.value("out")).execute();
+      SftReport report = stages.sft(args.value("proofs"), args.value("graded"), args.value("problems"), args.value("rl", null)).into(args.value("out")).execute();
       Summaries.printSft(report, out);
       return 0;
     } finally {

@@ -8,13 +8,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The FineProofs chain as a declaration: filter, rubrics, generate, grade, sft and rl, each in
+ * The FineProofs chain as a declaration: filter, rubrics, generate, grade, rl and sft (last, so
+ * that it carries the policy rewards when rl runs), each in
  * its own folder under the output root, each reading what the step before it wrote (a step that
  * is switched off passes its input on). Up-to-date steps are skipped, and every LLM answer comes
  * from the response cache when it can, so a refresh with new problems pays only for them.
  */
 public final class DatasetsChain {
-  public static final List<String> STEPS = List.of("filter", "rubrics", "generate", "grade", "sft", "rl");
+  public static final List<String> STEPS = List.of("filter", "rubrics", "generate", "grade", "rl", "sft");
 
   private DatasetsChain() {}
 
@@ -54,11 +55,12 @@ public final class DatasetsChain {
     if (!skip.contains("grade")) {
       steps.add(Chain.step("grade", () -> stages.grade(proofs, withRubrics).into(root + "/grade")));
     }
-    if (!skip.contains("sft")) {
-      steps.add(Chain.step("sft", () -> stages.sft(proofs, root + "/grade", withRubrics).into(root + "/sft")));
-    }
     if (!skip.contains("rl")) {
       steps.add(Chain.step("rl", () -> stages.rl(withRubrics).into(root + "/rl")));
+    }
+    if (!skip.contains("sft")) {
+      String rl = skip.contains("rl") ? null : root + "/rl";
+      steps.add(Chain.step("sft", () -> stages.sft(proofs, root + "/grade", withRubrics, rl).into(root + "/sft")));
     }
     return Chain.of(steps.toArray(Chain.Step[]::new));
   }

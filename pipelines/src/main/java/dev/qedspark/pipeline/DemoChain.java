@@ -48,6 +48,6 @@ public final class DemoChain {
         Chain.step(GRADE, () -> stages.grade(root + "/" + GENERATE + "/" + LlmMap.GENERATIONS, ingested + "/" + Ingest.PROBLEMS)
             .into(root + "/" + GRADE)),
         Chain.step(SFT, () -> stages.sft(root + "/" + GENERATE + "/" + LlmMap.GENERATIONS, root + "/" + GRADE,
-            ingested + "/" + Ingest.PROBLEMS).into(root + "/" + SFT)));
+            ingested + "/" + Ingest.PROBLEMS, null).into(root + "/" + SFT)));
   }
 }

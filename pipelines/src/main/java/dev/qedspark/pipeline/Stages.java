@@ -159,10 +159,13 @@ public final class Stages implements AutoCloseable {
 
   /**
    * FineProofs-SFT from the teacher proofs at {@code proofs}, the outputs of a grade step in
-   * {@code graded} ({@code grades} and {@code scores}) and the problems dataset at {@code problems}.
+   * {@code graded} ({@code grades} and {@code scores}) and the problems dataset at {@code problems};
+   * with {@code rl} (an RL step's folder, or null) the policy-reward column too.
    */
-  public SftDataset sft(String proofs, String graded, String problems) {
-    return SftDataset.of(spark, proofs, graded + "/" + Grade.GRADES, graded + "/" + Grade.SCORES, problems).datasets(config.datasets());
+  public SftDataset sft(String proofs, String graded, String problems, String rl) {
+    SftDataset sft = SftDataset.of(spark, proofs, graded + "/" + Grade.GRADES, graded + "/" + Grade.SCORES, problems)
+        .datasets(config.datasets());
+    return rl == null ? sft : sft.rewards(rl);
   }
 
   /** A prompt template: the file in {@code prompts.NAME} when configured, else the bundled one. */

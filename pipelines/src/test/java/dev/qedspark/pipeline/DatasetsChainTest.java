@@ -75,6 +75,7 @@ class DatasetsChainTest extends SparkTestBase {
       List<Row> sft = DatasetReader.read(spark, dir.resolve("out/sft/all").toString()).collectAsList();
       assertEquals(5, sft.size());
       assertEquals(5, sft.get(0).<Integer>getAs("scripted-model-grade"));
+      assertEquals(5 / 7.0, sft.get(0).<Double>getAs("scripted-model-reward@2"), 1e-12, "the policy's mean reward, from rl");
       Row rl = DatasetReader.read(spark, dir.resolve("out/rl/all").toString()).first();
       assertEquals(List.of(5, 5), rl.getList(rl.fieldIndex("scores")));
       assertEquals(5, DatasetReader.read(spark, dir.resolve("out/rl/learnable").toString()).count(), "5/7 is neither 0 nor 1");

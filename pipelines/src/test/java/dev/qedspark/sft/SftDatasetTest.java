@@ -28,7 +28,7 @@ class SftDatasetTest extends SparkTestBase {
   }
 
   @Test
-  void theColumnsAreFineProofsSftsAndDefaultKeepsTheBestGradedProof() {
+  void theColumnsAreFineProofsSftsAndDefaultKeepsTheBestGradedProof() throws Exception {
     StructType generations = new StructType().add("problem_id", DataTypes.StringType).add("sample_index", DataTypes.IntegerType)
         .add("problem", DataTypes.StringType).add("reasoning_content", DataTypes.StringType).add("proof", DataTypes.StringType)
         .add("model", DataTypes.StringType).add("finish_reason", DataTypes.StringType).add("status", DataTypes.StringType);
@@ -55,7 +55,7 @@ class SftDatasetTest extends SparkTestBase {
 
     Dataset<Row> all = DatasetReader.read(spark, report.allPath());
     assertEquals("gpt-oss-20b-grade", report.gradeColumn());
-    List<String> fineProofs = SftDataset.columns("gpt-oss-20b-grade");
+    List<String> fineProofs = SftDataset.columns("gpt-oss-20b-grade", null);
     assertEquals(fineProofs, Arrays.asList(all.columns()).subList(0, fineProofs.size()), "FineProofs-SFT's columns, in its order");
     assertEquals("struct<problem:string,reasoning_content:string,proof:string,category:string,competition:string,"
             + "gpt-oss-20b-grade:int,source:string,messages:array<struct<role:string,content:string>>>",
@@ -78,5 +78,20 @@ class SftDatasetTest extends SparkTestBase {
     DatasetReader.read(spark, report.defaultPath()).collectAsList().forEach(r -> best.put(r.getAs("problem_id"), r.getAs("sample_index")));
     assertEquals(Map.of("p1", 2, "p2", 1), best, "the best-graded proof per problem; an ungraded one when it is all there is");
     assertNull(DatasetReader.read(spark, report.defaultPath()).where("problem_id = 'p2'").first().getAs("gpt-oss-20b-grade"));
+
+    // With RL rollouts of the same problems, the policy-reward column takes its place after the grade.
+    Path rl = dir.resolve("rl");
+    java.nio.file.Files.createDirectories(rl);
+    StructType rlAll = new StructType().add("problem_id", DataTypes.StringType).add("reward_mean", DataTypes.DoubleType)
+        .add("rollouts", DataTypes.LongType);
+    write("rl/all", rlAll, new String[] {"problem_id"}, RowFactory.create("p1", 0.25, 4L), RowFactory.create("p2", null, 4L));
+    write("rl/rollouts", new StructType().add("problem_id", DataTypes.StringType).add("model", DataTypes.StringType),
+        new String[] {"problem_id"}, RowFactory.create("p1", "Qwen/Qwen3-4B-Thinking"));
+    SftReport withRewards = SftDataset.of(spark, proofs, grades, scores, problems).rewards(rl.toString())
+        .into(dir.resolve("sft-rewards").toString()).execute();
+    Dataset<Row> rewarded = DatasetReader.read(spark, withRewards.allPath());
+    List<String> expected = SftDataset.columns("gpt-oss-20b-grade", "qwen3-4b-thinking-reward@4");
+    assertEquals(expected, Arrays.asList(rewarded.columns()).subList(0, expected.size()));
+    assertEquals(0.25, rewarded.where("problem_id = 'p1'").first().<Double>getAs("qwen3-4b-thinking-reward@4"));
   }
 }
