@@ -16,9 +16,9 @@ import java.util.List;
  * </ul>
  */
 public enum JudgeProtocol {
-  RUBRIC("rubric", "grade-rubric", List.of("rubric"), "score"),
-  IMO_PROOFBENCH("imo-proofbench", "grade-imo-proofbench", List.of("solution", "guidelines"), "points"),
-  PROOFBENCH("proofbench", "grade-proofbench", List.of("rubric"), "score");
+  RUBRIC("rubric", "grade-rubric", List.of("rubric")),
+  IMO_PROOFBENCH("imo-proofbench", "grade-imo-proofbench", List.of("solution", "guidelines")),
+  PROOFBENCH("proofbench", "grade-proofbench", List.of("rubric"));
 
   /** The most points a proof can earn under every protocol. */
   public static final int MAX_SCORE = 7;
@@ -26,13 +26,11 @@ public enum JudgeProtocol {
   private final String id;
   private final String prompt;
   private final List<String> references;
-  private final String tag;
 
-  JudgeProtocol(String id, String prompt, List<String> references, String tag) {
+  JudgeProtocol(String id, String prompt, List<String> references) {
     this.id = id;
     this.prompt = prompt;
     this.references = references;
-    this.tag = tag;
   }
 
   /** The name used in configuration and output rows. */
@@ -48,11 +46,6 @@ public enum JudgeProtocol {
   /** The reference texts the judge is shown besides problem and proof. */
   public List<String> references() {
     return references;
-  }
-
-  /** The answer tag the verdict is read from ({@code score} or {@code points}). */
-  public String tag() {
-    return tag;
   }
 
   public static JudgeProtocol named(String id) {

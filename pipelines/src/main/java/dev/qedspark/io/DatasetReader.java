@@ -41,8 +41,7 @@ public final class DatasetReader {
       FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
       Path file = new Path(folder, Manifest.FILE_NAME);
       Path parent = fs.makeQualified(folder).getParent();
-      FileSystem rawFs = fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : fs;
-      if (parent != null && Run.hasUnfinishedCommit(rawFs, parent)) {
+      if (parent != null && Run.hasUnfinishedCommit(FileSystems.withoutChecksums(fs), parent)) {
         throw new DatasetException(path + " belongs to a run whose commit was interrupted, so its folder may hold"
             + " outputs of two runs. Run ./qed dataset " + parent + " (or the step again) to complete the commit.");
       }

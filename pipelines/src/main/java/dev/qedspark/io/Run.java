@@ -101,7 +101,7 @@ public final class Run implements AutoCloseable {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Path folder = new Path(out);
     try {
-      FileSystem fs = raw(folder.getFileSystem(hadoop));
+      FileSystem fs = FileSystems.withoutChecksums(folder.getFileSystem(hadoop));
       folder = fs.makeQualified(folder);
       if (fs.exists(folder) && !fs.getFileStatus(folder).isDirectory()) {
         throw new DatasetException("cannot write to " + out + ": it is a file, not a folder");
@@ -207,7 +207,7 @@ public final class Run implements AutoCloseable {
   public static String staleness(SparkSession spark, String out, String step, Fingerprint fingerprint, List<String> outputs) {
     Path folder = new Path(out);
     try {
-      FileSystem fs = raw(folder.getFileSystem(spark.sparkContext().hadoopConfiguration()));
+      FileSystem fs = FileSystems.withoutChecksums(folder.getFileSystem(spark.sparkContext().hadoopConfiguration()));
       if (!fs.exists(folder)) {
         return "it has not run into " + out + " yet";
       }
@@ -248,7 +248,7 @@ public final class Run implements AutoCloseable {
   public static RunManifest verify(SparkSession spark, String out) {
     Path folder = new Path(out);
     try {
-      FileSystem fs = raw(folder.getFileSystem(spark.sparkContext().hadoopConfiguration()));
+      FileSystem fs = FileSystems.withoutChecksums(folder.getFileSystem(spark.sparkContext().hadoopConfiguration()));
       completeInterruptedCommits(fs, fs.makeQualified(folder));
       RunManifest manifest = read(fs, new Path(folder, RunManifest.FILE_NAME));
       if (manifest == null) {
@@ -433,11 +433,6 @@ public final class Run implements AutoCloseable {
     try (InputStream in = fs.open(file)) {
       return Manifest.JSON.readValue(in, RunManifest.class);
     }
-  }
-
-  /** The local file system without its .crc side files, which would clutter the output folder. */
-  private static FileSystem raw(FileSystem fs) {
-    return fs instanceof org.apache.hadoop.fs.LocalFileSystem local ? local.getRaw() : fs;
   }
 
   private static String host() {

@@ -55,7 +55,6 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   private final Dataset<Row> rows;
   private List<String> inputPaths = List.of();
   private String name = "llm-map";
-  private String output = GENERATIONS;
   private List<String> keys = List.of();
   private String promptName;
   private String promptHash;
@@ -92,12 +91,6 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   /** The step's name (its run, Spark jobs and log lines). */
   public LlmMap named(String name) {
     this.name = name;
-    return this;
-  }
-
-  /** The name of the output dataset in the stage's folder; {@code generations} by default. */
-  public LlmMap output(String output) {
-    this.output = output;
     return this;
   }
 
@@ -166,7 +159,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
 
   @Override
   public List<String> outputs() {
-    return List.of(output);
+    return List.of(GENERATIONS);
   }
 
   @Override
@@ -226,7 +219,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
 
   @Override
   protected GenerationReport run(Run run) {
-    return writeTo(run, output);
+    return writeTo(run, GENERATIONS);
   }
 
   /** Runs the map and writes its rows as dataset {@code dataset} of {@code run}; for stages built on this one. */

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.input_file_name;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qedspark.io.FileSystems;
 import dev.qedspark.io.HadoopConf;
 import java.io.BufferedReader;
 import java.io.Closeable;
@@ -25,7 +26,6 @@ import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -287,9 +287,6 @@ public final class ResponseCache implements Serializable {
   }
 
   private FileSystem fs() throws IOException {
-    FileSystem fs = new Path(dir).getFileSystem(hadoop.get());
-    // Local checksum files are written in blocks, so a killed task would leave a file whose
-    // checksum no longer matches; the raw local file system keeps none.
-    return fs instanceof LocalFileSystem local ? local.getRaw() : fs;
+    return FileSystems.withoutChecksums(new Path(dir).getFileSystem(hadoop.get()));
   }
 }
