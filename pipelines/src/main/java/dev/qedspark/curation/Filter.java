@@ -99,7 +99,7 @@ public final class Filter extends Stage<Filter, FilterReport> {
 
   @Override
   protected boolean isComplete(FilterReport report) {
-    return report.tagging().errorsToRetry() == 0 && report.tagging().notSent() == 0;
+    return !report.tagging().leftWorkUndone();
   }
 
   private LlmMap map() {

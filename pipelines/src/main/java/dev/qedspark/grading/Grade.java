@@ -159,7 +159,7 @@ public final class Grade extends Stage<Grade, GradeReport> {
 
   @Override
   protected boolean isComplete(GradeReport report) {
-    return report.judges().values().stream().allMatch(r -> r.errorsToRetry() == 0 && r.notSent() == 0);
+    return report.judges().values().stream().noneMatch(GenerationReport::leftWorkUndone);
   }
 
   private JudgeProtocol protocol() {

@@ -22,4 +22,13 @@ package dev.qedspark.llm;
  */
 public record GenerationReport(
     long requests, long rows, long cacheHits, long sent, long ok, long truncated, long errors, long errorsToRetry, long notSent,
-    long parseErrors, long promptTokens, long completionTokens, double cost, double seconds, String path) {}
+    long parseErrors, long promptTokens, long completionTokens, double cost, double seconds, String path) {
+
+  /**
+   * Whether a later run could still do more: requests that may succeed when asked again, or that
+   * the budget kept back. Such a run is committed but never counts as up to date.
+   */
+  public boolean leftWorkUndone() {
+    return errorsToRetry > 0 || notSent > 0;
+  }
+}

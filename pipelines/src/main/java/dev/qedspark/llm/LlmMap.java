@@ -200,7 +200,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
 
   @Override
   protected boolean isComplete(GenerationReport report) {
-    return report.errorsToRetry() == 0 && report.notSent() == 0;
+    return !report.leftWorkUndone();
   }
 
   /** Which rows are asked is part of what the answers depend on: a digest of their content. */

@@ -130,8 +130,7 @@ public final class RlDataset extends Stage<RlDataset, RlReport> {
 
   @Override
   protected boolean isComplete(RlReport report) {
-    return report.rollouts().errorsToRetry() == 0 && report.rollouts().notSent() == 0
-        && report.grading().judges().values().stream().allMatch(r -> r.errorsToRetry() == 0 && r.notSent() == 0);
+    return !report.rollouts().leftWorkUndone() && report.grading().judges().values().stream().noneMatch(GenerationReport::leftWorkUndone);
   }
 
   private Dataset<Row> withRubric() {

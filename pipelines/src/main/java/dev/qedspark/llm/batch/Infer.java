@@ -76,7 +76,7 @@ public final class Infer extends Stage<Infer, GenerationReport> {
 
   @Override
   protected boolean isComplete(GenerationReport report) {
-    return report.errors() == 0 && report.notSent() == 0;
+    return !report.leftWorkUndone();
   }
 
   @Override
