@@ -15,8 +15,11 @@ import dev.qedspark.pipeline.Stages;
 import dev.qedspark.rl.RlReport;
 import dev.qedspark.sft.SftReport;
 import dev.qedspark.spark.SparkSessions;
+import dev.qedspark.llm.LlmCalls;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 
@@ -48,6 +51,14 @@ final class DatasetsJob implements Command {
         every step. RL at rl.rollouts = 128 is the expensive part: set llm.prices and
         llm.budget.max-cost first; a run stopped by the budget resumes where it stopped.
 
+        --dry-run sends nothing and changes nothing in OUT: for each step it prints the
+        requests a run would make, how many the response cache answers, and the rest with
+        their estimated tokens and cost (prompt tokens at 4 characters per token, completion
+        tokens at max_tokens: the most a request can be billed for; dollars from llm.prices).
+        Steps after the first one that would run are counted as if every new problem passed
+        the filter and got a valid rubric on the first try, so for new problems the counts
+        are an upper bound; for cached ones they are exact.
+
         Example:
           ./qed datasets --problems runs/demo/curate/curated --out runs/fineproofs --samples 2 \\
               --set llm.endpoint=http://vllm:8000/v1 --set rl.rollouts=16""";
@@ -60,37 +71,57 @@ final class DatasetsJob implements Command {
         OptionSpec.required("out", "DIR", "output root: one folder per step"),
         OptionSpec.repeated("skip", "STEP", "leave a step out: " + String.join(", ", DatasetsChain.STEPS)),
         OptionSpec.value("samples", "N", "teacher proofs per problem (default 1)"),
-        OptionSpec.flag("force", "run every step, even those that are up to date"));
+        OptionSpec.flag("force", "run every step, even those that are up to date"),
+        OptionSpec.flag("dry-run", "send nothing: print what each step would send and its estimated tokens and cost"));
   }
 
   @Override
   public int run(Arguments args, QedConfig config, PrintStream out) {
     int samples = Arguments.positive(args, "samples", 1);
+    if (args.has("dry-run")) {
+      return dryRun(args, config, samples, out);
+    }
     SparkSession spark = SparkSessions.create(config.spark());
     try (Stages stages = Stages.with(spark, config)) {
       Chain chain = chain(stages, args, samples);
-      chain.run(args.has("force"), step -> Summaries.printStep(step, out), step -> {
-        Object result = step.result();
-        if (result instanceof FilterReport f) {
-          out.printf("filter: %,d kept, dropped %s, tags %s%n", f.kept(), f.droppedByReason(), f.tagsByStatus());
-        } else if (result instanceof RubricsReport r) {
-          out.printf("rubrics: schemes %s, problems by rubric source %s%n", r.byStatus(), r.byRubricSource());
-        } else if (result instanceof GenerationReport g) {
-          Summaries.printGeneration(g, stages.endpoint(Stages.TEACHER), out);
-        } else if (result instanceof GradeReport g) {
-          Summaries.printGrade(g, out);
-        } else if (result instanceof SftReport s) {
-          Summaries.printSft(s, out);
-        } else if (result instanceof RlReport r) {
-          out.printf("rl: %,d problems, %,d learnable; all: %s, learnable: %s%n", r.problems(), r.learnable(), r.allPath(), r.learnablePath());
-        }
-      });
+      chain.run(args.has("force"), step -> Summaries.printStep(step, out),
+          step -> Summaries.printResult(step.result(), stages.endpoint(Stages.TEACHER), out));
       return 0;
     } finally {
       spark.stop();
     }
   }
 
+  private static int dryRun(Arguments args, QedConfig config, int samples, PrintStream out) {
+    SparkSession spark = SparkSessions.create(config.spark());
+    try (Stages stages = Stages.dryRun(spark, config)) {
+      chain(stages, args, samples);
+      out.println("dry run: nothing is sent, nothing in " + args.value("out") + " changes. New problems are counted as if each"
+          + " passed the filter and got a valid rubric at once: an upper bound.");
+      List<GenerationReport> calls = new ArrayList<>();
+      DatasetsChain.dryRun(stages, args.value("problems"), args.value("out"), Set.copyOf(args.values("skip")), samples,
+          args.has("force"), step -> {
+            if (!step.ran()) {
+              Summaries.printStep(step, out);
+            }
+          }, step -> {
+            out.printf("%n[%d/%d] %s%n", step.index(), step.steps(), step.name());
+            Map<String, GenerationReport> stepCalls = step.result() instanceof LlmCalls c ? c.llmCalls() : Map.of();
+            if (stepCalls.isEmpty()) {
+              out.println("  no LLM requests");
+            }
+            stepCalls.forEach((name, call) -> Summaries.printPlanned(name, call, out));
+            calls.addAll(stepCalls.values());
+          });
+      out.println();
+      Summaries.printPlanned("total", GenerationReport.sum(calls), out);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /** The chain; a step list that does not fit together is a usage error. */
   private static Chain chain(Stages stages, Arguments args, int samples) {
     try {
       return DatasetsChain.of(stages, args.value("problems"), args.value("out"), Set.copyOf(args.values("skip")), samples);

@@ -4,9 +4,10 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.qedspark.config.QedConfig;
 import dev.qedspark.curation.CurateReport;
+import dev.qedspark.curation.FilterReport;
+import dev.qedspark.curation.Pick;
+import dev.qedspark.curation.RubricsReport;
 import dev.qedspark.grading.GradeReport;
-import dev.qedspark.sft.SftReport;
-import dev.qedspark.ingest.IngestReport;
 import dev.qedspark.io.DatasetReader;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;
@@ -15,9 +16,11 @@ import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.pipeline.Chain;
 import dev.qedspark.pipeline.DemoChain;
 import dev.qedspark.pipeline.Stages;
+import dev.qedspark.rl.RlReport;
 import dev.qedspark.spark.SparkSessions;
 import java.io.PrintStream;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -41,28 +44,41 @@ final class DemoJob implements Command {
   public String description() {
     return """
         Runs the demo chain on one machine (Spark local[*]) over the bundled benchmarks and
-        corpora in data/, and prints what each step did. Steps today:
+        corpora in data/, and prints what each step did and a sample of what it wrote:
           1. ingest     sources in conf/sources.yaml -> OUT/ingest/{problems,quarantine,report.json}
           2. curate     benchmark decontamination, exact and near duplicates -> OUT/curate
-          3. generate   proofs for a few IMO-ProofBench problems by the teacher role -> OUT/generate
-          4. grade      the judge role grades them (grading.protocol, rubric by default) -> OUT/grade
-          5. sft        FineProofs-SFT from the proofs and grades -> OUT/sft/{all,default}
-        A step whose outputs are up to date (same settings, prompts and input content as its
-        last run, outputs unchanged) is skipped, so a second run does nothing; --force runs all.
-        Steps 3 and 4 use llm.roles.teacher and llm.roles.judge (else llm.*): with no endpoint
-        that is the embedded engine, and with no llm.engine.model-file the tiny random test
-        model, so the proofs are meaningless text and the judge's answers hold no verdict (they
-        are shown as parse errors, never as 0); the steps show the machinery (prompts, cache,
-        accounting, statuses).""";
+          3. pick       a few curated problems (the first by id), half with a rubric of their
+                        own, half with only a reference solution -> OUT/pick/problems
+          4. filter     the judge role tags each problem; the rules keep or drop it -> OUT/filter
+          5. rubrics    the teacher writes marking schemes where a problem has none -> OUT/rubrics
+          6. generate   teacher proofs -> OUT/generate/generations
+          7. grade      the judge grades them (grading.protocol, rubric by default) -> OUT/grade
+          8. rl         policy rollouts (--rollouts), graded by the judge -> OUT/rl/{all,learnable,tasks}
+          9. sft        FineProofs-SFT from the proofs, grades and rewards -> OUT/sft/{all,default}
+        Steps 4 to 9 are ./qed datasets. A step whose outputs are up to date (same settings,
+        prompts and input content as its last run, outputs unchanged) is skipped, so a second
+        run does nothing; --force runs all.
+        The LLM steps use llm.roles.{teacher,judge,policy} (else llm.*): with no endpoint that is
+        the embedded engine, and with no llm.engine.model-file the tiny random test model. Its
+        text is meaningless, so the filter's tags are unreadable (kept, marked: keep-unreadable
+        is on), its rubrics break the rules (the problem keeps none), and its judgements hold
+        no verdict: they are shown as parse errors, never as 0. The steps show the machinery
+        (prompts, cache, accounting, statuses).""";
   }
 
   @Override
   public List<OptionSpec> options() {
     return List.of(
         OptionSpec.value("out", "DIR", "output folder (default: runs/demo)"),
-        OptionSpec.value("problems", "N", "IMO-ProofBench problems to generate proofs for (default 3)"),
-        OptionSpec.value("samples", "N", "proofs per problem (default 2)"),
+        OptionSpec.value("problems", "N", "curated problems to run the FineProofs chain on (default 3)"),
+        OptionSpec.value("samples", "N", "teacher proofs per problem (default 2)"),
+        OptionSpec.value("rollouts", "N", "policy rollouts per problem; sets rl.rollouts (default 2)"),
         OptionSpec.flag("force", "run every step, even those that are up to date"));
+  }
+
+  @Override
+  public List<String> configOverrides(Arguments args) {
+    return List.of("rl.rollouts=" + Arguments.positive(args, "rollouts", 2));
   }
 
   @Override
@@ -75,27 +91,55 @@ final class DemoJob implements Command {
       out.println("qed demo: the pipeline on the embedded defaults (Spark " + spark.sparkContext().master() + "), output in " + root);
       Chain chain = DemoChain.of(stages, stages.catalog(), root, problems, samples);
       chain.run(args.has("force"), step -> Summaries.printStep(step, out), step -> {
-        if (step.result() instanceof IngestReport ingest) {
-          Summaries.printIngest(ingest, out);
-        } else if (step.result() instanceof CurateReport curate) {
-          Summaries.printCurate(curate, out);
-          printRemovedExamples(spark, curate, out);
-        } else if (step.result() instanceof SftReport sft) {
-          Summaries.printSft(sft, out);
-        } else if (step.result() instanceof GradeReport graded) {
-          Summaries.printGrade(graded, out);
-        } else if (step.result() instanceof GenerationReport generated) {
-          Summaries.printGeneration(generated, stages.endpoint(Stages.TEACHER), out);
-          printFirstProof(spark, generated, out);
-        }
+        Summaries.printResult(step.result(), stages.endpoint(Stages.TEACHER), out);
+        printSample(spark, step.result(), out);
       });
       out.println();
       out.println("done. Read the datasets with any Parquet reader, e.g. DuckDB:");
       out.println("  SELECT source, count(*) FROM '" + root + "/ingest/problems/*.parquet' GROUP BY source;");
+      out.println("  SELECT problem, scores, reward_mean FROM '" + root + "/rl/all/*.parquet';");
       return 0;
     } finally {
       spark.stop();
     }
+  }
+
+  /** A glimpse of what a step wrote. */
+  private static void printSample(SparkSession spark, Object result, PrintStream out) {
+    if (result instanceof CurateReport curate) {
+      printRemovedExamples(spark, curate, out);
+    } else if (result instanceof Pick.Result pick) {
+      DatasetReader.read(spark, pick.path()).orderBy("problem_id").collectAsList().forEach(r -> out.printf("    %s%s: %s%n",
+          r.getAs("problem_id"), r.isNullAt(r.fieldIndex("rubric")) ? "" : " (rubric given)", clip(r.getAs("problem"))));
+    } else if (result instanceof FilterReport filter) {
+      printFirst(spark, filter.tagging().path(), "tags of", "status", "error", out);
+    } else if (result instanceof RubricsReport rubrics) {
+      printFirst(spark, rubrics.rubricsPath(), "scheme for", "status", "error", out);
+    } else if (result instanceof GenerationReport generated) {
+      printFirst(spark, generated.path(), "first proof of", "status", "completion", out);
+    } else if (result instanceof GradeReport graded) {
+      printFirst(spark, graded.gradesPath(), "grade of", "status", "error", out);
+    } else if (result instanceof RlReport rl) {
+      DatasetReader.read(spark, rl.allPath()).orderBy("problem_id").collectAsList().forEach(r -> out.printf("    %s: scores %s of %d rollouts (%d unscored), mean reward %s%n",
+          r.getAs("problem_id"), r.getList(r.fieldIndex("scores")), r.<Long>getAs("rollouts"), r.<Long>getAs("unscored"),
+          r.isNullAt(r.fieldIndex("reward_mean")) ? "none" : String.format("%.2f", r.<Double>getAs("reward_mean"))));
+    }
+  }
+
+  /** The first row (by problem) of a dataset: its status and one text column, clipped. */
+  private static void printFirst(SparkSession spark, String path, String what, String status, String text, PrintStream out) {
+    Dataset<Row> rows = DatasetReader.read(spark, path);
+    String key = List.of(rows.columns()).contains("problem_id") ? "problem_id" : rows.columns()[0];
+    List<Row> first = rows.orderBy(key).limit(1).collectAsList();
+    if (!first.isEmpty()) {
+      Row r = first.get(0);
+      out.printf("  %s %s: %s, %s%n", what, r.getAs(key), r.getAs(status), clip(r.getAs(text)));
+    }
+  }
+
+  private static String clip(Object text) {
+    String s = String.valueOf(text).replaceAll("\\s+", " ");
+    return s.length() > 160 ? s.substring(0, 160) + " ..." : s;
   }
 
   private static void printRemovedExamples(SparkSession spark, CurateReport curated, PrintStream out) {
@@ -106,12 +150,5 @@ final class DemoJob implements Command {
           r.isNullAt(r.fieldIndex("shared_ngrams")) ? String.format("Jaccard %.2f", r.<Double>getAs("similarity"))
               : r.getAs("shared_ngrams") + " shared 13-grams");
     }
-  }
-
-  private static void printFirstProof(SparkSession spark, GenerationReport generated, PrintStream out) {
-    Row first = DatasetReader.read(spark, generated.path()).orderBy("problem_id", "sample_index").first();
-    String text = String.valueOf(first.<String>getAs("completion"));
-    out.println("  first proof of " + first.getAs("problem_id") + ": "
-        + text.substring(0, Math.min(160, text.length())).replaceAll("\\s+", " ") + (text.length() > 160 ? " ..." : ""));
   }
 }

@@ -1,6 +1,11 @@
 package dev.qedspark.jobs;
 
 import dev.qedspark.curation.CurateReport;
+import dev.qedspark.curation.FilterReport;
+import dev.qedspark.curation.Pick;
+import dev.qedspark.curation.RubricsReport;
+import dev.qedspark.llm.LlmCalls;
+import dev.qedspark.rl.RlReport;
 import dev.qedspark.grading.GradeReport;
 import dev.qedspark.sft.SftReport;
 import dev.qedspark.ingest.IngestReport;
@@ -28,6 +33,29 @@ final class Summaries {
     out.println("  quarantine: " + report.quarantinePath());
   }
 
+  /** What a chain step's result says, whatever the stage. */
+  static void printResult(Object result, OpenEndpoint teacher, PrintStream out) {
+    if (result instanceof IngestReport r) {
+      printIngest(r, out);
+    } else if (result instanceof CurateReport r) {
+      printCurate(r, out);
+    } else if (result instanceof Pick.Result r) {
+      printPick(r, out);
+    } else if (result instanceof FilterReport r) {
+      printFilter(r, out);
+    } else if (result instanceof RubricsReport r) {
+      printRubrics(r, out);
+    } else if (result instanceof GenerationReport r) {
+      printGeneration(r, teacher, out);
+    } else if (result instanceof GradeReport r) {
+      printGrade(r, out);
+    } else if (result instanceof RlReport r) {
+      printRl(r, out);
+    } else if (result instanceof SftReport r) {
+      printSft(r, out);
+    }
+  }
+
   /** A chain step about to run, or skipped. */
   static void printStep(Chain.Outcome step, PrintStream out) {
     out.println();
@@ -47,19 +75,65 @@ final class Summaries {
     }
   }
 
+  /** One LLM call of a dry run: what a run would ask, what the cache answers, and the estimate for the rest. */
+  static void printPlanned(String name, GenerationReport r, PrintStream out) {
+    out.printf("  %-24s %,9d requests, %,9d cached, %,9d to send: ~%,d prompt + up to %,d completion tokens, up to $%.4f%s%n",
+        name, r.requests(), r.cacheHits(), r.sent(), r.promptTokens(), r.completionTokens(), r.cost(),
+        r.sent() > 0 && r.cost() == 0 ? " (no llm.prices for the model)" : "");
+    if (r.errors() > 0) {
+      out.printf("  %-24s %,9d requests the prompt builder refuses (e.g. no reference to grade against): never sent%n", "", r.errors());
+    }
+  }
+
   static void printGrade(GradeReport r, PrintStream out) {
     out.printf("grade: %,d proofs, %,d judgements (%s protocol) in %.1f s; mean score %s of 7%n", r.proofs(), r.judgements(),
         r.protocol(), r.seconds(), r.meanScore() == null ? "-" : String.format("%.2f", r.meanScore()));
     out.println("  judgements by status: " + r.gradesByStatus());
     out.println("  proofs by status:     " + r.scoresByStatus());
-    r.judges().forEach((role, g) -> out.printf("  judge %s: %,d requests, %,d from the cache, %,d sent, %,d errors, %,d unreadable, $%.4f%n",
-        role, g.requests(), g.cacheHits(), g.sent(), g.errors(), g.parseErrors(), g.cost()));
+    printCalls(r, out);
     if (r.gradesByStatus().getOrDefault("parse_error", 0L) > 0) {
       out.println("  parse_error: the judge answered without a verdict the protocol can read (see the error column);"
           + " such grades have no score and are not counted as 0");
     }
     out.println("  grades: " + r.gradesPath());
     out.println("  scores: " + r.scoresPath());
+  }
+
+  static void printPick(Pick.Result r, PrintStream out) {
+    out.printf("pick: %,d problems%n", r.problems());
+    r.byCondition().forEach((condition, count) -> out.printf("  %,d where %s%n", count, condition));
+    out.println("  problems: " + r.path());
+  }
+
+  static void printFilter(FilterReport r, PrintStream out) {
+    out.printf("filter: %,d kept, dropped %s, tags by status %s, in %.1f s%n", r.kept(), r.droppedByReason(), r.tagsByStatus(), r.seconds());
+    printCalls(r, out);
+    out.println("  tags:     " + r.tagging().path());
+    out.println("  problems: " + r.problemsPath());
+    out.println("  dropped:  " + r.droppedPath());
+  }
+
+  static void printRubrics(RubricsReport r, PrintStream out) {
+    out.printf("rubrics: schemes by status %s, problems by rubric source %s, in %.1f s%n", r.byStatus(), r.byRubricSource(), r.seconds());
+    printCalls(r, out);
+    out.println("  rubrics:  " + r.rubricsPath());
+    out.println("  problems: " + r.problemsPath());
+  }
+
+  static void printRl(RlReport r, PrintStream out) {
+    out.printf("rl: %,d problems rolled out (%,d without a rubric left out), %,d learnable, in %.1f s%n", r.problems(),
+        r.withoutRubric(), r.learnable(), r.seconds());
+    printCalls(r, out);
+    out.println("  rollout grades by status: " + r.grading().gradesByStatus());
+    out.println("  all:       " + r.allPath());
+    out.println("  learnable: " + r.learnablePath());
+    out.println("  tasks:     " + r.tasksPath());
+  }
+
+  /** What each LLM call of a step did: requests, cache, sent, errors, cost. */
+  private static void printCalls(LlmCalls calls, PrintStream out) {
+    calls.llmCalls().forEach((name, g) -> out.printf("  %s: %,d requests, %,d from the cache, %,d sent, %,d errors, %,d unreadable, $%.4f%n",
+        name, g.requests(), g.cacheHits(), g.sent(), g.errors(), g.parseErrors(), g.cost()));
   }
 
   static void printSft(SftReport r, PrintStream out) {

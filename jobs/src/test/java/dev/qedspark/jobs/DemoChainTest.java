@@ -26,7 +26,9 @@ class DemoChainTest {
       Files.writeString(dir.resolve("corpus.jsonl"), String.join("\n",
           "{\"id\": \"c1\", \"problem\": \"Prove that the sum of two even integers is even.\"}",
           "{\"id\": \"c2\", \"problem\": \"Prove that the sum of two even integers is even.\"}",
-          "{\"id\": \"c3\", \"problem\": \"Show that there are infinitely many primes.\"}") + "\n");
+          "{\"id\": \"c3\", \"problem\": \"Show that there are infinitely many primes.\", \"solution\": \"Euclid.\","
+              + " \"rubric\": \"7 points: multiply the primes and add one.\"}",
+          "{\"id\": \"c4\", \"problem\": \"Prove that the square root of two is irrational.\", \"solution\": \"Parity.\"}") + "\n");
       Files.writeString(catalog, """
           sources:
             - name: imo-proofbench
@@ -35,10 +37,10 @@ class DemoChainTest {
               columns: {problem_id: Problem ID, problem: Problem, solution: Solution, rubric: Grading guidelines}
             - name: corpus
               path: corpus.jsonl
-              columns: {problem_id: id, problem: problem}
+              columns: {problem_id: id, problem: problem, solution: solution, rubric: rubric}
           """.formatted(Path.of("..", "data", "benchmarks", "imobench", "proofbench_v2.csv").toAbsolutePath().normalize()));
     }
-    List<String> args = new ArrayList<>(List.of("demo", "--out", dir.resolve("demo").toString(), "--problems", "1",
+    List<String> args = new ArrayList<>(List.of("demo", "--out", dir.resolve("demo").toString(), "--problems", "2",
         "--set", "spark.master=local[2]", "--set", "ingest.sources=" + catalog, "--set", "curate.decontam.embeddings=false",
         "--set", "llm.cache-dir=" + dir.resolve("cache"), "--set", "llm.max-tokens=8", "--set", "llm.engine.context=2048"));
     args.addAll(List.of(extra));
@@ -61,29 +63,37 @@ class DemoChainTest {
   }
 
   @Test
-  void aSecondRunSkipsEveryStepAndAChangedStepRunsAlone() throws IOException {
+  void theDemoRunsTheWholeChainAndASecondRunSkipsEveryStep() throws IOException {
     String first = demo("--samples", "2");
-    for (String step : List.of("[1/5] ingest: runs, because it has not run", "[2/5] curate: runs", "[3/5] generate: runs",
-        "[4/5] grade: runs", "[5/5] sft: runs")) {
-      assertTrue(first.contains(step), step + " in:\n" + first);
+    for (String step : List.of("ingest", "curate", "pick", "filter", "rubrics", "generate", "grade", "rl", "sft")) {
+      assertTrue(first.contains("] " + step + ": runs, because it has not run"), step + " in:\n" + first);
     }
     assertTrue(first.contains("exact_duplicate 1"), first);
-    assertTrue(first.contains("0 from the response cache, 2 sent"), first);
-    assertTrue(first.contains("judgements by status: {parse_error=2}"), "the tiny model's verdicts are unreadable, not 0: " + first);
+    assertTrue(first.contains("corpus:c3 (rubric given)") && first.contains("corpus:c4:"), "one problem with a rubric, one without: " + first);
+    assertTrue(first.contains("tags by status {unreadable=2}"), "the tiny model's tags are unreadable, and kept: " + first);
+    assertTrue(first.contains("schemes by status {invalid=1}") && first.contains("attempt 3: 1 requests"),
+        "the scheme for c4 is asked three times, then marked: " + first);
+    assertTrue(first.contains("0 from the response cache, 4 sent"), first);
+    assertTrue(first.contains("judgements by status: {no_reference=2, parse_error=2}"),
+        "c3's proofs get unreadable verdicts, not 0; c4 has no rubric to grade against: " + first);
+    assertTrue(first.contains("rl: 1 problems rolled out (1 without a rubric left out), 0 learnable"), first);
+    assertTrue(first.contains("rollout grades by status: {parse_error=2}"), first);
     long cached = cachedResponses();
-    assertEquals(4, cached, "two proofs and two judgements");
+    assertEquals(2 + 3 + 4 + 2, cached, "tags, three scheme attempts, four proofs, two judgements (the rollouts repeat cached requests)");
 
     String second = demo("--samples", "2", "--set", "llm.progress-seconds=3");
-    assertEquals(5, second.lines().filter(l -> l.contains("skipped, up to date")).count(), second);
+    assertEquals(9, second.lines().filter(l -> l.contains("skipped, up to date")).count(), second);
     assertFalse(second.contains("runs, because"), second);
     assertEquals(cached, cachedResponses(), "the second run sent nothing");
 
     String third = demo("--samples", "3");
-    assertTrue(third.contains("[1/5] ingest: skipped") && third.contains("[2/5] curate: skipped"), third);
-    assertTrue(third.contains("[3/5] generate: runs, because its settings changed"), third);
-    assertTrue(third.contains("2 from the response cache, 1 sent"), third);
-    assertTrue(third.contains("[4/5] grade: runs, because its input"), "a new proof makes the grades stale: " + third);
-    assertTrue(third.contains("judge judge: 3 requests, 2 from the cache, 1 sent"), third);
-    assertTrue(third.contains("sft: 3 proofs in all, 1 problems in default"), third);
+    for (String step : List.of("ingest", "curate", "pick", "filter", "rubrics", "rl")) {
+      assertTrue(third.contains("] " + step + ": skipped"), step + " in:\n" + third);
+    }
+    assertTrue(third.contains("generate: runs, because its settings changed"), third);
+    assertTrue(third.contains("4 from the response cache, 2 sent"), third);
+    assertTrue(third.contains("grade: runs, because its input"), "new proofs make the grades stale: " + third);
+    assertTrue(third.contains("graded by judge: 6 requests, 2 from the cache, 1 sent"), third);
+    assertTrue(third.contains("sft: 6 proofs in all, 2 problems in default"), third);
   }
 }

@@ -106,7 +106,7 @@ public final class Filter extends Stage<Filter, FilterReport> {
     if (map == null) {
       map = LlmMap.over(DatasetReader.read(spark, problems).select("problem_id", "problem", "solution", "answer")).keyedBy("problem_id")
           .prompt(template.name(), template.sha256(), new FilterPrompt(template)).parser(new FilterTagsParser())
-          .role(settings.role(), roleSettings, endpoint).cacheDir(cacheDir).named(name()).datasets(datasets);
+          .standIn(FilterTagsParser.standIn(settings)).role(settings.role(), roleSettings, endpoint).cacheDir(cacheDir).named(name()).datasets(datasets);
     }
     return map;
   }

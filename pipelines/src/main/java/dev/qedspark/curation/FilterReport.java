@@ -1,6 +1,7 @@
 package dev.qedspark.curation;
 
 import dev.qedspark.llm.GenerationReport;
+import dev.qedspark.llm.LlmCalls;
 import java.util.Map;
 
 /**
@@ -12,4 +13,9 @@ import java.util.Map;
  * @param tagging the tagger's LLM calls
  */
 public record FilterReport(long kept, Map<String, Long> droppedByReason, Map<String, Long> tagsByStatus, GenerationReport tagging,
-    String problemsPath, String droppedPath, double seconds) {}
+    String problemsPath, String droppedPath, double seconds) implements LlmCalls {
+  @Override
+  public Map<String, GenerationReport> llmCalls() {
+    return Map.of("tags", tagging);
+  }
+}

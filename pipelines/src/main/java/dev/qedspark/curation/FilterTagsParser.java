@@ -15,6 +15,14 @@ import org.apache.spark.sql.types.StructType;
 public final class FilterTagsParser implements AnswerParser {
   private static final long serialVersionUID = 1L;
 
+  /** What a dry run takes as the tags of a problem it does not ask about: nothing wrong, a difficulty the rules keep. */
+  static String standIn(FilterSettings settings) {
+    StringBuilder json = new StringBuilder("{");
+    FilterSettings.TAGS.forEach(tag -> json.append('"').append(tag).append("\": false, "));
+    int difficulty = Math.max(1, Math.min(10, (settings.minDifficulty() + settings.maxDifficulty()) / 2));
+    return json.append("\"difficulty\": ").append(difficulty).append('}').toString();
+  }
+
   @Override
   public StructType schema() {
     StructType schema = new StructType();

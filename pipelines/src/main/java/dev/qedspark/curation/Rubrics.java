@@ -114,7 +114,7 @@ public final class Rubrics extends Stage<Rubrics, RubricsReport> {
 
   private LlmMap map(Dataset<Row> rows, int attempt) {
     return LlmMap.over(rows).keyedBy("problem_id").prompt(template.name(), template.sha256(), new RubricPrompt(template))
-        .parser(new RubricParser()).role(settings.role(), roleSettings, endpoint).firstSample(attempt)
+        .parser(new RubricParser()).standIn(RubricParser.STAND_IN).role(settings.role(), roleSettings, endpoint).firstSample(attempt)
         .cacheDir(cacheDir).named(name()).datasets(datasets);
   }
 

@@ -1,6 +1,7 @@
 package dev.qedspark.curation;
 
 import dev.qedspark.llm.GenerationReport;
+import dev.qedspark.llm.LlmCalls;
 import java.util.Map;
 
 /**
@@ -11,4 +12,9 @@ import java.util.Map;
  * @param attempts what each round of asking did
  */
 public record RubricsReport(Map<String, Long> byStatus, Map<String, Long> byRubricSource, Map<String, GenerationReport> attempts,
-    String rubricsPath, String problemsPath, double seconds) {}
+    String rubricsPath, String problemsPath, double seconds) implements LlmCalls {
+  @Override
+  public Map<String, GenerationReport> llmCalls() {
+    return attempts;
+  }
+}

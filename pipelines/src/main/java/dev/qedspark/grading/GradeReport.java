@@ -1,6 +1,8 @@
 package dev.qedspark.grading;
 
 import dev.qedspark.llm.GenerationReport;
+import dev.qedspark.llm.LlmCalls;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -29,4 +31,11 @@ public record GradeReport(
     Map<String, GenerationReport> judges,
     double seconds,
     String gradesPath,
-    String scoresPath) {}
+    String scoresPath) implements LlmCalls {
+  @Override
+  public Map<String, GenerationReport> llmCalls() {
+    Map<String, GenerationReport> calls = new LinkedHashMap<>();
+    judges.forEach((role, report) -> calls.put("graded by " + role, report));
+    return calls;
+  }
+}

@@ -14,16 +14,19 @@ public final class Endpoints implements AutoCloseable {
   private final SparkSession spark;
   private final LlmSettings llm;
   private final Path scratch;
+  private final boolean dryRun;
   private final Map<String, OpenEndpoint> open = new LinkedHashMap<>();
 
   /**
    * @param llm the {@code llm} section, with its role profiles
    * @param scratch a folder for the embedded engine's model file
+   * @param dryRun endpoints that send nothing (see {@link OpenEndpoint#isDryRun()})
    */
-  public Endpoints(SparkSession spark, LlmSettings llm, Path scratch) {
+  public Endpoints(SparkSession spark, LlmSettings llm, Path scratch, boolean dryRun) {
     this.spark = spark;
     this.llm = llm;
     this.scratch = scratch;
+    this.dryRun = dryRun;
   }
 
   /** The settings of a role ({@code llm.roles.NAME}, falling back to {@code llm.*}). */
@@ -37,7 +40,7 @@ public final class Endpoints implements AutoCloseable {
     String where = settings.endpoint().isEmpty()
         ? "embedded " + settings.engine()
         : settings.endpoint() + " " + settings.model() + " " + settings.modelRevision() + " " + settings.apiKeyEnv() + " " + settings.headers();
-    return open.computeIfAbsent(where, k -> OpenEndpoint.of(spark, settings, scratch));
+    return open.computeIfAbsent(where, k -> OpenEndpoint.of(spark, settings, scratch, dryRun));
   }
 
   @Override

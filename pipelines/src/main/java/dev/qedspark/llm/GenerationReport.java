@@ -1,5 +1,8 @@
 package dev.qedspark.llm;
 
+import java.util.Collection;
+import java.util.Map;
+
 /**
  * What an {@link LlmMap} run did.
  *
@@ -22,7 +25,24 @@ package dev.qedspark.llm;
  */
 public record GenerationReport(
     long requests, long rows, long cacheHits, long sent, long ok, long truncated, long errors, long errorsToRetry, long notSent,
-    long parseErrors, long promptTokens, long completionTokens, double cost, double seconds, String path) {
+    long parseErrors, long promptTokens, long completionTokens, double cost, double seconds, String path) implements LlmCalls {
+
+  /** The counts, tokens and cost of several calls added up (seconds too; no path). */
+  public static GenerationReport sum(Collection<GenerationReport> reports) {
+    GenerationReport total = new GenerationReport(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null);
+    for (GenerationReport r : reports) {
+      total = new GenerationReport(total.requests + r.requests, total.rows + r.rows, total.cacheHits + r.cacheHits, total.sent + r.sent,
+          total.ok + r.ok, total.truncated + r.truncated, total.errors + r.errors, total.errorsToRetry + r.errorsToRetry,
+          total.notSent + r.notSent, total.parseErrors + r.parseErrors, total.promptTokens + r.promptTokens,
+          total.completionTokens + r.completionTokens, total.cost + r.cost, total.seconds + r.seconds, null);
+    }
+    return total;
+  }
+
+  @Override
+  public Map<String, GenerationReport> llmCalls() {
+    return Map.of("answers", this);
+  }
 
   /**
    * Whether a later run could still do more: requests that may succeed when asked again, or that

@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -39,7 +40,10 @@ import scala.Tuple2;
  * are sent with {@code concurrency} in flight per partition, and each response is cached as it
  * arrives, so a killed run resumes without paying twice. Failed requests are rows with status
  * {@code error}; requests left when the budget runs out are rows with status {@code not_sent}.
- * Such a run is committed but marked incomplete, so the next run sends just those.
+ * Such a run is committed but marked incomplete, so the next run sends just those. With a
+ * dry-run endpoint ({@link OpenEndpoint#isDryRun()}) nothing is sent: each request the cache
+ * cannot answer gets a {@link #standIn(String)} answer carrying its estimated usage, and is
+ * counted as sent, so the report says what a run would send and cost.
  *
  * <pre>{@code
  * GenerationReport r = stages.llm("teacher", problems).inputs(List.of(path)).keyedBy("problem_id")
@@ -66,6 +70,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   private int samples = 1;
   private int firstSample;
   private String cacheDir;
+  private String standIn;
   private String rowsDigest;
 
   private LlmMap(Dataset<Row> rows) {
@@ -143,6 +148,16 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       throw new IllegalArgumentException("the first sample must be 0 or more, not " + index);
     }
     this.firstSample = index;
+    return this;
+  }
+
+  /**
+   * What a dry run puts in place of an answer it does not ask for: text the parser reads as a
+   * usable answer, so that later steps see the rows a real run would give them (by default a
+   * short reasoning and a proof naming its request).
+   */
+  public LlmMap standIn(String content) {
+    this.standIn = Objects.requireNonNull(content);
     return this;
   }
 
@@ -278,13 +293,13 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       }
     }
     StructType schema = Generations.schema(rows.schema(), parser);
-    Endpoint endpoint = this.endpoint.endpoint();
+    String model = endpoint.model();
     long started = System.nanoTime();
     String runId = UUID.randomUUID().toString();
     ResponseCache cache = new ResponseCache(cacheDir != null ? cacheDir : settings.cacheDir(),
         new HadoopConf(spark.sparkContext().hadoopConfiguration()));
 
-    JavaRDD<PreparedRequest> prepared = prepare(endpoint).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<PreparedRequest> prepared = prepare(model, endpoint.identity()).persist(StorageLevel.MEMORY_AND_DISK());
     JavaPairRDD<String, PreparedRequest> keyed = prepared.filter(p -> p.error() == null).mapToPair(p -> new Tuple2<>(p.cacheKey(), p));
     JavaPairRDD<String, Tuple2<PreparedRequest, org.apache.spark.api.java.Optional<ResponseCache.Location>>> looked = null;
     Dataset<Row> generations = null;
@@ -301,24 +316,16 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       JavaPairRDD<String, Tuple2<PreparedRequest, org.apache.spark.api.java.Optional<ResponseCache.Location>>> found = looked;
       long hits = job("look requests up in the response cache", () -> found.filter(t -> t._2()._2().isPresent()).count());
       long toSend = total - rejected - hits;
-      LOG.info("{}: {} requests, {} answered from the response cache, {} to send to {} ({}) as {}{}",
-          name, total, hits, toSend, endpoint.model(), endpoint.baseUrl(), role,
+      LOG.info("{}: {} requests, {} answered from the response cache, {} {} {} ({}) as {}{}",
+          name, total, hits, toSend, endpoint.isDryRun() ? "would be sent (dry run) to" : "to send to", model, endpoint.identity(), role,
           rejected > 0 ? ", " + rejected + " rejected by the prompt builder" : "");
 
       JavaRDD<Answer> failed = prepared.filter(p -> p.error() != null).map(p -> Answer.failed(p, Generation.ERROR, p.error(), 0));
       JavaRDD<Answer> cached = looked.filter(t -> t._2()._2().isPresent())
           .map(t -> new Tuple2<>(t._2()._1(), t._2()._2().get())).mapPartitions(new CachedAnswers(cache));
-      int partitions = Math.max(1, spark.sparkContext().defaultParallelism());
-      int executors = spark.sparkContext().isLocal() ? 1 : Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - 1);
-      PartitionSender sender = new PartitionSender(runId, endpoint, settings.apiKey(), settings,
-          new BudgetSettings(settings.budget().maxTokens() / executors, settings.budget().maxCost() / executors),
-          settings.rateLimitPerSecond() / executors, cache);
-      // Partitioned by the hash of the cache key, so a request lands in the same task whenever
-      // Spark runs that task again, and the retry finds what its earlier attempt stored.
-      JavaRDD<Answer> sent = looked.filter(t -> !t._2()._2().isPresent()).mapToPair(t -> new Tuple2<>(t._1(), t._2()._1()))
-          .partitionBy(new HashPartitioner(partitions)).values().mapPartitions(sender);
+      JavaRDD<Answer> sent = send(looked.filter(t -> !t._2()._2().isPresent()).mapToPair(t -> new Tuple2<>(t._1(), t._2()._1())),
+          toSend, runId, cache);
 
-      String model = endpoint.model();
       java.util.Map<String, Price> prices = settings.prices();
       AnswerParser reader = parser;
       String template = promptHash;
@@ -327,7 +334,8 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       Dataset<Row> all = generations;
       try (Progress progress = Progress.start(spark, RunLedger.of(runId, settings.budget(), settings.rateLimitPerSecond()),
           total, hits, settings.progressSeconds(), name)) {
-        job("send " + toSend + " requests to " + model + " (" + role + ")", all::count);
+        job((endpoint.isDryRun() ? "count " + toSend + " requests a run would send to " : "send " + toSend + " requests to ")
+            + model + " (" + role + ")", all::count);
       }
       JavaPairRDD<String, Tuple2<PreparedRequest, org.apache.spark.api.java.Optional<ResponseCache.Location>>> joined = looked;
       answered = true;
@@ -348,8 +356,32 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   }
 
 
+  /**
+   * Answers for the requests the cache could not answer: sent by {@link PartitionSender}, or, in
+   * a dry run, given stand-in answers that carry their estimated usage.
+   */
+  private JavaRDD<Answer> send(JavaPairRDD<String, PreparedRequest> misses, long toSend, String runId, ResponseCache cache) {
+    String model = endpoint.model();
+    if (endpoint.isDryRun()) {
+      String content = standIn;
+      return misses.values().map(p -> StandInAnswers.of(p, model, content));
+    }
+    if (toSend == 0) {
+      return JavaSparkContext.fromSparkContext(spark.sparkContext()).emptyRDD();
+    }
+    Endpoint target = endpoint.endpoint();
+    int partitions = Math.max(1, spark.sparkContext().defaultParallelism());
+    int executors = spark.sparkContext().isLocal() ? 1 : Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - 1);
+    PartitionSender sender = new PartitionSender(runId, target, settings.apiKey(), settings,
+        new BudgetSettings(settings.budget().maxTokens() / executors, settings.budget().maxCost() / executors),
+        settings.rateLimitPerSecond() / executors, cache);
+    // Partitioned by the hash of the cache key, so a request lands in the same task whenever
+    // Spark runs that task again, and the retry finds what its earlier attempt stored.
+    return misses.partitionBy(new HashPartitioner(partitions)).values().mapPartitions(sender);
+  }
+
   /** Bodies and cache keys for every row and sample, on the executors; a bad row becomes an error. */
-  private JavaRDD<PreparedRequest> prepare(Endpoint target) {
+  private JavaRDD<PreparedRequest> prepare(String model, String identity) {
     LlmSettings s = settings;
     PromptBuilder builder = prompt;
     int k = samples;
@@ -359,9 +391,9 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       for (int sample = first; sample < first + k; sample++) {
         try {
           Prompt p = builder.build(row);
-          var body = RequestBodies.body(s, target.model(), p.messages(), sample, p.body());
+          var body = RequestBodies.body(s, model, p.messages(), sample, p.body());
           int choices = Math.max(1, body.path("n").asInt(1));
-          requests.add(new PreparedRequest(row, sample, choices, RequestBodies.cacheKey(target.identity(), body, sample),
+          requests.add(new PreparedRequest(row, sample, choices, RequestBodies.cacheKey(identity, body, sample),
               body.toString(), null));
         } catch (IllegalArgumentException e) {
           requests.add(new PreparedRequest(row, sample, 1, null, null, "bad request: " + e.getMessage()));

@@ -27,31 +27,47 @@ public final class OpenEndpoint implements AutoCloseable {
   private final LlmSettings settings;
   private final Path scratch;
   private final LlamaEngine.ModelFile modelFile;
+  private final boolean dryRun;
   private Endpoint endpoint;
   private EngineServer server;
 
-  private OpenEndpoint(LlmSettings settings, Path scratch, LlamaEngine.ModelFile modelFile, Endpoint endpoint) {
+  private OpenEndpoint(LlmSettings settings, Path scratch, LlamaEngine.ModelFile modelFile, Endpoint endpoint, boolean dryRun) {
     this.settings = settings;
     this.scratch = scratch;
     this.modelFile = modelFile;
     this.endpoint = endpoint;
+    this.dryRun = dryRun;
   }
 
   /** The server in {@code settings.endpoint()}, or the embedded engine when that is empty. */
   public static OpenEndpoint of(SparkSession spark, LlmSettings settings, Path scratch) {
+    return of(spark, settings, scratch, false);
+  }
+
+  /**
+   * Like {@link #of(SparkSession, LlmSettings, Path)}; with {@code dryRun} the endpoint has the
+   * same identity and model but sends nothing and never starts an engine: an {@link LlmMap}
+   * answers from the response cache and counts the rest (see {@link LlmMap#standIn(String)}).
+   */
+  public static OpenEndpoint of(SparkSession spark, LlmSettings settings, Path scratch, boolean dryRun) {
     if (!settings.endpoint().isEmpty()) {
-      return new OpenEndpoint(settings, scratch, null, null);
+      return new OpenEndpoint(settings, scratch, null, null, dryRun);
     }
     if (!spark.sparkContext().isLocal()) {
       throw new LlmException("llm.endpoint is empty, and the embedded engine runs only with a local master;"
           + " on a cluster set llm.endpoint to your inference servers (e.g. --set llm.endpoint=http://vllm:8000/v1)");
     }
-    return new OpenEndpoint(settings, scratch, LlamaEngine.ModelFile.of(settings.engine(), scratch), null);
+    return new OpenEndpoint(settings, scratch, LlamaEngine.ModelFile.of(settings.engine(), scratch), null, dryRun);
   }
 
   /** An endpoint that is already known and running (a test server, a server started elsewhere). */
   public static OpenEndpoint of(Endpoint endpoint) {
-    return new OpenEndpoint(LlmSettings.DEFAULTS, null, null, endpoint);
+    return new OpenEndpoint(LlmSettings.DEFAULTS, null, null, endpoint, false);
+  }
+
+  /** Whether this endpoint only counts what would be sent. */
+  public boolean isDryRun() {
+    return dryRun;
   }
 
   /** What the response cache keys on: the server URL, or the embedded model's name and size. */
@@ -66,6 +82,9 @@ public final class OpenEndpoint implements AutoCloseable {
 
   /** The endpoint, ready to take requests: the embedded engine is started on the first call. */
   public synchronized Endpoint endpoint() {
+    if (dryRun) {
+      throw new IllegalStateException("a dry run sends nothing: its endpoint is never opened");
+    }
     if (endpoint != null) {
       return endpoint;
     }

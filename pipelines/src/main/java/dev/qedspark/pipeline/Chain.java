@@ -47,6 +47,21 @@ public final class Chain {
   }
 
   /**
+   * The leading steps whose outputs are up to date: those a run skips before the first step it
+   * runs. (A later step may look up to date now and still run, after a step before it has.)
+   */
+  public List<String> upToDate() {
+    List<String> names = new ArrayList<>();
+    for (Step step : steps) {
+      if (step.stage().get().staleness() != null) {
+        break;
+      }
+      names.add(step.name());
+    }
+    return names;
+  }
+
+  /**
    * Runs the steps in order.
    *
    * @param force run every step even when up to date

@@ -3,9 +3,16 @@ package dev.qedspark.pipeline;
 import dev.qedspark.curation.Filter;
 import dev.qedspark.curation.Rubrics;
 import dev.qedspark.llm.LlmMap;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The FineProofs chain as a declaration: filter, rubrics, generate, grade, rl and sft (last, so
@@ -15,6 +22,7 @@ import java.util.Set;
  * from the response cache when it can, so a refresh with new problems pays only for them.
  */
 public final class DatasetsChain {
+  private static final Logger LOG = LoggerFactory.getLogger(DatasetsChain.class);
   public static final List<String> STEPS = List.of("filter", "rubrics", "generate", "grade", "rl", "sft");
 
   private DatasetsChain() {}
@@ -25,6 +33,47 @@ public final class DatasetsChain {
    * @param samples teacher proofs per problem
    */
   public static Chain of(Stages stages, String problems, String root, Set<String> skip, int samples) {
+    return of(stages, problems, step -> root + "/" + step, skip, samples);
+  }
+
+  /**
+   * The chain as a dry run: what a run into {@code root} would send, step by step, with nothing
+   * sent and nothing in {@code root} changed. The leading steps that are up to date in
+   * {@code root} are skipped as a run would skip them; the steps after them run against the
+   * response cache alone, into a scratch folder under {@code root} that is removed afterwards.
+   * Each request the cache cannot answer is counted, with its estimated tokens and cost (see
+   * {@link Stages#dryRun}), and gets a stand-in answer that passes on: a problem the filter
+   * keeps, a valid rubric, a proof with its final text. So the counts are exact where the answers
+   * are cached, and an upper bound for new problems (the filter may drop some).
+   *
+   * @param stages stages made with {@link Stages#dryRun}
+   * @param force count every step, even those up to date
+   * @param before called as each step starts or is skipped
+   * @param after called as each step is done; its result tells what would be sent ({@link dev.qedspark.llm.LlmCalls})
+   */
+  public static List<Chain.Outcome> dryRun(Stages stages, String problems, String root, Set<String> skip, int samples, boolean force,
+      Consumer<Chain.Outcome> before, Consumer<Chain.Outcome> after) {
+    List<String> upToDate = force ? List.of() : of(stages, problems, root, skip, samples).upToDate();
+    String scratch = root + "/.dry-run-" + UUID.randomUUID();
+    try {
+      return of(stages, problems, step -> (upToDate.contains(step) ? root : scratch) + "/" + step, skip, samples)
+          .run(false, before, after);
+    } finally {
+      Path path = new Path(scratch);
+      try {
+        path.getFileSystem(stages.spark().sparkContext().hadoopConfiguration()).delete(path, true);
+      } catch (IOException e) {
+        LOG.warn("could not remove the dry run's scratch folder {}: {}", scratch, e.getMessage());
+      }
+    }
+  }
+
+  private static Chain of(Stages stages, String problems, Function<String, String> folder, Set<String> skip, int samples) {
+    return Chain.of(steps(stages, problems, folder, skip, samples).toArray(Chain.Step[]::new));
+  }
+
+  /** The chain's steps, each writing into {@code folder.apply(step)}: for chains that start earlier (the demo). */
+  static List<Chain.Step> steps(Stages stages, String problems, Function<String, String> folder, Set<String> skip, int samples) {
     for (String step : skip) {
       if (!STEPS.contains(step)) {
         throw new IllegalArgumentException("there is no step '" + step + "'; the steps are " + STEPS);
@@ -39,29 +88,29 @@ public final class DatasetsChain {
     List<Chain.Step> steps = new ArrayList<>();
     String current = problems;
     if (!skip.contains("filter")) {
-      steps.add(Chain.step("filter", () -> stages.filter(problems).into(root + "/filter")));
-      current = root + "/filter/" + Filter.PROBLEMS;
+      steps.add(Chain.step("filter", () -> stages.filter(problems).into(folder.apply("filter"))));
+      current = folder.apply("filter") + "/" + Filter.PROBLEMS;
     }
     if (!skip.contains("rubrics")) {
       String input = current;
-      steps.add(Chain.step("rubrics", () -> stages.rubrics(input).into(root + "/rubrics")));
-      current = root + "/rubrics/" + Rubrics.PROBLEMS;
+      steps.add(Chain.step("rubrics", () -> stages.rubrics(input).into(folder.apply("rubrics"))));
+      current = folder.apply("rubrics") + "/" + Rubrics.PROBLEMS;
     }
     String withRubrics = current;
-    String proofs = root + "/generate/" + LlmMap.GENERATIONS;
+    String proofs = folder.apply("generate") + "/" + LlmMap.GENERATIONS;
     if (!skip.contains("generate")) {
-      steps.add(Chain.step("generate", () -> stages.generate(withRubrics, null, samples).into(root + "/generate")));
+      steps.add(Chain.step("generate", () -> stages.generate(withRubrics, null, samples).into(folder.apply("generate"))));
     }
     if (!skip.contains("grade")) {
-      steps.add(Chain.step("grade", () -> stages.grade(proofs, withRubrics).into(root + "/grade")));
+      steps.add(Chain.step("grade", () -> stages.grade(proofs, withRubrics).into(folder.apply("grade"))));
     }
     if (!skip.contains("rl")) {
-      steps.add(Chain.step("rl", () -> stages.rl(withRubrics).into(root + "/rl")));
+      steps.add(Chain.step("rl", () -> stages.rl(withRubrics).into(folder.apply("rl"))));
     }
     if (!skip.contains("sft")) {
-      String rl = skip.contains("rl") ? null : root + "/rl";
-      steps.add(Chain.step("sft", () -> stages.sft(proofs, root + "/grade", withRubrics, rl).into(root + "/sft")));
+      String rl = skip.contains("rl") ? null : folder.apply("rl");
+      steps.add(Chain.step("sft", () -> stages.sft(proofs, folder.apply("grade"), withRubrics, rl).into(folder.apply("sft"))));
     }
-    return Chain.of(steps.toArray(Chain.Step[]::new));
+    return steps;
   }
 }

@@ -1,53 +1,44 @@
 package dev.qedspark.pipeline;
 
-import static org.apache.spark.sql.functions.col;
-
+import dev.qedspark.curation.Curate;
+import dev.qedspark.curation.Pick;
 import dev.qedspark.ingest.Ingest;
 import dev.qedspark.ingest.SourceSpec;
-import dev.qedspark.io.DatasetReader;
-import dev.qedspark.llm.LlmMap;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The demo as a chain declaration: ingest the bundled sources, curate them, ask the
- * {@code teacher} role for proofs of the first few IMO-ProofBench problems, and have the judges
- * grade them with the configured grading ({@code rubric} by default, IMO-ProofBench's grading
- * guidelines serving as the rubric; {@code --set grading.protocol=imo-proofbench} grades against
- * the reference solutions as IMO-ProofBench does), and turn proofs and grades into
- * FineProofs-SFT. Each step writes into
- * its own folder under the demo's root; a second run skips every step that is up to date.
+ * The demo as a chain declaration: ingest the bundled sources, curate them, pick a handful of
+ * curated problems (the first by id: about half with a rubric of their own, the others with only
+ * a reference solution, so that the rubrics step has work), and run the FineProofs
+ * chain ({@link DatasetsChain}: filter, rubrics, generate, grade, rl, sft) on them. Each step
+ * writes into its own folder under the demo's root; a second run skips every step that is up to
+ * date.
  */
 public final class DemoChain {
   public static final String INGEST = "ingest";
   public static final String CURATE = "curate";
-  public static final String GENERATE = "generate";
-  public static final String GRADE = "grade";
-  public static final String SFT = "sft";
+  public static final String PICK = "pick";
+  static final String WITH_RUBRIC = "rubric IS NOT NULL AND trim(rubric) != ''";
+  static final String SOLUTION_ONLY = "solution IS NOT NULL AND trim(solution) != '' AND (rubric IS NULL OR trim(rubric) = '')";
 
   private DemoChain() {}
 
-  /** A condition that picks the first {@code n} IMO-ProofBench problems by id. */
-  private static String firstProofBenchProblems(Stages stages, String ingested, int n) {
-    List<String> ids = DatasetReader.read(stages.spark(), ingested + "/" + Ingest.PROBLEMS)
-        .filter(col("source").equalTo("imo-proofbench")).orderBy("problem_id").limit(n)
-        .select("problem_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    return "problem_id IN (" + String.join(", ", ids.stream().map(id -> "'" + id.replace("'", "''") + "'").toList()) + ")";
-  }
-
   /**
-   * @param problems how many IMO-ProofBench problems to ask proofs for
-   * @param samples proofs per problem
+   * @param problems how many curated problems to run the FineProofs chain on
+   * @param samples teacher proofs per problem
    */
   public static Chain of(Stages stages, List<SourceSpec> sources, String root, int problems, int samples) {
     String ingested = root + "/" + INGEST;
-    return Chain.of(
+    List<Chain.Step> steps = new ArrayList<>(List.of(
         Chain.step(INGEST, () -> stages.ingest(sources).into(ingested)),
         Chain.step(CURATE, () -> stages.curate(ingested + "/" + Ingest.PROBLEMS, List.of()).into(root + "/" + CURATE)),
-        Chain.step(GENERATE, () -> stages.generate(ingested + "/" + Ingest.PROBLEMS, firstProofBenchProblems(stages, ingested, problems),
-            samples).into(root + "/" + GENERATE)),
-        Chain.step(GRADE, () -> stages.grade(root + "/" + GENERATE + "/" + LlmMap.GENERATIONS, ingested + "/" + Ingest.PROBLEMS)
-            .into(root + "/" + GRADE)),
-        Chain.step(SFT, () -> stages.sft(root + "/" + GENERATE + "/" + LlmMap.GENERATIONS, root + "/" + GRADE,
-            ingested + "/" + Ingest.PROBLEMS, null).into(root + "/" + SFT)));
+        Chain.step(PICK, () -> {
+          Pick pick = stages.pick(root + "/" + CURATE + "/" + Curate.CURATED).take(WITH_RUBRIC, (problems + 1) / 2);
+          return (problems / 2 > 0 ? pick.take(SOLUTION_ONLY, problems / 2) : pick).into(root + "/" + PICK);
+        })));
+    steps.addAll(DatasetsChain.steps(stages, root + "/" + PICK + "/" + Pick.PROBLEMS, step -> root + "/" + step, Set.of(), samples));
+    return Chain.of(steps.toArray(Chain.Step[]::new));
   }
 }

@@ -6,6 +6,7 @@ import dev.qedspark.curation.Curate;
 import dev.qedspark.curation.Filter;
 import dev.qedspark.curation.FilterPrompt;
 import dev.qedspark.curation.FilterSettings;
+import dev.qedspark.curation.Pick;
 import dev.qedspark.curation.RubricPrompt;
 import dev.qedspark.curation.RubricSettings;
 import dev.qedspark.curation.Rubrics;
@@ -53,14 +54,23 @@ public final class Stages implements AutoCloseable {
   /** The role that writes proofs. */
   public static final String TEACHER = "teacher";
 
-  private Stages(SparkSession spark, QedConfig config) {
+  private Stages(SparkSession spark, QedConfig config, boolean dryRun) {
     this.spark = spark;
     this.config = config;
-    this.endpoints = new Endpoints(spark, config.llm(), Path.of(ProjectPaths.resolve(config.llm().cacheDir())).resolve("engine"));
+    this.endpoints = new Endpoints(spark, config.llm(), Path.of(ProjectPaths.resolve(config.llm().cacheDir())).resolve("engine"), dryRun);
   }
 
   public static Stages with(SparkSession spark, QedConfig config) {
-    return new Stages(spark, config);
+    return new Stages(spark, config, false);
+  }
+
+  /**
+   * Stages whose LLM calls send nothing: answers come from the response cache, and every request
+   * the cache cannot answer is counted (with its estimated tokens and cost) and given a stand-in
+   * answer, so that later steps see rows to work on. For {@link DatasetsChain#dryRun}.
+   */
+  public static Stages dryRun(SparkSession spark, QedConfig config) {
+    return new Stages(spark, config, true);
   }
 
   public SparkSession spark() {
@@ -80,6 +90,11 @@ public final class Stages implements AutoCloseable {
   public Curate curate(String problems, List<String> benchmarkFiles) {
     return Curate.read(spark, problems, config.datasets().verifyChecksums()).benchmarkFiles(benchmarkFiles)
         .settings(config.curate()).datasets(config.datasets());
+  }
+
+  /** A few problems of the problems dataset at {@code problems}: add conditions with {@link Pick#take}. */
+  public Pick pick(String problems) {
+    return Pick.of(spark, problems).datasets(config.datasets());
   }
 
   /** An LLM map over {@code rows} answered by {@code role} ({@code llm.roles.ROLE}, else {@code llm.*}). */

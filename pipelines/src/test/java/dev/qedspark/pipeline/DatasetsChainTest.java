@@ -10,7 +10,12 @@ import dev.qedspark.io.DatasetWriter;
 import dev.qedspark.io.Problem;
 import dev.qedspark.llm.ScriptedServer;
 import dev.qedspark.spark.SparkTestBase;
+import dev.qedspark.llm.GenerationReport;
+import dev.qedspark.llm.LlmCalls;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,13 +60,82 @@ class DatasetsChainTest extends SparkTestBase {
     return path;
   }
 
-  private List<Chain.Outcome> run(ScriptedServer server, String problems) {
-    QedConfig config = ConfigLoader.load(List.of(), List.of("llm.endpoint=" + server.baseUrl(), "llm.cache-dir=" + dir.resolve("cache"),
+  private QedConfig config(ScriptedServer server) throws IOException {
+    Path prices = Files.writeString(dir.resolve("prices.yaml"),
+        "llm:\n  prices:\n    scripted-model: {input-per-million: 1.0, output-per-million: 2.0}\n");
+    return ConfigLoader.load(List.of(prices), List.of("llm.endpoint=" + server.baseUrl(), "llm.cache-dir=" + dir.resolve("cache"),
         "llm.max-tokens=64", "llm.seed=1", "llm.retry.max-attempts=1", "rl.rollouts=2", "datasets.shards=2",
         // The policy samples differently from the teacher, so its rollouts are requests of their own.
         "llm.roles.policy.temperature=0.7", "llm.roles.policy.seed=100"));
-    try (Stages stages = Stages.with(spark, config)) {
+  }
+
+  private List<Chain.Outcome> run(ScriptedServer server, String problems) throws IOException {
+    try (Stages stages = Stages.with(spark, config(server))) {
       return DatasetsChain.of(stages, problems, dir.resolve("out").toString(), Set.of(), 1).run(false, s -> { }, s -> { });
+    }
+  }
+
+  /** Requests the server received during each step of a real run. */
+  private Map<String, Long> sentPerStep(ScriptedServer server, String problems) throws IOException {
+    Map<String, Long> sent = new LinkedHashMap<>();
+    int[] before = new int[1];
+    try (Stages stages = Stages.with(spark, config(server))) {
+      DatasetsChain.of(stages, problems, dir.resolve("out").toString(), Set.of(), 1).run(false, s -> before[0] = server.requests(),
+          s -> sent.put(s.name(), (long) (server.requests() - before[0])));
+    }
+    return sent;
+  }
+
+  /** What a dry run says each step would send (0 for a step it skips as up to date), and the reports of the steps it counted. */
+  private Map<String, Long> dryRun(ScriptedServer server, String problems, List<GenerationReport> calls) throws IOException {
+    Map<String, Long> toSend = new LinkedHashMap<>();
+    try (Stages stages = Stages.dryRun(spark, config(server))) {
+      DatasetsChain.dryRun(stages, problems, dir.resolve("out").toString(), Set.of(), 1, false, s -> {
+        if (!s.ran()) {
+          toSend.put(s.name(), 0L);
+        }
+      }, s -> {
+        Map<String, GenerationReport> reports = s.result() instanceof LlmCalls c ? c.llmCalls() : Map.of();
+        calls.addAll(reports.values());
+        toSend.put(s.name(), reports.values().stream().mapToLong(GenerationReport::sent).sum());
+      });
+    }
+    return toSend;
+  }
+
+  private static Map<String, Long> steps(long filter, long rubrics, long generate, long grade, long rl) {
+    Map<String, Long> steps = new LinkedHashMap<>();
+    List<Long> counts = List.of(filter, rubrics, generate, grade, rl, 0L);
+    for (int i = 0; i < counts.size(); i++) {
+      steps.put(DatasetsChain.STEPS.get(i), counts.get(i));
+    }
+    return steps;
+  }
+
+  @Test
+  void aDryRunCountsWhatTheRunThenSendsAndChangesNothing() throws Exception {
+    try (ScriptedServer server = new ScriptedServer((body, seen) -> answer(body))) {
+      List<GenerationReport> calls = new ArrayList<>();
+      Map<String, Long> planned = dryRun(server, writeProblems(5), calls);
+      assertEquals(0, server.requests(), "a dry run sends nothing");
+      try (var left = Files.list(dir.resolve("out"))) {
+        assertEquals(List.of(), left.toList(), "a dry run leaves nothing in the output root");
+      }
+      assertEquals(steps(5, 5, 5, 5, 10 + 10), planned, "rl: 2 rollouts per problem and a grade for each");
+      for (GenerationReport call : calls) {
+        assertEquals(64 * call.sent(), call.completionTokens(), "completion tokens are estimated at max_tokens");
+        assertTrue(call.promptTokens() > 0);
+        assertEquals((call.promptTokens() * 1.0 + call.completionTokens() * 2.0) / 1e6, call.cost(), 1e-12, "priced with llm.prices");
+      }
+      assertEquals(planned, sentPerStep(server, writeProblems(5)), "the run sends what the dry run counted, step by step");
+
+      Map<String, Long> refresh = dryRun(server, writeProblems(8), new ArrayList<>());
+      assertEquals(steps(3, 3, 3, 3, 6 + 6), refresh, "cached answers are not counted: only the three new problems");
+      assertEquals(refresh, sentPerStep(server, writeProblems(8)));
+
+      int before = server.requests();
+      assertEquals(steps(0, 0, 0, 0, 0), dryRun(server, writeProblems(8), new ArrayList<>()), "every step is up to date");
+      assertEquals(before, server.requests());
     }
   }
 
