@@ -1,5 +1,6 @@
 package dev.qedspark.grading;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
@@ -8,6 +9,7 @@ import static org.apache.spark.sql.functions.trim;
 
 import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Run;
+import dev.qedspark.llm.Generation;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmMap;
 import dev.qedspark.llm.LlmSettings;
@@ -33,12 +35,14 @@ import org.apache.spark.sql.types.DataTypes;
  * <p>Input rows hold the key columns, {@code problem}, {@code proof} (the text after the
  * author's reasoning: a blank proof means the author never finished, and scores 0 with status
  * {@code truncated} without asking a judge) and the references the protocol needs
- * ({@code rubric}, {@code solution}). Each judge role answers each proof {@code repeats} times
+ * ({@code rubric}, {@code solution}). A row whose generation failed (a generations dataset's
+ * {@code status} error or not_sent) has no proof: its grade is status {@code no_proof}, with no
+ * score and no judge asked. Each judge role answers each proof {@code repeats} times
  * through an {@link LlmMap}, so answers are cached, resumable and paid once.
  *
  * <p>Writes {@code grades}: one row per proof, judge and repeat, with {@code score} (null unless
  * the verdict was read), {@code max_score}, {@code status} (ok, truncated, parse_error,
- * api_error, no_reference), {@code error}, the judge's raw output, model, prompt hash, tokens and
+ * api_error, no_reference, no_proof), {@code error}, the judge's raw output, model, prompt hash, tokens and
  * cost; {@code scores}: one row per proof, its readable scores aggregated (min, mean or median),
  * their {@code spread}, counts per status and a final {@code status}; and {@code report.json}.
  * Unreadable and failed judgements are counted apart, never as 0.
@@ -50,6 +54,9 @@ public final class Grade extends Stage<Grade, GradeReport> {
   public static final String GRADES = "grades";
   public static final String SCORES = "scores";
   public static final String REPORT = "report.json";
+  /** The generation status column of a generations dataset. */
+  private static final String GENERATION_STATUS = "status";
+  private static final String PROOF_FAILED = "proof_failed";
   private static final String KEY_PREFIX = "key__";
 
   /** One judge: a role, its settings and its endpoint. */
@@ -183,11 +190,15 @@ public final class Grade extends Stage<Grade, GradeReport> {
       String as = name.equals(PROOF) ? JudgePrompt.GRADED_PROOF : name;
       columns.add(present ? col(name).cast(DataTypes.StringType).as(as) : lit(null).cast(DataTypes.StringType).as(as));
     }
+    // A generations dataset says which requests failed: those rows hold no proof, not a blank one.
+    columns.add(List.of(proofs.columns()).contains(GENERATION_STATUS)
+        ? coalesce(col(GENERATION_STATUS).isin(Generation.ERROR, Generation.NOT_SENT), lit(false)).as(PROOF_FAILED)
+        : lit(false).as(PROOF_FAILED));
     return proofs.select(columns.toArray(Column[]::new));
   }
 
   private static Column gradable() {
-    return col(JudgePrompt.GRADED_PROOF).isNotNull().and(trim(col(JudgePrompt.GRADED_PROOF)).notEqual(""));
+    return col(JudgePrompt.GRADED_PROOF).isNotNull().and(trim(col(JudgePrompt.GRADED_PROOF)).notEqual("")).and(not(col(PROOF_FAILED)));
   }
 
   /** One LLM map per judge, over the proofs that have a final text; built once. */
@@ -231,7 +242,10 @@ public final class Grade extends Stage<Grade, GradeReport> {
         grades = grades == null ? judged : grades.unionByName(judged);
       }
       for (Judge judge : judges) {
-        grades = grades.unionByName(truncatedGrades(judgeInput().filter(not(gradable())), judge.role()));
+        grades = grades.unionByName(unasked(judgeInput().filter(not(gradable()).and(not(col(PROOF_FAILED)))), judge.role(),
+            "truncated", "0", "the proof has no final text after its reasoning (the author stopped before </think> or wrote nothing)"));
+        grades = grades.unionByName(unasked(judgeInput().filter(col(PROOF_FAILED)), judge.role(), "no_proof", "CAST(NULL AS INT)",
+            "there is no proof to grade: its generation failed or was not sent (run that step again)"));
       }
       List<String> gradeKeys = new ArrayList<>(keys);
       gradeKeys.addAll(List.of("judge", "repeat"));
@@ -270,19 +284,22 @@ public final class Grade extends Stage<Grade, GradeReport> {
         "prompt_tokens", "completion_tokens", "cost", "cached")).toArray(String[]::new));
   }
 
-  /** Proofs without a final text score 0 with status truncated; no judge is asked. */
-  private Dataset<Row> truncatedGrades(Dataset<Row> truncated, String role) {
+  /**
+   * Grade rows for proofs no judge is asked about: those without a final text (status
+   * truncated, score 0) and those whose generation failed (status no_proof, no score).
+   */
+  private Dataset<Row> unasked(Dataset<Row> proofs, String role, String status, String score, String error) {
     Stream<String> keyColumns = keys.stream().map(k -> KEY_PREFIX + k + " AS `" + k + "`");
-    return truncated.selectExpr(Stream.concat(keyColumns, Stream.of(
+    return proofs.selectExpr(Stream.concat(keyColumns, Stream.of(
         "'" + role + "' AS judge",
         "0 AS repeat",
         "CAST(NULL AS STRING) AS judge_model",
         "'" + protocol().id() + "' AS protocol",
         "'" + template.sha256() + "' AS prompt_sha256",
-        "'truncated' AS status",
-        "0 AS score",
+        "'" + status + "' AS status",
+        score + " AS score",
         JudgeProtocol.MAX_SCORE + " AS max_score",
-        "'the proof has no final text after its reasoning (the author stopped before </think> or wrote nothing)' AS error",
+        "'" + error + "' AS error",
         "CAST(NULL AS STRING) AS judge_output",
         "0L AS prompt_tokens", "0L AS completion_tokens", "0D AS cost", "false AS cached")).toArray(String[]::new));
   }
@@ -297,15 +314,16 @@ public final class Grade extends Stage<Grade, GradeReport> {
         expr("count_if(status = 'truncated')").as("truncated"),
         expr("count_if(status = 'parse_error')").as("parse_errors"),
         expr("count_if(status = 'api_error')").as("api_errors"),
-        expr("count_if(status = 'no_reference')").as("no_reference"));
+        expr("count_if(status = 'no_reference')").as("no_reference"),
+        expr("count_if(status = 'no_proof')").as("no_proof"));
     List<String> columns = new ArrayList<>(keys.stream().map(k -> "`" + k + "`").toList());
     columns.addAll(List.of(
         "CASE WHEN truncated > 0 THEN 0D ELSE " + Aggregation.named(settings.aggregate()).sql("scores") + " END AS score",
         "CASE WHEN size(scores) > 0 THEN array_max(scores) - array_min(scores) END AS spread",
-        "scores", "judgements", "ok", "parse_errors", "api_errors", "no_reference",
+        "scores", "judgements", "ok", "parse_errors", "api_errors", "no_reference", "no_proof",
         "'" + settings.aggregate() + "' AS aggregate",
         "CASE WHEN truncated > 0 THEN 'truncated' WHEN ok > 0 THEN 'ok' WHEN parse_errors > 0 THEN 'parse_error'"
-            + " WHEN no_reference > 0 THEN 'no_reference' ELSE 'api_error' END AS status"));
+            + " WHEN no_reference > 0 THEN 'no_reference' WHEN no_proof > 0 THEN 'no_proof' ELSE 'api_error' END AS status"));
     return counted.selectExpr(columns.toArray(String[]::new));
   }
 

@@ -130,6 +130,27 @@ class GradeTest extends SparkTestBase {
   }
 
   @Test
+  void aProofWhoseGenerationFailedHasNoScoreNotAZero() throws Exception {
+    try (ScriptedServer judge = new ScriptedServer((body, seen) -> gullibleJudge(body, JudgeProtocol.RUBRIC, 5))) {
+      // As in a generations dataset: r1's request failed, r2's answer was cut before its proof.
+      Dataset<Row> generations = proofs("Proof by squares.", "", "").withColumn("status",
+          org.apache.spark.sql.functions.expr("CASE problem_id WHEN 'r1' THEN 'error' WHEN 'r2' THEN 'truncated' ELSE 'ok' END"));
+      GradeReport report = grade(generations, JudgeProtocol.RUBRIC, "mean", 1, "failed")
+          .judge("judge", judgeSettings(), endpoint(judge, "judge-model")).execute();
+
+      Map<String, Row> grades = byProof(report.gradesPath());
+      assertEquals("no_proof", grades.get("r1").getAs("status"));
+      assertNull(grades.get("r1").getAs("score"), "a failed generation is not a proof that scored 0");
+      assertEquals("truncated", grades.get("r2").getAs("status"));
+      assertEquals(0, grades.get("r2").<Integer>getAs("score"));
+      Map<String, Row> scores = byProof(report.scoresPath());
+      assertEquals("no_proof", scores.get("r1").getAs("status"));
+      assertNull(scores.get("r1").getAs("score"));
+      assertEquals(1, judge.requests(), "only r0 has a proof to grade");
+    }
+  }
+
+  @Test
   void withoutTheFenceAndTheNeutralisedTagsTheSameJudgeWouldAwardSeven() throws Exception {
     String user = "----- BEGIN PROOF x -----\n" + INJECTION + "\n----- END PROOF x -----";
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -9,6 +9,7 @@ import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.DatasetWriter;
 import dev.qedspark.io.Problem;
 import dev.qedspark.llm.ScriptedServer;
+import dev.qedspark.rl.RlReport;
 import dev.qedspark.spark.SparkTestBase;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmCalls;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,6 +112,34 @@ class DatasetsChainTest extends SparkTestBase {
       steps.put(DatasetsChain.STEPS.get(i), counts.get(i));
     }
     return steps;
+  }
+
+  @Test
+  void aStepLeftIncompleteByFailuresResumesWithOnlyWhatFailed() throws Exception {
+    AtomicInteger failures = new AtomicInteger(4);
+    try (ScriptedServer server = new ScriptedServer((body, seen) -> {
+      boolean rollout = body.path("temperature").asDouble() == 0.7;
+      return rollout && failures.getAndDecrement() > 0 ? ScriptedServer.Reply.status(503, "overloaded") : answer(body);
+    })) {
+      List<Chain.Outcome> first = run(server, writeProblems(5));
+      assertTrue(first.stream().allMatch(Chain.Outcome::ran));
+      RlReport rl = (RlReport) first.get(4).result();
+      assertEquals(4, rl.rollouts().errorsToRetry(), "four rollouts failed with a 503");
+      assertEquals(4L, rl.grading().gradesByStatus().get("no_proof"), "a failed rollout is not graded, and not scored 0");
+      Row withFailures = DatasetReader.read(spark, dir.resolve("out/rl/all").toString()).selectExpr("sum(unscored)", "sum(num_rewards)").first();
+      assertEquals(4L, withFailures.getLong(0));
+      assertEquals(6L, withFailures.getLong(1));
+
+      int before = server.requests();
+      List<Chain.Outcome> resumed = run(server, writeProblems(5));
+      assertEquals(List.of(false, false, false, false, true, true), resumed.stream().map(Chain.Outcome::ran).toList(),
+          "only rl (left incomplete) and sft after it run again");
+      assertTrue(resumed.get(4).reason().contains("left requests unanswered"), resumed.get(4).reason());
+      assertEquals(4 + 4, server.requests() - before, "the four failed rollouts and their grades, nothing else");
+      Row complete = DatasetReader.read(spark, dir.resolve("out/rl/all").toString()).selectExpr("sum(unscored)", "sum(num_rewards)").first();
+      assertEquals(0L, complete.getLong(0));
+      assertEquals(10L, complete.getLong(1));
+    }
   }
 
   @Test
