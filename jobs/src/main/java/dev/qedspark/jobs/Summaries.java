@@ -4,6 +4,9 @@ import dev.qedspark.curation.CurateReport;
 import dev.qedspark.curation.FilterReport;
 import dev.qedspark.curation.Pick;
 import dev.qedspark.curation.RubricsReport;
+import dev.qedspark.eval.EvalMetrics;
+import dev.qedspark.eval.EvalSummary;
+import dev.qedspark.eval.ResponsesFile;
 import dev.qedspark.llm.LlmCalls;
 import dev.qedspark.rl.RlReport;
 import dev.qedspark.grading.GradeReport;
@@ -53,6 +56,10 @@ final class Summaries {
       printRl(r, out);
     } else if (result instanceof SftReport r) {
       printSft(r, out);
+    } else if (result instanceof ResponsesFile.Result r) {
+      printResponses(r, out);
+    } else if (result instanceof EvalSummary r) {
+      printEval(r, out);
     }
   }
 
@@ -134,6 +141,31 @@ final class Summaries {
   private static void printCalls(LlmCalls calls, PrintStream out) {
     calls.llmCalls().forEach((name, g) -> out.printf("  %s: %,d requests, %,d from the cache, %,d sent, %,d errors, %,d unreadable, $%.4f%n",
         name, g.requests(), g.cacheHits(), g.sent(), g.errors(), g.parseErrors(), g.cost()));
+  }
+
+  static void printResponses(ResponsesFile.Result r, PrintStream out) {
+    out.printf("responses: %,d for %,d problems%n", r.responses(), r.problems());
+    r.quarantined().forEach((id, n) -> out.printf("  left out: %,d for %s, a problem the benchmark's ingest quarantined (see benchmark/quarantine)%n", n, id));
+    out.println("  responses: " + r.path());
+  }
+
+  static void printEval(EvalSummary s, PrintStream out) {
+    EvalMetrics.Stats all = s.overall();
+    out.printf("eval: %s, %,d problems, %,d samples (%,d scored) in %.1f s%n", s.benchmark(), all.problems(), all.samples(), all.scored(),
+        s.seconds());
+    out.printf("  mean score %s%% of the maximum%s; runs %s (std %s, min %s, max %s); pass@k %s%n", pct(all.meanPercent()),
+        all.interval() == null ? "" : String.format(" (%.0f%% interval %s - %s)", 100 * 0.95, pct(all.interval().low()), pct(all.interval().high())),
+        all.runMeans().values().stream().map(Summaries::pct).toList(), pct(all.runStd()), pct(all.runMin()), pct(all.runMax()), all.passAtK());
+    out.printf("  truncated %.3f, failed %.3f, undecided %.3f; by status %s; decided by %s%n", all.truncatedFraction(), all.failedFraction(),
+        all.undecidedFraction(), all.byStatus(), s.methods());
+    s.splits().forEach((split, stats) -> out.printf("  %-28s %,5d problems  mean %s%%%n", split, stats.problems(), pct(stats.meanPercent())));
+    printCalls(s::judgeCalls, out);
+    out.println("  samples: " + s.samplesPath());
+    out.println("  report:  " + s.reportPath());
+  }
+
+  private static String pct(Double value) {
+    return value == null ? "-" : String.format("%.1f", value);
   }
 
   static void printSft(SftReport r, PrintStream out) {

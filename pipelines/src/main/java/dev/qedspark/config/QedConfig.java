@@ -7,6 +7,7 @@ import dev.qedspark.curation.RubricSettings;
 import dev.qedspark.grading.GradingSettings;
 import dev.qedspark.ingest.IngestSettings;
 import dev.qedspark.io.DatasetSettings;
+import dev.qedspark.eval.EvalSettings;
 import dev.qedspark.rl.RlSettings;
 import dev.qedspark.llm.LlmSettings;
 import dev.qedspark.spark.SparkSettings;
@@ -22,11 +23,13 @@ public record QedConfig(
     RubricSettings rubrics,
     GradingSettings grading,
     RlSettings rl,
+    EvalSettings eval,
     @JsonPropertyDescription("prompt files that replace bundled prompts, by name: {grade-rubric: my/judge.md};"
         + " names: filter, proof, rubric, grade-rubric, grade-imo-proofbench, grade-proofbench") Map<String, String> prompts) {
 
   public static final QedConfig DEFAULTS = new QedConfig(SparkSettings.DEFAULTS, DatasetSettings.DEFAULTS,
-      IngestSettings.DEFAULTS, CurateSettings.DEFAULTS, LlmSettings.DEFAULTS, FilterSettings.DEFAULTS, RubricSettings.DEFAULTS, GradingSettings.DEFAULTS, RlSettings.DEFAULTS, Map.of());
+      IngestSettings.DEFAULTS, CurateSettings.DEFAULTS, LlmSettings.DEFAULTS, FilterSettings.DEFAULTS, RubricSettings.DEFAULTS, GradingSettings.DEFAULTS, RlSettings.DEFAULTS,
+      EvalSettings.DEFAULTS, Map.of());
 
   public QedConfig {
     prompts = prompts == null ? Map.of() : Map.copyOf(prompts);

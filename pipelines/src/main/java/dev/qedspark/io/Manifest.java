@@ -39,7 +39,8 @@ public record Manifest(
   public static final String FILE_NAME = "_manifest.json";
   public static final String FORMAT = "qed-dataset/2";
 
-  static final ObjectMapper JSON = JsonMapper.builder()
+  /** How the project writes JSON files (manifests, reports, summaries): snake_case names, indented. */
+  public static final ObjectMapper JSON = JsonMapper.builder()
       .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.INDENT_OUTPUT)
       .build();

@@ -135,9 +135,18 @@ public final class Run implements AutoCloseable {
 
   /** Writes {@code report} as the JSON output {@code name} (e.g. {@code report.json}). */
   public void writeJson(String name, Object report) {
+    try {
+      writeText(name, Manifest.JSON.writeValueAsString(report));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new DatasetException("cannot write " + name + " as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes {@code text} (UTF-8) as the file output {@code name} (e.g. {@code report.html}). */
+  public void writeText(String name, String text) {
     Path file = new Path(path(name));
     try (OutputStream stream = fs.create(file, true)) {
-      stream.write(Manifest.JSON.writeValueAsString(report).getBytes(StandardCharsets.UTF_8));
+      stream.write(text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new DatasetException("cannot write " + file + ": " + e.getMessage(), e);
     }

@@ -35,19 +35,31 @@ public record Completion(
     }
     String proof = content;
     if (reasoning == null && content != null) {
-      int close = content.indexOf(THINK_CLOSE);
-      if (close >= 0) {
-        String before = content.substring(0, close).strip();
-        reasoning = before.startsWith(THINK_OPEN) ? before.substring(THINK_OPEN.length()).strip() : before;
-        proof = content.substring(close + THINK_CLOSE.length()).strip();
-      } else if (content.stripLeading().startsWith(THINK_OPEN)) {
-        reasoning = content.stripLeading().substring(THINK_OPEN.length()).strip();
-        proof = "";
-      }
+      String[] split = split(content);
+      reasoning = split[0];
+      proof = split[1];
     }
     JsonNode usage = response.path("usage");
     return new Completion(content, reasoning, proof == null ? "" : proof, text(choice.path("finish_reason")),
         usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
+  }
+
+  /**
+   * A response text split into its reasoning (before {@code </think>}, null when there is
+   * none) and its final text (after it; empty when a {@code <think>} never closes; the whole
+   * text when there is no think block).
+   */
+  public static String[] split(String content) {
+    int close = content.indexOf(THINK_CLOSE);
+    if (close >= 0) {
+      String before = content.substring(0, close).strip();
+      return new String[] {before.startsWith(THINK_OPEN) ? before.substring(THINK_OPEN.length()).strip() : before,
+          content.substring(close + THINK_CLOSE.length()).strip()};
+    }
+    if (content.stripLeading().startsWith(THINK_OPEN)) {
+      return new String[] {content.stripLeading().substring(THINK_OPEN.length()).strip(), ""};
+    }
+    return new String[] {null, content};
   }
 
   private static String text(JsonNode node) {

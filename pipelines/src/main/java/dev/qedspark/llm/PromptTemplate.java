@@ -30,7 +30,8 @@ public final class PromptTemplate implements Serializable {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z_]+)\\}\\}");
   static final String USER_MARKER = "===== user =====";
   /** The prompts the project ships (resources {@code dev/qedspark/prompts/NAME.md}). */
-  public static final List<String> BUNDLED = List.of("filter", "proof", "rubric", "grade-rubric", "grade-imo-proofbench", "grade-proofbench");
+  public static final List<String> BUNDLED = List.of("filter", "proof", "rubric", "grade-rubric", "grade-imo-proofbench", "grade-proofbench",
+      "answer", "grade-answer");
 
   private final String name;
   private final String text;

@@ -7,6 +7,10 @@ import dev.qedspark.curation.Filter;
 import dev.qedspark.curation.FilterPrompt;
 import dev.qedspark.curation.FilterSettings;
 import dev.qedspark.curation.Pick;
+import dev.qedspark.eval.AnswerJudge;
+import dev.qedspark.eval.Benchmark;
+import dev.qedspark.eval.Evaluate;
+import dev.qedspark.eval.ResponsesFile;
 import dev.qedspark.curation.RubricPrompt;
 import dev.qedspark.curation.RubricSettings;
 import dev.qedspark.curation.Rubrics;
@@ -181,6 +185,44 @@ public final class Stages implements AutoCloseable {
     SftDataset sft = SftDataset.of(spark, proofs, graded + "/" + Grade.GRADES, graded + "/" + Grade.SCORES, problems)
         .datasets(config.datasets());
     return rl == null ? sft : sft.rewards(rl);
+  }
+
+  /**
+   * Scores the responses at {@code responses} to {@code benchmark}, whose problems are at
+   * {@code problems}: answers checked (the judges decide what the symbolic check cannot),
+   * proofs graded by the judges with the benchmark's protocol.
+   */
+  public Evaluate evaluate(Benchmark benchmark, String problems, String responses, String model) {
+    List<Grade.Judge> judges = config.grading().judges().stream()
+        .map(role -> new Grade.Judge(role, endpoints.settings(role), endpoints.of(role))).toList();
+    PromptTemplate grade = benchmark.protocol() == null ? null : prompt(benchmark.protocol().prompt(), JudgePrompt.PLACEHOLDERS);
+    return Evaluate.of(spark, benchmark, problems, responses)
+        .settings(config.eval(), config.grading(), grade, prompt(AnswerJudge.NAME, AnswerJudge.PLACEHOLDERS))
+        .judges(judges).model(model).cacheDir(cacheDir(config.grading().judges().get(0))).datasets(config.datasets());
+  }
+
+  /** The role of the model under test ({@code eval.role}). */
+  public String evalRole() {
+    return config.eval().role();
+  }
+
+  /**
+   * Responses in a file, read for grading against the benchmark problems at {@code problems};
+   * responses to a problem in {@code quarantine} (the benchmark's ingest quarantine) are left out and counted.
+   */
+  public ResponsesFile responsesFile(String file, String problems, String quarantine) {
+    return ResponsesFile.of(spark, file, problems, quarantine).datasets(config.datasets());
+  }
+
+  /**
+   * The model under test ({@code eval.role}) answering a benchmark's problems, {@code runs} times
+   * each: the {@code answer} prompt for answer benchmarks, {@code proof} for proof benchmarks.
+   */
+  public LlmMap respond(Benchmark benchmark, String problems, int runs) {
+    String name = benchmark.kind() == Benchmark.Kind.ANSWER ? "answer" : ProofPrompt.NAME;
+    ProofPrompt prompt = new ProofPrompt(prompt(name, ProofPrompt.PLACEHOLDERS));
+    return llm(config.eval().role(), DatasetReader.read(spark, problems, config.datasets().verifyChecksums()).select("problem_id", "problem"))
+        .inputs(List.of(problems)).keyedBy("problem_id").prompt(name, prompt.template().sha256(), prompt).samples(runs).named("respond");
   }
 
   /** A prompt template: the file in {@code prompts.NAME} when configured, else the bundled one. */

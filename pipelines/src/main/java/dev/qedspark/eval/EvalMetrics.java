@@ -1,0 +1,174 @@
+package dev.qedspark.eval;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The published metrics of an evaluation, from its samples: the mean score as a percentage of
+ * the maximum for each run, then avg@k (the mean of the runs) with the standard deviation
+ * (population) and the range across runs; pass@k with the unbiased estimator
+ * {@code 1 - C(n-c, k) / C(n, k)} (n scored samples of a problem, c of them passing); a bootstrap
+ * confidence interval over problems for the mean score; the fractions of truncated, failed
+ * (judge or generation errors) and undecided samples; tokens and cost of passing and failing
+ * samples. Samples without a score are left out of means and counted in their fraction, never
+ * taken as 0.
+ */
+public final class EvalMetrics {
+  /**
+   * One problem's response in one run, scored.
+   *
+   * @param score the score, null when there is none (undecided, failed)
+   * @param passed whether it passes (a correct answer; a proof at or above the pass score); null without a score
+   * @param splits the problem's split values by name (level, category)
+   */
+  public record Sample(String problemId, int run, Double score, double maxScore, Boolean passed, String status, Long tokens,
+      Double cost, Map<String, String> splits) {}
+
+  /** A confidence interval. */
+  public record Interval(double low, double high) {}
+
+  /**
+   * The metrics of a set of samples; percentages are of the maximum score.
+   *
+   * @param meanPercent avg@k: the mean of the runs' mean scores
+   * @param interval the bootstrap interval of the mean score over problems (null without resamples)
+   * @param runStd standard deviation of the runs' mean scores (population)
+   * @param passAtK pass@k by k, for k = 1 and k = the most runs a problem has
+   */
+  public record Stats(long problems, long samples, long scored, Double meanPercent, Interval interval, Map<Integer, Double> runMeans,
+      Double runStd, Double runMin, Double runMax, Map<Integer, Double> passAtK, double truncatedFraction, double failedFraction,
+      double undecidedFraction, Double tokensPassed, Double tokensFailed, Double costPassed, Double costFailed,
+      Map<String, Long> byStatus) {}
+
+  /** Statuses of samples whose score is missing because something failed (not because it was undecided). */
+  static final List<String> FAILED = List.of("api_error", "judge_error", "no_proof", "no_reference");
+
+  private EvalMetrics() {}
+
+  /** The unbiased pass@k estimator for n samples of which c pass. */
+  public static double passAtK(int n, int c, int k) {
+    if (k > n) {
+      throw new IllegalArgumentException("pass@" + k + " needs at least " + k + " samples, not " + n);
+    }
+    if (n - c < k) {
+      return 1.0;
+    }
+    double fail = 1.0;
+    for (int i = n - c + 1; i <= n; i++) {
+      fail *= 1.0 - (double) k / i;
+    }
+    return 1.0 - fail;
+  }
+
+  public static Stats of(List<Sample> samples, int resamples, double confidence, long seed) {
+    Map<Integer, List<Double>> byRun = new TreeMap<>();
+    Map<String, List<Sample>> byProblem = new TreeMap<>();
+    Map<String, Long> byStatus = new TreeMap<>();
+    for (Sample s : samples) {
+      byProblem.computeIfAbsent(s.problemId(), k -> new ArrayList<>()).add(s);
+      byStatus.merge(s.status(), 1L, Long::sum);
+      if (s.score() != null) {
+        byRun.computeIfAbsent(s.run(), k -> new ArrayList<>()).add(100.0 * s.score() / s.maxScore());
+      }
+    }
+    Map<Integer, Double> runMeans = new TreeMap<>();
+    byRun.forEach((run, scores) -> runMeans.put(run, mean(scores)));
+    List<Double> means = new ArrayList<>(runMeans.values());
+    Double avg = means.isEmpty() ? null : mean(means);
+    Double std = means.isEmpty() ? null : Math.sqrt(means.stream().mapToDouble(m -> (m - avg) * (m - avg)).sum() / means.size());
+
+    List<Double> problemMeans = new ArrayList<>();
+    Map<Integer, List<Double>> passes = new TreeMap<>();
+    int mostRuns = byProblem.values().stream().mapToInt(l -> (int) l.stream().filter(s -> s.score() != null).count()).max().orElse(0);
+    for (List<Sample> runs : byProblem.values()) {
+      List<Double> scored = runs.stream().filter(s -> s.score() != null).map(s -> 100.0 * s.score() / s.maxScore()).toList();
+      if (!scored.isEmpty()) {
+        problemMeans.add(mean(scored));
+      }
+      int n = scored.size();
+      int c = (int) runs.stream().filter(s -> Boolean.TRUE.equals(s.passed())).count();
+      for (int k : new TreeSet<>(List.of(1, Math.max(1, mostRuns)))) {
+        if (n >= k) {
+          passes.computeIfAbsent(k, x -> new ArrayList<>()).add(passAtK(n, c, k));
+        }
+      }
+    }
+    Map<Integer, Double> passAtK = new TreeMap<>();
+    passes.forEach((k, values) -> passAtK.put(k, mean(values)));
+
+    long total = samples.size();
+    long scored = samples.stream().filter(s -> s.score() != null).count();
+    return new Stats(byProblem.size(), total, scored, avg, bootstrap(problemMeans, resamples, confidence, seed), runMeans, std,
+        means.isEmpty() ? null : means.stream().min(Double::compare).get(), means.isEmpty() ? null : means.stream().max(Double::compare).get(),
+        passAtK, fraction(samples, "truncated"), fraction(samples, FAILED.toArray(String[]::new)), fraction(samples, "undecided"),
+        meanOf(samples, true, s -> s.tokens() == null ? null : s.tokens().doubleValue()), meanOf(samples, false, s -> s.tokens() == null ? null : s.tokens().doubleValue()),
+        meanOf(samples, true, Sample::cost), meanOf(samples, false, Sample::cost), byStatus);
+  }
+
+  /** The metrics per value of each split (e.g. {@code level=Advanced}). */
+  public static Map<String, Stats> bySplit(List<Sample> samples, int resamples, double confidence, long seed) {
+    Map<String, List<Sample>> groups = new TreeMap<>();
+    for (Sample s : samples) {
+      s.splits().forEach((name, value) -> {
+        if (value != null && !value.isBlank()) {
+          groups.computeIfAbsent(name + "=" + value, k -> new ArrayList<>()).add(s);
+        }
+      });
+    }
+    Map<String, Stats> out = new LinkedHashMap<>();
+    groups.forEach((split, group) -> out.put(split, of(group, resamples, confidence, seed)));
+    return out;
+  }
+
+  /** Percentile bootstrap over problems of the mean of their mean scores. */
+  static Interval bootstrap(List<Double> problemMeans, int resamples, double confidence, long seed) {
+    if (resamples == 0 || problemMeans.isEmpty()) {
+      return null;
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] means = new double[resamples];
+    int n = problemMeans.size();
+    for (int b = 0; b < resamples; b++) {
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        sum += problemMeans.get(random.nextInt(n));
+      }
+      means[b] = sum / n;
+    }
+    java.util.Arrays.sort(means);
+    double tail = (1 - confidence) / 2;
+    return new Interval(quantile(means, tail), quantile(means, 1 - tail));
+  }
+
+  /** The q-quantile of sorted values, interpolating linearly between order statistics. */
+  static double quantile(double[] sorted, double q) {
+    double position = q * (sorted.length - 1);
+    int below = (int) Math.floor(position);
+    int above = Math.min(sorted.length - 1, below + 1);
+    return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
+  }
+
+  private static double mean(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).sum() / values.size();
+  }
+
+  private static double fraction(List<Sample> samples, String... statuses) {
+    if (samples.isEmpty()) {
+      return 0;
+    }
+    List<String> wanted = List.of(statuses);
+    return (double) samples.stream().filter(s -> wanted.contains(s.status())).count() / samples.size();
+  }
+
+  private static Double meanOf(List<Sample> samples, boolean passed, java.util.function.Function<Sample, Double> value) {
+    List<Double> values = samples.stream().filter(s -> s.passed() != null && s.passed() == passed).map(value)
+        .filter(java.util.Objects::nonNull).collect(Collectors.toList());
+    return values.isEmpty() ? null : mean(values);
+  }
+}

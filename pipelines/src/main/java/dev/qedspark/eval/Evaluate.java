@@ -1,0 +1,278 @@
+package dev.qedspark.eval;
+
+import dev.qedspark.grading.Grade;
+import dev.qedspark.grading.GradeReport;
+import dev.qedspark.grading.GradingSettings;
+import dev.qedspark.io.DatasetReader;
+import dev.qedspark.io.Run;
+import dev.qedspark.llm.GenerationReport;
+import dev.qedspark.llm.LlmMap;
+import dev.qedspark.llm.PromptTemplate;
+import dev.qedspark.stage.Stage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Scores a model's responses to a benchmark and summarizes them.
+ *
+ * <p>Answers ({@link Benchmark.Kind#ANSWER}): the final answer is extracted from the text after
+ * the reasoning ({@link FinalAnswer}) and checked against the gold answer symbolically
+ * ({@link AnswerCheck}); only what that cannot decide goes to the first judge role with the
+ * {@code grade-answer} prompt (with {@code eval.judge-undecided} off, or no judge but the tiny
+ * random test model, it stays {@code undecided}: no score, not wrong). Score 1 or 0, no partial credit; {@code method} says
+ * what decided. Proofs ({@link Benchmark.Kind#PROOF}): graded by the judges with the benchmark's
+ * protocol ({@link Grade}), score 0-7.
+ *
+ * <p>A response the model cut off (no final text, or no {@code </think>} when
+ * {@code eval.thinking}) is {@code truncated}: score 0. A generation that failed is
+ * {@code api_error}, a judgement that failed or could not be read {@code judge_error}: no score,
+ * counted apart. Writes {@code samples} (one row per problem and run), {@code summary.json}
+ * ({@link EvalSummary}) and {@code report.html}; for proofs also the judges' {@code grades} and
+ * {@code scores}, for answers the judge's {@code judgements}.
+ */
+public final class Evaluate extends Stage<Evaluate, EvalSummary> {
+  public static final String SAMPLES = "samples";
+  public static final String GRADES = "grades";
+  public static final String SCORES = "scores";
+  public static final String JUDGEMENTS = "judgements";
+  public static final String SUMMARY = "summary.json";
+  public static final String REPORT = "report.html";
+  /** The split columns of the problems dataset that metrics are broken down by. */
+  static final List<String> SPLITS = List.of("level", "category");
+
+  private final Benchmark benchmark;
+  private final String problems;
+  private final String responses;
+  private EvalSettings settings = EvalSettings.DEFAULTS;
+  private GradingSettings grading = GradingSettings.DEFAULTS;
+  private PromptTemplate gradeTemplate;
+  private PromptTemplate answerJudgeTemplate;
+  private final List<Grade.Judge> judges = new ArrayList<>();
+  private String cacheDir;
+  private String model = "";
+
+  private Evaluate(SparkSession spark, Benchmark benchmark, String problems, String responses) {
+    super(spark);
+    this.benchmark = benchmark;
+    this.problems = problems;
+    this.responses = responses;
+  }
+
+  /**
+   * @param problems the benchmark's problems dataset
+   * @param responses generations of the model under test, or {@link ResponsesFile}'s output
+   */
+  public static Evaluate of(SparkSession spark, Benchmark benchmark, String problems, String responses) {
+    return new Evaluate(spark, benchmark, problems, responses);
+  }
+
+  /**
+   * @param gradeTemplate the prompt of the benchmark's judge protocol (proofs)
+   * @param answerJudgeTemplate the {@code grade-answer} prompt (answers the symbolic check cannot decide)
+   */
+  public Evaluate settings(EvalSettings settings, GradingSettings grading, PromptTemplate gradeTemplate, PromptTemplate answerJudgeTemplate) {
+    this.settings = settings;
+    this.grading = grading;
+    this.gradeTemplate = gradeTemplate;
+    this.answerJudgeTemplate = answerJudgeTemplate;
+    return this;
+  }
+
+  public Evaluate judges(List<Grade.Judge> judges) {
+    this.judges.clear();
+    this.judges.addAll(judges);
+    return this;
+  }
+
+  public Evaluate cacheDir(String cacheDir) {
+    this.cacheDir = cacheDir;
+    return this;
+  }
+
+  /** The name of the model under test, for the report. */
+  public Evaluate model(String model) {
+    this.model = model == null ? "" : model;
+    return this;
+  }
+
+  @Override
+  public String name() {
+    return "eval";
+  }
+
+  @Override
+  public List<String> outputs() {
+    return benchmark.kind() == Benchmark.Kind.PROOF ? List.of(SAMPLES, GRADES, SCORES, SUMMARY, REPORT)
+        : List.of(SAMPLES, JUDGEMENTS, SUMMARY, REPORT);
+  }
+
+  @Override
+  protected List<String> inputs() {
+    return List.of(problems, responses);
+  }
+
+  @Override
+  protected Object settings() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("benchmark", List.of(benchmark.name(), benchmark.kind(), String.valueOf(benchmark.protocol())));
+    s.put("eval", settings);
+    s.put("grading", grading);
+    s.put("model", model);
+    judges.forEach(j -> s.put("judge " + j.role(), List.of(j.endpoint().identity(), j.endpoint().model(), j.settings().temperature(),
+        j.settings().maxTokens(), j.settings().seed())));
+    return s;
+  }
+
+  @Override
+  protected Map<String, String> prompts() {
+    Map<String, String> p = new LinkedHashMap<>();
+    if (gradeTemplate != null && benchmark.kind() == Benchmark.Kind.PROOF) {
+      p.put(gradeTemplate.name(), gradeTemplate.sha256());
+    }
+    if (answerJudgeTemplate != null && benchmark.kind() == Benchmark.Kind.ANSWER) {
+      p.put(answerJudgeTemplate.name(), answerJudgeTemplate.sha256());
+    }
+    return p;
+  }
+
+  @Override
+  protected boolean isComplete(EvalSummary summary) {
+    return summary.judgeCalls().values().stream().noneMatch(GenerationReport::leftWorkUndone);
+  }
+
+  /** Responses with the problem's text, references and splits; truncation decided. */
+  private Dataset<Row> responsesWithProblems() {
+    Dataset<Row> problemRows = DatasetReader.read(spark, problems).selectExpr("problem_id", "problem", "answer AS gold", "solution",
+        "rubric", "level", "category");
+    String truncated = "(coalesce(trim(proof), '') = ''" + (settings.thinking() ? " OR reasoning_content IS NULL" : "") + ")";
+    return DatasetReader.read(spark, responses).selectExpr("problem_id", "sample_index AS run", "completion AS response",
+            "reasoning_content AS reasoning", "CASE WHEN " + truncated + " THEN '' ELSE proof END AS proof",
+            "CASE WHEN status IN ('error', 'not_sent') THEN 'api_error' WHEN " + truncated + " THEN 'truncated' ELSE 'ok' END AS response_status",
+            "completion_tokens AS tokens", "cost", "model")
+        .join(problemRows, "problem_id");
+  }
+
+  @Override
+  protected EvalSummary run(Run run) {
+    long started = System.nanoTime();
+    Map<String, GenerationReport> judgeCalls = new LinkedHashMap<>();
+    Dataset<Row> samples = benchmark.kind() == Benchmark.Kind.ANSWER ? answerSamples(run, judgeCalls) : proofSamples(run, judgeCalls);
+    writeDataset(run, samples, SAMPLES, "problem_id", "run");
+    List<EvalMetrics.Sample> collected = new ArrayList<>();
+    for (Row r : job("collect the scored samples", () -> DatasetReader.read(spark, run.path(SAMPLES)).selectExpr("problem_id", "run",
+        "score", "max_score", "passed", "status", "tokens", "cost", "level", "category").collectAsList())) {
+      Map<String, String> splits = new LinkedHashMap<>();
+      splits.put("level", r.getString(8));
+      splits.put("category", r.getString(9));
+      collected.add(new EvalMetrics.Sample(r.getString(0), r.getInt(1), r.isNullAt(2) ? null : r.getDouble(2), r.getDouble(3),
+          r.isNullAt(4) ? null : r.getBoolean(4), r.getString(5), r.isNullAt(6) ? null : r.getLong(6), r.isNullAt(7) ? null : r.getDouble(7),
+          splits));
+    }
+    Map<String, Long> methods = new java.util.TreeMap<>();
+    job("count deciding methods", () -> DatasetReader.read(spark, run.path(SAMPLES)).groupBy("method").count().collectAsList())
+        .forEach(r -> methods.put(r.isNullAt(0) ? "none" : r.getString(0), r.getLong(1)));
+    EvalSummary summary = new EvalSummary(benchmark.name(), benchmark.kind().name().toLowerCase(),
+        benchmark.protocol() == null ? null : benchmark.protocol().id(), model, settings.passScore(),
+        EvalMetrics.of(collected, settings.bootstrap(), settings.confidence(), settings.seed()),
+        EvalMetrics.bySplit(collected, settings.bootstrap(), settings.confidence(), settings.seed()), methods, judgeCalls,
+        run.finalPath(SAMPLES), run.finalPath(REPORT), (System.nanoTime() - started) / 1e9);
+    run.writeJson(SUMMARY, summary);
+    List<Row> drill = job("collect rows for the report", () -> DatasetReader.read(spark, run.path(SAMPLES)).orderBy("problem_id", "run")
+        .selectExpr("problem_id", "run", "problem", "reference", "response", "extracted", "score", "max_score", "status", "method",
+            "judge_output").collectAsList());
+    run.writeText(REPORT, ReportPage.html(summary, drill));
+    return summary;
+  }
+
+  private static final String SAMPLE_COLUMNS = "problem_id, run, problem, %s AS reference, response, reasoning, proof, %s AS extracted,"
+      + " score, max_score, passed, status, method, judge_output, tokens, cost, model, level, category";
+
+  private Dataset<Row> answerSamples(Run run, Map<String, GenerationReport> judgeCalls) {
+    long timeout = settings.checkMillis();
+    StructType checkedSchema = responsesWithProblems().schema().add("extracted_answer", DataTypes.StringType)
+        .add("outcome", DataTypes.StringType).add("check_method", DataTypes.StringType).add("check_note", DataTypes.StringType);
+    Dataset<Row> checked = responsesWithProblems().map((MapFunction<Row, Row>) r -> {
+      String proof = r.getAs("proof");
+      String extracted = FinalAnswer.of(proof);
+      String gold = r.getAs("gold");
+      AnswerCheck.Verdict v = !"ok".equals(r.getAs("response_status")) ? null
+          : gold == null ? new AnswerCheck.Verdict(AnswerCheck.Outcome.UNDECIDED, "no_gold", "the problem has no gold answer")
+          : AnswerCheck.check(gold, extracted, timeout);
+      List<Object> values = new ArrayList<>();
+      for (int i = 0; i < r.length(); i++) {
+        values.add(r.get(i));
+      }
+      values.add(extracted);
+      values.add(v == null ? null : v.outcome().name());
+      values.add(v == null ? null : v.method());
+      values.add(v == null ? null : v.note());
+      return RowFactory.create(values.toArray());
+    }, Encoders.row(checkedSchema)).cache();
+    try {
+      Dataset<Row> undecided = checked.where("outcome = 'UNDECIDED'");
+      Dataset<Row> verdicts;
+      // The project's tiny random test model is no judge: without a real one, undecided answers stay undecided.
+      if (settings.judgeUndecided() && !judges.isEmpty() && !judges.get(0).endpoint().isTinyRandomModel()) {
+        Grade.Judge judge = judges.get(0);
+        LlmMap map = LlmMap.over(undecided.selectExpr("problem_id", "run", "problem", "gold", "extracted_answer").where("extracted_answer IS NOT NULL"))
+            .keyedBy("problem_id", "run").prompt(answerJudgeTemplate.name(), answerJudgeTemplate.sha256(), new AnswerJudge.Prompts(answerJudgeTemplate))
+            .parser(new AnswerJudge.Verdicts()).role(judge.role(), judge.settings(), judge.endpoint()).cacheDir(cacheDir)
+            .named(name() + " (answer judge)").datasets(datasets);
+        judgeCalls.put("answers judged by " + judge.role(), map.writeTo(run, JUDGEMENTS));
+        verdicts = DatasetReader.read(spark, run.path(JUDGEMENTS)).selectExpr("problem_id", "run", "same",
+            "CASE WHEN status IN ('error', 'not_sent') OR parse_error IS NOT NULL THEN coalesce(parse_error, error) END AS judge_error",
+            "completion AS judge_output");
+      } else {
+        writeDataset(run, undecided.selectExpr("problem_id", "run", "CAST(NULL AS BOOLEAN) AS same").limit(0), JUDGEMENTS, "problem_id", "run");
+        verdicts = DatasetReader.read(spark, run.path(JUDGEMENTS)).selectExpr("problem_id", "run", "same", "CAST(NULL AS STRING) AS judge_error",
+            "CAST(NULL AS STRING) AS judge_output");
+      }
+      Dataset<Row> decided = checked.join(verdicts, new String[] {"problem_id", "run"}, "left_outer").selectExpr("*",
+          "CASE WHEN response_status != 'ok' THEN response_status WHEN outcome != 'UNDECIDED' THEN 'ok'"
+              + " WHEN same IS NOT NULL THEN 'ok' WHEN judge_error IS NOT NULL THEN 'judge_error' ELSE 'undecided' END AS status",
+          "CASE WHEN response_status = 'truncated' THEN 0D WHEN response_status != 'ok' THEN NULL WHEN outcome = 'EQUAL' THEN 1D"
+              + " WHEN outcome = 'DIFFERENT' THEN 0D WHEN same THEN 1D WHEN NOT same THEN 0D END AS score",
+          "1D AS max_score",
+          "CASE WHEN response_status = 'ok' AND outcome != 'UNDECIDED' THEN check_method WHEN same IS NOT NULL THEN 'judge'"
+              + " WHEN response_status = 'truncated' THEN 'truncated' ELSE check_method END AS method");
+      return decided.selectExpr("*", "CASE WHEN score IS NULL THEN NULL ELSE score >= 1 END AS passed")
+          .selectExpr(String.format(SAMPLE_COLUMNS, "gold", "extracted_answer").split(",\\s*"));
+    } finally {
+      checked.unpersist();
+    }
+  }
+
+  private Dataset<Row> proofSamples(Run run, Map<String, GenerationReport> judgeCalls) {
+    Dataset<Row> rows = responsesWithProblems();
+    // Failed generations keep their status for the judges to see: they are not graded (no_proof).
+    Grade grade = Grade.of(rows.selectExpr("problem_id", "run", "problem", "proof", "solution", "rubric",
+            "CASE WHEN response_status = 'api_error' THEN 'error' ELSE 'ok' END AS status"))
+        .keyedBy("problem_id", "run")
+        .settings(new GradingSettings(benchmark.protocol().id(), grading.judges(), grading.repeats(), grading.aggregate()), gradeTemplate)
+        .cacheDir(cacheDir).datasets(datasets);
+    judges.forEach(j -> grade.judge(j.role(), j.settings(), j.endpoint()));
+    GradeReport report = grade.writeTo(run, GRADES, SCORES);
+    report.llmCalls().forEach(judgeCalls::put);
+    Dataset<Row> firstJudgement = DatasetReader.read(spark, run.path(GRADES)).where("repeat = 0 AND judge = '" + grading.judges().get(0) + "'")
+        .selectExpr("problem_id", "run", "judge_output");
+    Dataset<Row> scores = DatasetReader.read(spark, run.path(SCORES)).selectExpr("problem_id", "run", "score", "status AS grade_status");
+    int pass = settings.passScore();
+    return rows.join(scores, new String[] {"problem_id", "run"}, "left_outer").join(firstJudgement, new String[] {"problem_id", "run"}, "left_outer")
+        .selectExpr("*",
+            "CASE WHEN response_status = 'api_error' THEN 'api_error' WHEN grade_status IN ('parse_error', 'api_error') THEN 'judge_error'"
+                + " ELSE grade_status END AS status",
+            "7D AS max_score", "CASE WHEN score IS NULL THEN NULL ELSE score >= " + pass + " END AS passed",
+            "'" + benchmark.protocol().id() + "' AS method")
+        .selectExpr(String.format(SAMPLE_COLUMNS, "solution", "proof").split(",\\s*"));
+  }
+}

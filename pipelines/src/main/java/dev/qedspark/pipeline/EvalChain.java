@@ -1,0 +1,39 @@
+package dev.qedspark.pipeline;
+
+import dev.qedspark.eval.Benchmark;
+import dev.qedspark.eval.ResponsesFile;
+import dev.qedspark.ingest.Ingest;
+import dev.qedspark.llm.LlmMap;
+import java.util.List;
+
+/**
+ * A benchmark evaluation as a chain declaration: read the benchmark's problems
+ * ({@code OUT/benchmark}), get the responses ({@code OUT/responses}: the model under test
+ * answering each problem {@code runs} times, or a responses file read as it is), and score them
+ * into {@code OUT} itself ({@code samples}, {@code summary.json}, {@code report.html}). Up-to-date
+ * steps are skipped, and every LLM answer comes from the response cache when it can, so a killed
+ * evaluation resumes where it stopped.
+ */
+public final class EvalChain {
+  public static final String BENCHMARK = "benchmark";
+  public static final String RESPONSES = "responses";
+  public static final String EVAL = "eval";
+
+  private EvalChain() {}
+
+  /**
+   * @param responsesFile a file of responses to grade, or null to generate them
+   * @param runs responses per problem when generating
+   */
+  public static Chain of(Stages stages, Benchmark benchmark, String root, String responsesFile, int runs) {
+    String problems = root + "/" + BENCHMARK + "/" + Ingest.PROBLEMS;
+    String responses = root + "/" + RESPONSES + "/" + (responsesFile != null ? ResponsesFile.RESPONSES : LlmMap.GENERATIONS);
+    String model = responsesFile != null ? "" : stages.endpoint(stages.evalRole()).model();
+    return Chain.of(
+        Chain.step(BENCHMARK, () -> stages.ingest(List.of(benchmark.source())).into(root + "/" + BENCHMARK)),
+        Chain.step(RESPONSES, () -> responsesFile != null
+            ? stages.responsesFile(responsesFile, problems, root + "/" + BENCHMARK + "/" + Ingest.QUARANTINE).into(root + "/" + RESPONSES)
+            : stages.respond(benchmark, problems, runs).into(root + "/" + RESPONSES)),
+        Chain.step(EVAL, () -> stages.evaluate(benchmark, problems, responses, model).into(root)));
+  }
+}

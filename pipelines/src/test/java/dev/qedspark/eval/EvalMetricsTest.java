@@ -1,0 +1,55 @@
+package dev.qedspark.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The metric formulas against values computed by hand. */
+class EvalMetricsTest {
+  @Test
+  void passAtKIsTheUnbiasedEstimator() {
+    assertEquals(0.4, EvalMetrics.passAtK(5, 2, 1), 1e-12, "c/n");
+    assertEquals(1 - 3.0 / 10, EvalMetrics.passAtK(5, 2, 2), 1e-12, "1 - C(3,2)/C(5,2)");
+    assertEquals(1 - 1.0 / 10, EvalMetrics.passAtK(5, 2, 3), 1e-12, "1 - C(3,3)/C(5,3)");
+    assertEquals(0.0, EvalMetrics.passAtK(4, 0, 2), 1e-12);
+    assertEquals(1.0, EvalMetrics.passAtK(3, 2, 2), 1e-12, "fewer failures than k: a pass is certain");
+    assertThrows(IllegalArgumentException.class, () -> EvalMetrics.passAtK(1, 1, 2));
+  }
+
+  @Test
+  void quantilesInterpolateAndTheBootstrapOfEqualProblemsIsAPoint() {
+    double[] sorted = {1, 2, 3, 4};
+    assertEquals(2.5, EvalMetrics.quantile(sorted, 0.5), 1e-12);
+    assertEquals(1.75, EvalMetrics.quantile(sorted, 0.25), 1e-12);
+    EvalMetrics.Interval point = EvalMetrics.bootstrap(List.of(40.0, 40.0, 40.0), 500, 0.95, 7);
+    assertEquals(40.0, point.low(), 1e-12);
+    assertEquals(40.0, point.high(), 1e-12);
+    EvalMetrics.Interval spread = EvalMetrics.bootstrap(List.of(0.0, 100.0, 0.0, 100.0, 0.0, 100.0, 0.0, 100.0), 2000, 0.95, 7);
+    assertTrue(spread.low() < 50 && spread.high() > 50 && spread.low() >= 0 && spread.high() <= 100, spread.toString());
+    assertNull(EvalMetrics.bootstrap(List.of(1.0), 0, 0.95, 7), "no resamples, no interval");
+  }
+
+  @Test
+  void unscoredSamplesAreCountedApartNeverAsZero() {
+    List<EvalMetrics.Sample> samples = List.of(
+        new EvalMetrics.Sample("a", 0, 7.0, 7, true, "ok", 100L, 0.01, Map.of("level", "Basic")),
+        new EvalMetrics.Sample("a", 1, null, 7, null, "judge_error", 300L, 0.03, Map.of("level", "Basic")),
+        new EvalMetrics.Sample("b", 0, 1.0, 7, false, "ok", 50L, 0.02, Map.of("level", "Advanced")),
+        new EvalMetrics.Sample("b", 1, 0.0, 7, false, "truncated", 900L, 0.05, Map.of("level", "Advanced")));
+    EvalMetrics.Stats stats = EvalMetrics.of(samples, 0, 0.95, 1);
+    assertEquals(Map.of(0, (100.0 + 100.0 / 7) / 2, 1, 0.0), stats.runMeans(), "run 1 has only b's 0: a's failed judgement is left out");
+    assertEquals(0.25, stats.failedFraction(), 1e-12);
+    assertEquals(0.25, stats.truncatedFraction(), 1e-12);
+    assertEquals(100.0, stats.tokensPassed(), 1e-12);
+    assertEquals(475.0, stats.tokensFailed(), 1e-12);
+    assertEquals(0.5, stats.passAtK().get(1), 1e-12, "a: 1 of 1 scored; b: 0 of 2");
+    Map<String, EvalMetrics.Stats> splits = EvalMetrics.bySplit(samples, 0, 0.95, 1);
+    assertEquals(100.0, splits.get("level=Basic").meanPercent(), 1e-12);
+    assertEquals(100.0 / 14, splits.get("level=Advanced").meanPercent(), 1e-12);
+  }
+}
