@@ -55,7 +55,10 @@ final class DemoJob implements Command {
           7. grade      the judge grades them (grading.protocol, rubric by default) -> OUT/grade
           8. rl         policy rollouts (--rollouts), graded by the judge -> OUT/rl/{all,learnable,tasks}
           9. sft        FineProofs-SFT from the proofs, grades and rewards -> OUT/sft/{all,default}
-        Steps 4 to 9 are ./qed datasets. A step whose outputs are up to date (same settings,
+         10. benchmark  IMO-AnswerBench's problems -> OUT/eval/benchmark
+         11. responses  the model role answers the first three -> OUT/eval/responses
+         12. eval       answers checked, metrics, OUT/eval/{samples,summary.json,report.html}
+        Steps 4 to 9 are ./qed datasets, steps 10 to 12 ./qed eval. A step whose outputs are up to date (same settings,
         prompts and input content as its last run, outputs unchanged) is skipped, so a second
         run does nothing; --force runs all.
         The LLM steps use llm.roles.{teacher,judge,policy} (else llm.*): with no endpoint that is
@@ -98,6 +101,7 @@ final class DemoJob implements Command {
       out.println("done. Read the datasets with any Parquet reader, e.g. DuckDB:");
       out.println("  SELECT source, count(*) FROM '" + root + "/ingest/problems/*.parquet' GROUP BY source;");
       out.println("  SELECT problem, scores, reward_mean FROM '" + root + "/rl/all/*.parquet';");
+      out.println("and open the evaluation's report in a browser: " + root + "/eval/report.html");
       return 0;
     } finally {
       spark.stop();

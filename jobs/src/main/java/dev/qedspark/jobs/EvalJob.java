@@ -67,6 +67,7 @@ final class EvalJob implements Command {
         OptionSpec.required("out", "DIR", "output folder"),
         OptionSpec.value("responses", "FILE", "grade these responses (JSONL or Parquet: problem_id, response, run) instead of generating"),
         OptionSpec.value("runs", "K", "responses per problem when generating (default 1)"),
+        OptionSpec.value("limit", "N", "when generating, answer only the first N problems by id (a trial run)"),
         OptionSpec.value("kind", "KIND", "answer or proof, for a benchmark whose name does not say"),
         OptionSpec.value("protocol", "P", "judge protocol of a proof benchmark whose name does not say: imo-proofbench, proofbench, rubric"),
         OptionSpec.value("endpoint", "URL", "the model under test's server (sets llm.roles.model.endpoint)"),
@@ -101,7 +102,8 @@ final class EvalJob implements Command {
     SparkSession spark = SparkSessions.create(config.spark());
     try (Stages stages = Stages.with(spark, config)) {
       Benchmark benchmark = Benchmark.named(args.value("benchmark"), stages.catalog(), kind, protocol);
-      EvalChain.of(stages, benchmark, args.value("out"), args.value("responses"), runs).run(args.has("force"),
+      EvalChain.of(stages, benchmark, args.value("out"), args.value("responses"), runs,
+          args.has("limit") ? Arguments.positive(args, "limit", 0) : 0).run(args.has("force"),
           step -> Summaries.printStep(step, out), step -> Summaries.printResult(step.result(), stages.endpoint(config.eval().role()), out));
       return 0;
     } finally {

@@ -154,8 +154,9 @@ final class Summaries {
     out.printf("eval: %s, %,d problems, %,d samples (%,d scored) in %.1f s%n", s.benchmark(), all.problems(), all.samples(), all.scored(),
         s.seconds());
     out.printf("  mean score %s%% of the maximum%s; runs %s (std %s, min %s, max %s); pass@k %s%n", pct(all.meanPercent()),
-        all.interval() == null ? "" : String.format(" (%.0f%% interval %s - %s)", 100 * 0.95, pct(all.interval().low()), pct(all.interval().high())),
-        all.runMeans().values().stream().map(Summaries::pct).toList(), pct(all.runStd()), pct(all.runMin()), pct(all.runMax()), all.passAtK());
+        all.interval() == null ? "" : String.format(" (interval %s - %s)", pct(all.interval().low()), pct(all.interval().high())),
+        all.runMeans().values().stream().map(Summaries::pct).toList(), pct(all.runStd()), pct(all.runMin()), pct(all.runMax()),
+        all.passAtK().entrySet().stream().map(e -> "@" + e.getKey() + " " + String.format("%.3f", e.getValue())).toList());
     out.printf("  truncated %.3f, failed %.3f, undecided %.3f; by status %s; decided by %s%n", all.truncatedFraction(), all.failedFraction(),
         all.undecidedFraction(), all.byStatus(), s.methods());
     s.splits().forEach((split, stats) -> out.printf("  %-28s %,5d problems  mean %s%%%n", split, stats.problems(), pct(stats.meanPercent())));

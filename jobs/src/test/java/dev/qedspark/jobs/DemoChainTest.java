@@ -31,6 +31,10 @@ class DemoChainTest {
           "{\"id\": \"c4\", \"problem\": \"Prove that the square root of two is irrational.\", \"solution\": \"Parity.\"}") + "\n");
       Files.writeString(catalog, """
           sources:
+            - name: imo-answerbench
+              path: %s
+              benchmark: true
+              columns: {problem_id: Problem ID, problem: Problem, answer: Short Answer, category: Category}
             - name: imo-proofbench
               path: %s
               benchmark: true
@@ -38,7 +42,8 @@ class DemoChainTest {
             - name: corpus
               path: corpus.jsonl
               columns: {problem_id: id, problem: problem, solution: solution, rubric: rubric}
-          """.formatted(Path.of("..", "data", "benchmarks", "imobench", "proofbench_v2.csv").toAbsolutePath().normalize()));
+          """.formatted(Path.of("..", "data", "benchmarks", "imobench", "answerbench_v2.csv").toAbsolutePath().normalize(),
+              Path.of("..", "data", "benchmarks", "imobench", "proofbench_v2.csv").toAbsolutePath().normalize()));
     }
     List<String> args = new ArrayList<>(List.of("demo", "--out", dir.resolve("demo").toString(), "--problems", "2",
         "--set", "spark.master=local[2]", "--set", "ingest.sources=" + catalog, "--set", "curate.decontam.embeddings=false",
@@ -65,9 +70,12 @@ class DemoChainTest {
   @Test
   void theDemoRunsTheWholeChainAndASecondRunSkipsEveryStep() throws IOException {
     String first = demo("--samples", "2");
-    for (String step : List.of("ingest", "curate", "pick", "filter", "rubrics", "generate", "grade", "rl", "sft")) {
+    for (String step : List.of("ingest", "curate", "pick", "filter", "rubrics", "generate", "grade", "rl", "sft", "benchmark", "responses",
+        "eval")) {
       assertTrue(first.contains("] " + step + ": runs, because it has not run"), step + " in:\n" + first);
     }
+    assertTrue(first.contains("eval: imo-answerbench, 3 problems, 3 samples"), first);
+    assertTrue(Files.exists(dir.resolve("demo/eval/report.html")), "the demo ends with an evaluation report");
     assertTrue(first.contains("exact_duplicate 1"), first);
     assertTrue(first.contains("corpus:c3 (rubric given)") && first.contains("corpus:c4:"), "one problem with a rubric, one without: " + first);
     assertTrue(first.contains("tags by status {unreadable=2}"), "the tiny model's tags are unreadable, and kept: " + first);
@@ -79,15 +87,16 @@ class DemoChainTest {
     assertTrue(first.contains("rl: 1 problems rolled out (1 without a rubric left out), 0 learnable"), first);
     assertTrue(first.contains("rollout grades by status: {parse_error=2}"), first);
     long cached = cachedResponses();
-    assertEquals(2 + 3 + 4 + 2, cached, "tags, three scheme attempts, four proofs, two judgements (the rollouts repeat cached requests)");
+    assertEquals(2 + 3 + 4 + 2 + 3, cached,
+        "tags, three scheme attempts, four proofs, two judgements (the rollouts repeat cached requests), three benchmark answers");
 
     String second = demo("--samples", "2", "--set", "llm.progress-seconds=3");
-    assertEquals(9, second.lines().filter(l -> l.contains("skipped, up to date")).count(), second);
+    assertEquals(12, second.lines().filter(l -> l.contains("skipped, up to date")).count(), second);
     assertFalse(second.contains("runs, because"), second);
     assertEquals(cached, cachedResponses(), "the second run sent nothing");
 
     String third = demo("--samples", "3");
-    for (String step : List.of("ingest", "curate", "pick", "filter", "rubrics", "rl")) {
+    for (String step : List.of("ingest", "curate", "pick", "filter", "rubrics", "rl", "benchmark", "responses", "eval")) {
       assertTrue(third.contains("] " + step + ": skipped"), step + " in:\n" + third);
     }
     assertTrue(third.contains("generate: runs, because its settings changed"), third);

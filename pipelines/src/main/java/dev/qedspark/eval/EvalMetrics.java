@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * the maximum for each run, then avg@k (the mean of the runs) with the standard deviation
  * (population) and the range across runs; pass@k with the unbiased estimator
  * {@code 1 - C(n-c, k) / C(n, k)} (n scored samples of a problem, c of them passing); a bootstrap
- * confidence interval over problems for the mean score; the fractions of truncated, failed
+ * confidence interval of avg@k over problems; the fractions of truncated, failed
  * (judge or generation errors) and undecided samples; tokens and cost of passing and failing
  * samples. Samples without a score are left out of means and counted in their fraction, never
  * taken as 0.
@@ -37,7 +37,7 @@ public final class EvalMetrics {
    * The metrics of a set of samples; percentages are of the maximum score.
    *
    * @param meanPercent avg@k: the mean of the runs' mean scores
-   * @param interval the bootstrap interval of the mean score over problems (null without resamples)
+   * @param interval the bootstrap interval of avg@k, resampling problems (null without resamples)
    * @param runStd standard deviation of the runs' mean scores (population)
    * @param passAtK pass@k by k, for k = 1 and k = the most runs a problem has
    */
@@ -83,15 +83,10 @@ public final class EvalMetrics {
     Double avg = means.isEmpty() ? null : mean(means);
     Double std = means.isEmpty() ? null : Math.sqrt(means.stream().mapToDouble(m -> (m - avg) * (m - avg)).sum() / means.size());
 
-    List<Double> problemMeans = new ArrayList<>();
     Map<Integer, List<Double>> passes = new TreeMap<>();
     int mostRuns = byProblem.values().stream().mapToInt(l -> (int) l.stream().filter(s -> s.score() != null).count()).max().orElse(0);
     for (List<Sample> runs : byProblem.values()) {
-      List<Double> scored = runs.stream().filter(s -> s.score() != null).map(s -> 100.0 * s.score() / s.maxScore()).toList();
-      if (!scored.isEmpty()) {
-        problemMeans.add(mean(scored));
-      }
-      int n = scored.size();
+      int n = (int) runs.stream().filter(s -> s.score() != null).count();
       int c = (int) runs.stream().filter(s -> Boolean.TRUE.equals(s.passed())).count();
       for (int k : new TreeSet<>(List.of(1, Math.max(1, mostRuns)))) {
         if (n >= k) {
@@ -104,7 +99,7 @@ public final class EvalMetrics {
 
     long total = samples.size();
     long scored = samples.stream().filter(s -> s.score() != null).count();
-    return new Stats(byProblem.size(), total, scored, avg, bootstrap(problemMeans, resamples, confidence, seed), runMeans, std,
+    return new Stats(byProblem.size(), total, scored, avg, bootstrap(new ArrayList<>(byProblem.values()), resamples, confidence, seed), runMeans, std,
         means.isEmpty() ? null : means.stream().min(Double::compare).get(), means.isEmpty() ? null : means.stream().max(Double::compare).get(),
         passAtK, fraction(samples, "truncated"), fraction(samples, FAILED.toArray(String[]::new)), fraction(samples, "undecided"),
         meanOf(samples, true, s -> s.tokens() == null ? null : s.tokens().doubleValue()), meanOf(samples, false, s -> s.tokens() == null ? null : s.tokens().doubleValue()),
@@ -126,24 +121,48 @@ public final class EvalMetrics {
     return out;
   }
 
-  /** Percentile bootstrap over problems of the mean of their mean scores. */
-  static Interval bootstrap(List<Double> problemMeans, int resamples, double confidence, long seed) {
-    if (resamples == 0 || problemMeans.isEmpty()) {
+  /**
+   * Percentile bootstrap over problems of avg@k: problems are drawn with replacement, and each
+   * draw's avg@k is computed as the point estimate is (the mean of the runs' mean scores).
+   */
+  static Interval bootstrap(List<List<Sample>> problems, int resamples, double confidence, long seed) {
+    if (resamples == 0 || problems.isEmpty()) {
       return null;
     }
+    int runs = problems.stream().flatMap(List::stream).mapToInt(Sample::run).max().orElse(0) + 1;
     SplittableRandom random = new SplittableRandom(seed);
-    double[] means = new double[resamples];
-    int n = problemMeans.size();
+    double[] estimates = new double[resamples];
+    int used = 0;
     for (int b = 0; b < resamples; b++) {
-      double sum = 0;
-      for (int i = 0; i < n; i++) {
-        sum += problemMeans.get(random.nextInt(n));
+      double[] sum = new double[runs];
+      int[] count = new int[runs];
+      for (int i = 0; i < problems.size(); i++) {
+        for (Sample s : problems.get(random.nextInt(problems.size()))) {
+          if (s.score() != null) {
+            sum[s.run()] += 100.0 * s.score() / s.maxScore();
+            count[s.run()]++;
+          }
+        }
       }
-      means[b] = sum / n;
+      double total = 0;
+      int scoredRuns = 0;
+      for (int r = 0; r < runs; r++) {
+        if (count[r] > 0) {
+          total += sum[r] / count[r];
+          scoredRuns++;
+        }
+      }
+      if (scoredRuns > 0) {
+        estimates[used++] = total / scoredRuns;
+      }
     }
-    java.util.Arrays.sort(means);
+    if (used == 0) {
+      return null;
+    }
+    double[] sorted = java.util.Arrays.copyOf(estimates, used);
+    java.util.Arrays.sort(sorted);
     double tail = (1 - confidence) / 2;
-    return new Interval(quantile(means, tail), quantile(means, 1 - tail));
+    return new Interval(quantile(sorted, tail), quantile(sorted, 1 - tail));
   }
 
   /** The q-quantile of sorted values, interpolating linearly between order statistics. */

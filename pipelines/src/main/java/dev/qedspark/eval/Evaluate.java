@@ -33,8 +33,8 @@ import org.apache.spark.sql.types.StructType;
  * what decided. Proofs ({@link Benchmark.Kind#PROOF}): graded by the judges with the benchmark's
  * protocol ({@link Grade}), score 0-7.
  *
- * <p>A response the model cut off (no final text, or no {@code </think>} when
- * {@code eval.thinking}) is {@code truncated}: score 0. A generation that failed is
+ * <p>A response cut off (stopped by {@code max_tokens}, no final text, or no {@code </think>}
+ * when {@code eval.thinking}) is {@code truncated}: score 0. A generation that failed is
  * {@code api_error}, a judgement that failed or could not be read {@code judge_error}: no score,
  * counted apart. Writes {@code samples} (one row per problem and run), {@code summary.json}
  * ({@link EvalSummary}) and {@code report.html}; for proofs also the judges' {@code grades} and
@@ -47,8 +47,11 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
   public static final String JUDGEMENTS = "judgements";
   public static final String SUMMARY = "summary.json";
   public static final String REPORT = "report.html";
-  /** The split columns of the problems dataset that metrics are broken down by. */
-  static final List<String> SPLITS = List.of("level", "category");
+  /**
+   * What metrics are broken down by: IMO-ProofBench's subset (Basic or Advanced, from the id),
+   * and the problems' level and category.
+   */
+  static final List<String> SPLITS = List.of("subset", "level", "category");
 
   private final Benchmark benchmark;
   private final String problems;
@@ -153,8 +156,9 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
   /** Responses with the problem's text, references and splits; truncation decided. */
   private Dataset<Row> responsesWithProblems() {
     Dataset<Row> problemRows = DatasetReader.read(spark, problems).selectExpr("problem_id", "problem", "answer AS gold", "solution",
-        "rubric", "level", "category");
-    String truncated = "(coalesce(trim(proof), '') = ''" + (settings.thinking() ? " OR reasoning_content IS NULL" : "") + ")";
+        "rubric", "level", "category", "nullif(regexp_extract(problem_id, ':PB-(Basic|Advanced)-', 1), '') AS subset");
+    // Cut off: stopped by max_tokens, no final text, or (for a thinking model) no </think>.
+    String truncated = "(status = 'truncated' OR coalesce(trim(proof), '') = ''" + (settings.thinking() ? " OR reasoning_content IS NULL" : "") + ")";
     return DatasetReader.read(spark, responses).selectExpr("problem_id", "sample_index AS run", "completion AS response",
             "reasoning_content AS reasoning", "CASE WHEN " + truncated + " THEN '' ELSE proof END AS proof",
             "CASE WHEN status IN ('error', 'not_sent') THEN 'api_error' WHEN " + truncated + " THEN 'truncated' ELSE 'ok' END AS response_status",
@@ -170,10 +174,11 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
     writeDataset(run, samples, SAMPLES, "problem_id", "run");
     List<EvalMetrics.Sample> collected = new ArrayList<>();
     for (Row r : job("collect the scored samples", () -> DatasetReader.read(spark, run.path(SAMPLES)).selectExpr("problem_id", "run",
-        "score", "max_score", "passed", "status", "tokens", "cost", "level", "category").collectAsList())) {
+        "score", "max_score", "passed", "status", "tokens", "cost", "subset", "level", "category").collectAsList())) {
       Map<String, String> splits = new LinkedHashMap<>();
-      splits.put("level", r.getString(8));
-      splits.put("category", r.getString(9));
+      for (int i = 0; i < SPLITS.size(); i++) {
+        splits.put(SPLITS.get(i), r.getString(8 + i));
+      }
       collected.add(new EvalMetrics.Sample(r.getString(0), r.getInt(1), r.isNullAt(2) ? null : r.getDouble(2), r.getDouble(3),
           r.isNullAt(4) ? null : r.getBoolean(4), r.getString(5), r.isNullAt(6) ? null : r.getLong(6), r.isNullAt(7) ? null : r.getDouble(7),
           splits));
@@ -195,7 +200,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
   }
 
   private static final String SAMPLE_COLUMNS = "problem_id, run, problem, %s AS reference, response, reasoning, proof, %s AS extracted,"
-      + " score, max_score, passed, status, method, judge_output, tokens, cost, model, level, category";
+      + " score, max_score, passed, status, method, judge_output, tokens, cost, model, subset, level, category";
 
   private Dataset<Row> answerSamples(Run run, Map<String, GenerationReport> judgeCalls) {
     long timeout = settings.checkMillis();

@@ -21,8 +21,8 @@ final class ReportPage {
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
         .append(escape(s.benchmark() + " - " + s.model())).append("</title><style>")
-        .append("body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}")
-        .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
+        .append("body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:1280px;color:#222}")
+        .append("table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}")
         .append("th:first-child,td:first-child{text-align:left}details{border:1px solid #ddd;margin:4px 0;padding:4px 8px}")
         .append("pre{white-space:pre-wrap;background:#f6f6f6;padding:6px;max-height:24em;overflow:auto}")
         .append(".ok{color:#1a7f37}.bad{color:#b3261e}.other{color:#8a6d00}")
@@ -69,7 +69,8 @@ final class ReportPage {
         .append(t.interval() == null ? "-" : percent(t.interval().low()) + " - " + percent(t.interval().high())).append("</td><td>")
         .append(percent(t.runStd())).append("</td><td>").append(percent(t.runMin())).append("</td><td>").append(percent(t.runMax()))
         .append("</td><td>").append(fraction(t.passAtK().get(1))).append("</td><td>");
-    t.passAtK().entrySet().stream().filter(e -> e.getKey() > 1).forEach(e -> h.append("@").append(e.getKey()).append(" ").append(fraction(e.getValue())));
+    t.passAtK().entrySet().stream().filter(e -> e.getKey() > 1)
+        .forEach(e -> h.append(fraction(e.getValue())).append(" (k=").append(e.getKey()).append(")"));
     h.append("</td><td>").append(fraction(t.truncatedFraction())).append("</td><td>").append(fraction(t.failedFraction())).append("</td><td>")
         .append(fraction(t.undecidedFraction())).append("</td></tr>");
   }
@@ -93,7 +94,8 @@ final class ReportPage {
         svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#222\"/>", 220 + 4.5 * ci.low(),
             220 + 4.5 * ci.high(), y + 10, y + 10));
       }
-      svg.append("<text x=\"").append(String.format(Locale.ROOT, "%.1f", 226 + 4.5 * mean)).append("\" y=\"").append(y + 14)
+      double labelAt = Math.max(mean, ci == null ? mean : ci.high());
+      svg.append("<text x=\"").append(String.format(Locale.ROOT, "%.1f", 226 + 4.5 * labelAt)).append("\" y=\"").append(y + 14)
           .append("\" font-size=\"11\">").append(percent(e.getValue().meanPercent())).append("</text>");
       y += 22;
     }

@@ -2,6 +2,7 @@ package dev.qedspark.pipeline;
 
 import dev.qedspark.curation.Curate;
 import dev.qedspark.curation.Pick;
+import dev.qedspark.eval.Benchmark;
 import dev.qedspark.ingest.Ingest;
 import dev.qedspark.ingest.SourceSpec;
 import java.util.ArrayList;
@@ -12,7 +13,9 @@ import java.util.Set;
  * The demo as a chain declaration: ingest the bundled sources, curate them, pick a handful of
  * curated problems (the first by id: about half with a rubric of their own, the others with only
  * a reference solution, so that the rubrics step has work), and run the FineProofs
- * chain ({@link DatasetsChain}: filter, rubrics, generate, grade, rl, sft) on them. Each step
+ * chain ({@link DatasetsChain}: filter, rubrics, generate, grade, rl, sft) on them; then evaluate
+ * the model role on the first three IMO-AnswerBench problems ({@link EvalChain}, in
+ * {@code OUT/eval}). Each step
  * writes into its own folder under the demo's root; a second run skips every step that is up to
  * date.
  */
@@ -20,6 +23,10 @@ public final class DemoChain {
   public static final String INGEST = "ingest";
   public static final String CURATE = "curate";
   public static final String PICK = "pick";
+  public static final String EVAL = "eval";
+  /** The benchmark the demo ends with, and how many of its problems the model under test answers. */
+  static final String EVAL_BENCHMARK = "imo-answerbench";
+  static final int EVAL_PROBLEMS = 3;
   static final String WITH_RUBRIC = "rubric IS NOT NULL AND trim(rubric) != ''";
   static final String SOLUTION_ONLY = "solution IS NOT NULL AND trim(solution) != '' AND (rubric IS NULL OR trim(rubric) = '')";
 
@@ -39,6 +46,8 @@ public final class DemoChain {
           return (problems / 2 > 0 ? pick.take(SOLUTION_ONLY, problems / 2) : pick).into(root + "/" + PICK);
         })));
     steps.addAll(DatasetsChain.steps(stages, root + "/" + PICK + "/" + Pick.PROBLEMS, step -> root + "/" + step, Set.of(), samples));
+    Benchmark answers = Benchmark.named(EVAL_BENCHMARK, sources, null, null);
+    steps.addAll(EvalChain.steps(stages, answers, root + "/" + EVAL, null, 1, EVAL_PROBLEMS));
     return Chain.of(steps.toArray(Chain.Step[]::new));
   }
 }

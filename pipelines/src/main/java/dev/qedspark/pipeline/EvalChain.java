@@ -24,16 +24,22 @@ public final class EvalChain {
   /**
    * @param responsesFile a file of responses to grade, or null to generate them
    * @param runs responses per problem when generating
+   * @param limit when generating, answer only the first {@code limit} problems by id (0: all)
    */
-  public static Chain of(Stages stages, Benchmark benchmark, String root, String responsesFile, int runs) {
+  public static Chain of(Stages stages, Benchmark benchmark, String root, String responsesFile, int runs, int limit) {
+    return Chain.of(steps(stages, benchmark, root, responsesFile, runs, limit).toArray(Chain.Step[]::new));
+  }
+
+  /** The chain's steps, for chains that end with an evaluation (the demo). */
+  static List<Chain.Step> steps(Stages stages, Benchmark benchmark, String root, String responsesFile, int runs, int limit) {
     String problems = root + "/" + BENCHMARK + "/" + Ingest.PROBLEMS;
     String responses = root + "/" + RESPONSES + "/" + (responsesFile != null ? ResponsesFile.RESPONSES : LlmMap.GENERATIONS);
     String model = responsesFile != null ? "" : stages.endpoint(stages.evalRole()).model();
-    return Chain.of(
+    return List.of(
         Chain.step(BENCHMARK, () -> stages.ingest(List.of(benchmark.source())).into(root + "/" + BENCHMARK)),
         Chain.step(RESPONSES, () -> responsesFile != null
             ? stages.responsesFile(responsesFile, problems, root + "/" + BENCHMARK + "/" + Ingest.QUARANTINE).into(root + "/" + RESPONSES)
-            : stages.respond(benchmark, problems, runs).into(root + "/" + RESPONSES)),
+            : stages.respond(benchmark, problems, runs, limit).into(root + "/" + RESPONSES)),
         Chain.step(EVAL, () -> stages.evaluate(benchmark, problems, responses, model).into(root)));
   }
 }

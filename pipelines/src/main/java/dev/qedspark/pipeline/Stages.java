@@ -215,13 +215,15 @@ public final class Stages implements AutoCloseable {
   }
 
   /**
-   * The model under test ({@code eval.role}) answering a benchmark's problems, {@code runs} times
-   * each: the {@code answer} prompt for answer benchmarks, {@code proof} for proof benchmarks.
+   * The model under test ({@code eval.role}) answering a benchmark's problems ({@code limit} > 0:
+   * the first that many by id), {@code runs} times each: the {@code answer} prompt for answer
+   * benchmarks, {@code proof} for proof benchmarks.
    */
-  public LlmMap respond(Benchmark benchmark, String problems, int runs) {
+  public LlmMap respond(Benchmark benchmark, String problems, int runs, int limit) {
     String name = benchmark.kind() == Benchmark.Kind.ANSWER ? "answer" : ProofPrompt.NAME;
     ProofPrompt prompt = new ProofPrompt(prompt(name, ProofPrompt.PLACEHOLDERS));
-    return llm(config.eval().role(), DatasetReader.read(spark, problems, config.datasets().verifyChecksums()).select("problem_id", "problem"))
+    Dataset<Row> rows = DatasetReader.read(spark, problems, config.datasets().verifyChecksums()).select("problem_id", "problem");
+    return llm(config.eval().role(), limit > 0 ? rows.orderBy("problem_id").limit(limit) : rows)
         .inputs(List.of(problems)).keyedBy("problem_id").prompt(name, prompt.template().sha256(), prompt).samples(runs).named("respond");
   }
 

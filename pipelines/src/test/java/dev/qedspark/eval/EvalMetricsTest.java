@@ -26,12 +26,25 @@ class EvalMetricsTest {
     double[] sorted = {1, 2, 3, 4};
     assertEquals(2.5, EvalMetrics.quantile(sorted, 0.5), 1e-12);
     assertEquals(1.75, EvalMetrics.quantile(sorted, 0.25), 1e-12);
-    EvalMetrics.Interval point = EvalMetrics.bootstrap(List.of(40.0, 40.0, 40.0), 500, 0.95, 7);
-    assertEquals(40.0, point.low(), 1e-12);
-    assertEquals(40.0, point.high(), 1e-12);
-    EvalMetrics.Interval spread = EvalMetrics.bootstrap(List.of(0.0, 100.0, 0.0, 100.0, 0.0, 100.0, 0.0, 100.0), 2000, 0.95, 7);
+    EvalMetrics.Interval point = EvalMetrics.bootstrap(List.of(problem("a", 2.0, 5.0), problem("b", 2.0, 5.0)), 500, 0.95, 7);
+    assertEquals(50.0, point.low(), 1e-9, "every draw has the same runs: 2/7 and 5/7 of 7");
+    assertEquals(50.0, point.high(), 1e-9);
+    List<List<EvalMetrics.Sample>> mixed = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      mixed.add(problem("p" + i, i % 2 == 0 ? 0.0 : 7.0));
+    }
+    EvalMetrics.Interval spread = EvalMetrics.bootstrap(mixed, 2000, 0.95, 7);
     assertTrue(spread.low() < 50 && spread.high() > 50 && spread.low() >= 0 && spread.high() <= 100, spread.toString());
-    assertNull(EvalMetrics.bootstrap(List.of(1.0), 0, 0.95, 7), "no resamples, no interval");
+    assertNull(EvalMetrics.bootstrap(mixed, 0, 0.95, 7), "no resamples, no interval");
+  }
+
+  /** One problem's samples, one run per score. */
+  private static List<EvalMetrics.Sample> problem(String id, double... scores) {
+    List<EvalMetrics.Sample> samples = new java.util.ArrayList<>();
+    for (int run = 0; run < scores.length; run++) {
+      samples.add(new EvalMetrics.Sample(id, run, scores[run], 7, scores[run] >= 7, "ok", null, null, Map.of()));
+    }
+    return samples;
   }
 
   @Test

@@ -63,7 +63,7 @@ class EvalChainTest extends SparkTestBase {
         file.append(line(words, 0, "Hence \\boxed{\\text{every power of two}}"));
         Path responses = Files.writeString(dir.resolve("responses.jsonl"), file.toString());
 
-        List<Chain.Outcome> outcomes = EvalChain.of(stages, bench, out, responses.toString(), 1).run(false, s -> { }, s -> { });
+        List<Chain.Outcome> outcomes = EvalChain.of(stages, bench, out, responses.toString(), 1, 0).run(false, s -> { }, s -> { });
         assertEquals(List.of(false, true, true), outcomes.stream().map(Chain.Outcome::ran).toList(), "the benchmark was read already");
         EvalSummary summary = (EvalSummary) outcomes.get(2).result();
         assertEquals(1, judge.requests(), "only the answer in words goes to the judge");
@@ -93,8 +93,45 @@ class EvalChainTest extends SparkTestBase {
 
         Path unknown = Files.writeString(dir.resolve("unknown.jsonl"), line("imo-bench-nowhere-999", 0, "\\boxed{1}"));
         ConfigException e = assertThrows(ConfigException.class,
-            () -> EvalChain.of(stages, bench, dir.resolve("eval2").toString(), unknown.toString(), 1).run(false, s -> { }, s -> { }));
+            () -> EvalChain.of(stages, bench, dir.resolve("eval2").toString(), unknown.toString(), 1, 0).run(false, s -> { }, s -> { }));
         assertTrue(e.getMessage().contains("imo-bench-nowhere-999") && e.getMessage().contains("imo-bench-"), e.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void aProofBenchmarkIsAnsweredGradedAndSummarizedPerLevelAndResumesFromTheCache() throws Exception {
+    java.util.regex.Pattern seed = java.util.regex.Pattern.compile("written with seed (\\d+)");
+    try (ScriptedServer server = new ScriptedServer((body, seen) -> {
+      String first = body.path("messages").path(0).path("content").asText();
+      if (first.startsWith("Solve the following olympiad problem")) {
+        return ScriptedServer.Reply.ok("<think>Induction.</think>A proof written with seed " + body.path("seed").asInt() + ".");
+      }
+      java.util.regex.Matcher m = seed.matcher(body.path("messages").path(1).path("content").asText());
+      boolean even = m.find() && Integer.parseInt(m.group(1)) % 2 == 0;
+      return ScriptedServer.Reply.ok("Checked. <points>" + (even ? 7 : 1) + " out of 7</points>");
+    })) {
+      QedConfig config = ConfigLoader.load(List.of(), List.of("ingest.sources=../conf/sources.yaml", "llm.endpoint=" + server.baseUrl(),
+          "llm.cache-dir=" + dir.resolve("cache"), "llm.max-tokens=64", "llm.seed=10", "datasets.shards=2", "eval.bootstrap=100"));
+      String out = dir.resolve("proofs").toString();
+      try (Stages stages = Stages.with(spark, config)) {
+        Benchmark bench = Benchmark.named("imo-proofbench", stages.catalog(), null, null);
+        List<Chain.Outcome> outcomes = EvalChain.of(stages, bench, out, null, 2, 0).run(false, s -> { }, s -> { });
+        assertEquals(60 * 2 + 60 * 2, server.requests(), "two proofs per problem, one judgement each");
+        EvalSummary summary = (EvalSummary) outcomes.get(2).result();
+        assertEquals(Map.of(0, 100.0, 1, 100.0 / 7), summary.overall().runMeans(), "seed 10 earns 7, seed 11 earns 1");
+        assertEquals(0.5, summary.overall().passAtK().get(1), 1e-9);
+        assertEquals(1.0, summary.overall().passAtK().get(2), 1e-9);
+        assertEquals(30, summary.splits().get("subset=Basic").problems());
+        assertEquals(30, summary.splits().get("subset=Advanced").problems());
+        assertEquals(10, summary.splits().get("level=IMO-hard").problems());
+        assertEquals(Map.of("imo-proofbench", 120L), summary.methods());
+        assertTrue(Files.readString(dir.resolve("proofs/report.html")).contains("subset=Advanced"));
+
+        int before = server.requests();
+        List<Chain.Outcome> again = EvalChain.of(stages, bench, out, null, 2, 0).run(false, s -> { }, s -> { });
+        assertTrue(again.stream().noneMatch(Chain.Outcome::ran), "every step is up to date");
+        assertEquals(before, server.requests());
       }
     }
   }
