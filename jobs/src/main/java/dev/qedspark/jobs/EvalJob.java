@@ -72,6 +72,7 @@ final class EvalJob implements Command {
         OptionSpec.value("protocol", "P", "judge protocol of a proof benchmark whose name does not say: imo-proofbench, proofbench, rubric"),
         OptionSpec.value("endpoint", "URL", "the model under test's server (sets llm.roles.model.endpoint)"),
         OptionSpec.value("model", "NAME", "the model name to ask for (sets llm.roles.model.model)"),
+        OptionSpec.value("model-file", "FILE", "a GGUF model under test, run by the embedded engine (sets llm.roles.model.engine.model-file)"),
         OptionSpec.flag("force", "run every step, even those that are up to date"));
   }
 
@@ -83,6 +84,9 @@ final class EvalJob implements Command {
     }
     if (args.has("model")) {
       overrides.add("llm.roles.model.model=" + args.value("model"));
+    }
+    if (args.has("model-file")) {
+      overrides.add("llm.roles.model.engine.model-file=" + args.value("model-file"));
     }
     return overrides;
   }

@@ -9,6 +9,7 @@ import dev.qedspark.curation.FilterSettings;
 import dev.qedspark.curation.Pick;
 import dev.qedspark.eval.AnswerJudge;
 import dev.qedspark.eval.Benchmark;
+import dev.qedspark.eval.Calibrate;
 import dev.qedspark.eval.Evaluate;
 import dev.qedspark.eval.ResponsesFile;
 import dev.qedspark.curation.RubricPrompt;
@@ -199,6 +200,18 @@ public final class Stages implements AutoCloseable {
     return Evaluate.of(spark, benchmark, problems, responses)
         .settings(config.eval(), config.grading(), grade, prompt(AnswerJudge.NAME, AnswerJudge.PLACEHOLDERS))
         .judges(judges).model(model).cacheDir(cacheDir(config.grading().judges().get(0))).datasets(config.datasets());
+  }
+
+  /**
+   * The judges ({@code grading.judges}) grading the human-graded proofs in {@code file} with
+   * {@code protocol}, compared with the human grades; against binary labels a proof the judge
+   * scores at {@code eval.pass-score} or more counts as correct.
+   */
+  public Calibrate calibrate(String file, JudgeProtocol protocol) {
+    List<Grade.Judge> judges = config.grading().judges().stream()
+        .map(role -> new Grade.Judge(role, endpoints.settings(role), endpoints.of(role))).toList();
+    return Calibrate.of(spark, file).settings(protocol, config.grading(), prompt(protocol.prompt(), JudgePrompt.PLACEHOLDERS),
+        config.eval().passScore()).judges(judges).cacheDir(cacheDir(config.grading().judges().get(0))).datasets(config.datasets());
   }
 
   /** The role of the model under test ({@code eval.role}). */

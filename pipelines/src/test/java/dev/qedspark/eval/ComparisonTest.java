@@ -1,0 +1,49 @@
+package dev.qedspark.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qedspark.common.ConfigException;
+import dev.qedspark.io.Manifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Evaluations side by side, read back from their summary.json files. */
+class ComparisonTest {
+  @TempDir Path dir;
+
+  private String evaluation(String name, double... scores) throws Exception {
+    List<EvalMetrics.Sample> samples = new ArrayList<>();
+    for (int i = 0; i < scores.length; i++) {
+      samples.add(new EvalMetrics.Sample("p" + i, 0, scores[i], 7, scores[i] >= 7, "ok", 10L, 0.0, Map.of("subset", i % 2 == 0 ? "Basic" : "Advanced")));
+    }
+    EvalSummary summary = new EvalSummary("imo-proofbench", "proof", "imo-proofbench", name, 7, EvalMetrics.of(samples, 500, 0.95, 1),
+        EvalMetrics.bySplit(samples, 500, 0.95, 1), Map.of(), Map.of(), "samples", "report.html", 1);
+    Path folder = Files.createDirectories(dir.resolve(name));
+    Files.writeString(folder.resolve(Evaluate.SUMMARY), Manifest.JSON.writeValueAsString(summary));
+    return folder.toString();
+  }
+
+  @Test
+  void theTableShowsEachMeanWithItsIntervalAndTellsWhetherTheyDiffer() throws Exception {
+    String weak = evaluation("weak", 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0);
+    String strong = evaluation("strong", 7, 7, 7, 6, 7, 7, 7, 7, 7, 6, 7, 7);
+    String close = evaluation("close", 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0);
+    Comparison comparison = Comparison.of(List.of(weak, strong, close));
+    assertEquals(List.of("all", "subset=Advanced", "subset=Basic"), comparison.sets());
+    Map<String, List<String>> table = comparison.table();
+    assertEquals(Comparison.cell(comparison.entries().get(1).summary().overall()), table.get("all").get(1));
+    assertTrue(table.get("all").get(0).startsWith("1.2 ["), table.toString());
+    assertTrue(Comparison.apart(comparison.entries().get(0).summary().overall(), comparison.entries().get(1).summary().overall()));
+    assertFalse(Comparison.apart(comparison.entries().get(0).summary().overall(), comparison.entries().get(2).summary().overall()));
+    assertTrue(comparison.html().contains("data-set=\"subset=Basic\""));
+    assertThrows(ConfigException.class, () -> Comparison.of(List.of(dir.resolve("nowhere").toString())));
+  }
+}
