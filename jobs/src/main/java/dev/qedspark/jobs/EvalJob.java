@@ -2,6 +2,7 @@ package dev.qedspark.jobs;
 
 import dev.qedspark.config.QedConfig;
 import dev.qedspark.eval.Benchmark;
+import dev.qedspark.eval.Scaffold;
 import dev.qedspark.grading.JudgeProtocol;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;
@@ -50,6 +51,12 @@ final class EvalJob implements Command {
         the benchmark's protocol (imo-proofbench: 7/6/1/0; proofbench: 0-7). Judge failures
         never count as 0. Up-to-date steps are skipped; a killed run resumes from the cache.
 
+        --scaffold spends more calls per problem for a better answer: self-verify (candidates,
+        self-verification rated 0/0.5/1, refinement from the weakest critiques, best mean
+        rating), reasoning-cache (reason, summarize in two paragraphs, reason again), rsa
+        (a population merged a few at a time over rounds). Calls and tokens per response are
+        in the summary; every call is cached, so a killed run resumes.
+
         --responses FILE grades responses made elsewhere (JSONL or Parquet rows with problem_id,
         response and optionally run), offline when the check decides everything.
 
@@ -68,6 +75,7 @@ final class EvalJob implements Command {
         OptionSpec.value("responses", "FILE", "grade these responses (JSONL or Parquet: problem_id, response, run) instead of generating"),
         OptionSpec.value("runs", "K", "responses per problem when generating (default 1)"),
         OptionSpec.value("limit", "N", "when generating, answer only the first N problems by id (a trial run)"),
+        OptionSpec.value("scaffold", "S", "how the model answers: direct (default), self-verify, reasoning-cache, rsa (sizes: eval.scaffold.*)"),
         OptionSpec.value("kind", "KIND", "answer or proof, for a benchmark whose name does not say"),
         OptionSpec.value("protocol", "P", "judge protocol of a proof benchmark whose name does not say: imo-proofbench, proofbench, rubric"),
         OptionSpec.value("endpoint", "URL", "the model under test's server (sets llm.roles.model.endpoint)"),
@@ -91,6 +99,17 @@ final class EvalJob implements Command {
     return overrides;
   }
 
+  private static String scaffold(Arguments args) {
+    String scaffold = args.value("scaffold", "direct");
+    if (!Scaffold.NAMES.contains(scaffold)) {
+      throw new UsageException("--scaffold is one of " + Scaffold.NAMES + ", not " + scaffold);
+    }
+    if (args.has("responses") && !scaffold.equals("direct")) {
+      throw new UsageException("--scaffold makes responses; with --responses there is nothing to make");
+    }
+    return scaffold;
+  }
+
   @Override
   public int run(Arguments args, QedConfig config, PrintStream out) {
     int runs = Arguments.positive(args, "runs", 1);
@@ -107,7 +126,7 @@ final class EvalJob implements Command {
     try (Stages stages = Stages.with(spark, config)) {
       Benchmark benchmark = Benchmark.named(args.value("benchmark"), stages.catalog(), kind, protocol);
       EvalChain.of(stages, benchmark, args.value("out"), args.value("responses"), runs,
-          args.has("limit") ? Arguments.positive(args, "limit", 0) : 0).run(args.has("force"),
+          args.has("limit") ? Arguments.positive(args, "limit", 0) : 0, scaffold(args)).run(args.has("force"),
           step -> Summaries.printStep(step, out), step -> Summaries.printResult(step.result(), stages.endpoint(config.eval().role()), out));
       return 0;
     } finally {

@@ -7,6 +7,7 @@ import dev.qedspark.curation.RubricsReport;
 import dev.qedspark.eval.EvalMetrics;
 import dev.qedspark.eval.EvalSummary;
 import dev.qedspark.eval.ResponsesFile;
+import dev.qedspark.eval.Scaffold;
 import dev.qedspark.llm.LlmCalls;
 import dev.qedspark.rl.RlReport;
 import dev.qedspark.grading.GradeReport;
@@ -56,6 +57,10 @@ final class Summaries {
       printRl(r, out);
     } else if (result instanceof SftReport r) {
       printSft(r, out);
+    } else if (result instanceof Scaffold.Result r) {
+      out.printf("scaffold %s: %,d responses from %,d calls%n", r.scaffold(), r.responses(), r.calls());
+      printCalls(r, out);
+      out.println("  responses: " + r.path());
     } else if (result instanceof ResponsesFile.Result r) {
       printResponses(r, out);
     } else if (result instanceof EvalSummary r) {
@@ -151,8 +156,9 @@ final class Summaries {
 
   static void printEval(EvalSummary s, PrintStream out) {
     EvalMetrics.Stats all = s.overall();
-    out.printf("eval: %s, %,d problems, %,d samples (%,d scored) in %.1f s%n", s.benchmark(), all.problems(), all.samples(), all.scored(),
-        s.seconds());
+    out.printf("eval: %s, %,d problems, %,d samples (%,d scored) in %.1f s; responses: %s%s%n", s.benchmark(), all.problems(), all.samples(),
+        all.scored(), s.seconds(), s.scaffold(), s.callsPerSample() == null ? ""
+            : String.format(", %.1f calls and %.0f tokens each", s.callsPerSample(), s.tokensPerSample() == null ? 0.0 : s.tokensPerSample()));
     out.printf("  mean score %s%% of the maximum%s; runs %s (std %s, min %s, max %s); pass@k %s%n", pct(all.meanPercent()),
         all.interval() == null ? "" : String.format(" (interval %s - %s)", pct(all.interval().low()), pct(all.interval().high())),
         all.runMeans().values().stream().map(Summaries::pct).toList(), pct(all.runStd()), pct(all.runMin()), pct(all.runMax()),

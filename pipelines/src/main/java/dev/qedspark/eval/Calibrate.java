@@ -97,8 +97,7 @@ public final class Calibrate extends Stage<Calibrate, CalibrationMetrics.Report>
     s.put("protocol", protocol.id());
     s.put("grading", grading);
     s.put("pass-score", passScore);
-    judges.forEach(j -> s.put("judge " + j.role(), List.of(j.endpoint().identity(), j.endpoint().model(), j.settings().temperature(),
-        j.settings().maxTokens(), j.settings().seed())));
+    judges.forEach(j -> s.put("judge " + j.role(), j.identity()));
     return s;
   }
 

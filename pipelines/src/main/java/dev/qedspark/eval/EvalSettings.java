@@ -14,6 +14,7 @@ import java.io.Serializable;
  * @param bootstrap resamples of the problems for confidence intervals
  * @param confidence the intervals' confidence level
  * @param seed seed of the bootstrap resampling
+ * @param scaffold the sizes of the test-time scaffolds
  */
 public record EvalSettings(
     @JsonPropertyDescription("role of the model under test (llm.roles.NAME, else llm.*)") String role,
@@ -23,14 +24,16 @@ public record EvalSettings(
     @JsonPropertyDescription("time limit in milliseconds of one symbolic answer check") long checkMillis,
     @JsonPropertyDescription("bootstrap resamples of the problems for confidence intervals") int bootstrap,
     @JsonPropertyDescription("confidence level of the intervals") double confidence,
-    @JsonPropertyDescription("seed of the bootstrap") long seed) implements Serializable {
+    @JsonPropertyDescription("seed of the bootstrap") long seed,
+    ScaffoldSettings scaffold) implements Serializable {
 
-  public static final EvalSettings DEFAULTS = new EvalSettings("model", true, 7, false, 2_000, 1_000, 0.95, 1);
+  public static final EvalSettings DEFAULTS = new EvalSettings("model", true, 7, false, 2_000, 1_000, 0.95, 1, ScaffoldSettings.DEFAULTS);
 
   public EvalSettings {
     if (role == null || role.isBlank()) {
       throw new IllegalArgumentException("role must name a role, e.g. model");
     }
+    scaffold = scaffold == null ? ScaffoldSettings.DEFAULTS : scaffold;
     if (passScore < 1 || passScore > 7) {
       throw new IllegalArgumentException("pass-score must be 1 to 7, not " + passScore);
     }

@@ -14,7 +14,11 @@ import java.util.Map;
  * @param splits the metrics per split value ({@code level=Advanced}, {@code category=Algebra})
  * @param methods samples per deciding method (symbolic, text, judge, a protocol, truncated, ...)
  * @param judgeCalls what the judges' LLM calls did
+ * @param scaffold how responses were made: direct, a scaffold, or file
+ * @param callsPerSample mean model calls per response
+ * @param tokensPerSample mean prompt + completion tokens per response (all its calls)
  */
-public record EvalSummary(String benchmark, String kind, String protocol, String model, int passScore, EvalMetrics.Stats overall,
+public record EvalSummary(String benchmark, String kind, String protocol, String model, String scaffold, Double callsPerSample,
+    Double tokensPerSample, int passScore, EvalMetrics.Stats overall,
     Map<String, EvalMetrics.Stats> splits, Map<String, Long> methods, Map<String, GenerationReport> judgeCalls, String samplesPath,
     String reportPath, double seconds) {}

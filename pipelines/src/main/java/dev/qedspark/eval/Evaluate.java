@@ -63,6 +63,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
   private final List<Grade.Judge> judges = new ArrayList<>();
   private String cacheDir;
   private String model = "";
+  private String scaffold = "direct";
 
   private Evaluate(SparkSession spark, Benchmark benchmark, String problems, String responses) {
     super(spark);
@@ -102,6 +103,12 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
     return this;
   }
 
+  /** How the responses were made (direct, a scaffold's name, file), for the report. */
+  public Evaluate scaffold(String scaffold) {
+    this.scaffold = scaffold;
+    return this;
+  }
+
   /** The name of the model under test, for the report. */
   public Evaluate model(String model) {
     this.model = model == null ? "" : model;
@@ -131,8 +138,8 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
     s.put("eval", settings);
     s.put("grading", grading);
     s.put("model", model);
-    judges.forEach(j -> s.put("judge " + j.role(), List.of(j.endpoint().identity(), j.endpoint().model(), j.settings().temperature(),
-        j.settings().maxTokens(), j.settings().seed())));
+    s.put("scaffold", scaffold);
+    judges.forEach(j -> s.put("judge " + j.role(), j.identity()));
     return s;
   }
 
@@ -186,8 +193,13 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
     Map<String, Long> methods = new java.util.TreeMap<>();
     job("count deciding methods", () -> DatasetReader.read(spark, run.path(SAMPLES)).groupBy("method").count().collectAsList())
         .forEach(r -> methods.put(r.isNullAt(0) ? "none" : r.getString(0), r.getLong(1)));
+    Dataset<Row> made = DatasetReader.read(spark, responses);
+    Row effort = job("average calls and tokens per response", () -> made.selectExpr(
+        List.of(made.columns()).contains("calls") ? "avg(calls)" : "1D",
+        "avg(coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0))").first());
     EvalSummary summary = new EvalSummary(benchmark.name(), benchmark.kind().name().toLowerCase(),
-        benchmark.protocol() == null ? null : benchmark.protocol().id(), model, settings.passScore(),
+        benchmark.protocol() == null ? null : benchmark.protocol().id(), model, scaffold, effort.isNullAt(0) ? null : effort.getDouble(0),
+        effort.isNullAt(1) ? null : effort.getDouble(1), settings.passScore(),
         EvalMetrics.of(collected, settings.bootstrap(), settings.confidence(), settings.seed()),
         EvalMetrics.bySplit(collected, settings.bootstrap(), settings.confidence(), settings.seed()), methods, judgeCalls,
         run.finalPath(SAMPLES), run.finalPath(REPORT), (System.nanoTime() - started) / 1e9);

@@ -29,7 +29,11 @@ final class ReportPage {
         .append("</style></head><body>");
     h.append("<h1>").append(escape(s.benchmark())).append("</h1><p>Model: <b>").append(escape(s.model().isEmpty() ? "(responses file)" : s.model()))
         .append("</b>; kind: ").append(s.kind()).append(s.protocol() == null ? "" : "; judge protocol: " + escape(s.protocol()))
-        .append(s.kind().equals("proof") ? "; a proof passes at " + s.passScore() + " of 7" : "").append(".</p>");
+        .append(s.kind().equals("proof") ? "; a proof passes at " + s.passScore() + " of 7" : "")
+        .append("; responses: ").append(escape(s.scaffold()))
+        .append(s.callsPerSample() == null ? "" : String.format(Locale.ROOT, ", %.1f model calls and %.0f tokens per response", s.callsPerSample(),
+            s.tokensPerSample() == null ? 0.0 : s.tokensPerSample()))
+        .append(".</p>");
 
     h.append("<h2>Summary</h2><table id=\"summary-table\"><tr><th>set</th><th>problems</th><th>samples</th><th>mean score %</th>")
         .append("<th>interval</th><th>std across runs</th><th>min run</th><th>max run</th><th>pass@1</th><th>pass@k</th>")

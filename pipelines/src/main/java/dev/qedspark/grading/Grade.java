@@ -60,7 +60,12 @@ public final class Grade extends Stage<Grade, GradeReport> {
   private static final String KEY_PREFIX = "key__";
 
   /** One judge: a role, its settings and its endpoint. */
-  public record Judge(String role, LlmSettings settings, OpenEndpoint endpoint) {}
+  public record Judge(String role, LlmSettings settings, OpenEndpoint endpoint) {
+    /** What a judge's answers depend on, for the fingerprints of stages that grade. */
+    public List<Object> identity() {
+      return List.of(endpoint.identity(), endpoint.model(), settings.temperature(), settings.maxTokens(), settings.seed());
+    }
+  }
 
   private final Dataset<Row> proofs;
   private List<String> inputPaths = List.of();

@@ -69,6 +69,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   private OpenEndpoint endpoint;
   private int samples = 1;
   private int firstSample;
+  private String requestIndexColumn;
   private String cacheDir;
   private String standIn;
   private String rowsDigest;
@@ -161,6 +162,17 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     return this;
   }
 
+  /**
+   * Takes each row's request index (its seed offset, and part of its cache key) from the integer
+   * column {@code column} instead of counting samples: for stages whose rows are already
+   * distinct attempts (run r, round t of a scaffold), so that two rows with the same prompt are
+   * still two requests. Asks each row once.
+   */
+  public LlmMap requestIndexFrom(String column) {
+    this.requestIndexColumn = column;
+    return this;
+  }
+
   /** The response cache folder; by default {@code llm.cache-dir}. */
   public LlmMap cacheDir(String cacheDir) {
     this.cacheDir = cacheDir;
@@ -203,6 +215,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     s.put("price", endpoint == null ? null : settings.prices().get(endpoint.model()));
     s.put("samples", samples);
     s.put("first-sample", firstSample);
+    s.put("request-index-from", requestIndexColumn);
     s.put("keys", keys);
     s.put("parser", parser == null ? null : parser.schema().json());
     return s;
@@ -384,11 +397,16 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   private JavaRDD<PreparedRequest> prepare(String model, String identity) {
     LlmSettings s = settings;
     PromptBuilder builder = prompt;
+    String indexColumn = requestIndexColumn;
+    if (indexColumn != null && samples != 1) {
+      throw new IllegalStateException("requestIndexFrom asks each row once: leave samples at 1");
+    }
     int k = samples;
     int first = firstSample;
     return rows.javaRDD().flatMap(row -> {
       List<PreparedRequest> requests = new ArrayList<>(k);
-      for (int sample = first; sample < first + k; sample++) {
+      int start = indexColumn == null ? first : row.getInt(row.fieldIndex(indexColumn));
+      for (int sample = start; sample < start + k; sample++) {
         try {
           Prompt p = builder.build(row);
           var body = RequestBodies.body(s, model, p.messages(), sample, p.body());

@@ -31,7 +31,7 @@ public final class PromptTemplate implements Serializable {
   static final String USER_MARKER = "===== user =====";
   /** The prompts the project ships (resources {@code dev/qedspark/prompts/NAME.md}). */
   public static final List<String> BUNDLED = List.of("filter", "proof", "rubric", "grade-rubric", "grade-imo-proofbench", "grade-proofbench",
-      "answer", "grade-answer");
+      "answer", "grade-answer", "verify", "refine", "summarize", "retry", "aggregate");
 
   private final String name;
   private final String text;

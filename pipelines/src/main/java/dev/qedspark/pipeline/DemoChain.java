@@ -47,7 +47,7 @@ public final class DemoChain {
         })));
     steps.addAll(DatasetsChain.steps(stages, root + "/" + PICK + "/" + Pick.PROBLEMS, step -> root + "/" + step, Set.of(), samples));
     Benchmark answers = Benchmark.named(EVAL_BENCHMARK, sources, null, null);
-    steps.addAll(EvalChain.steps(stages, answers, root + "/" + EVAL, null, 1, EVAL_PROBLEMS));
+    steps.addAll(EvalChain.steps(stages, answers, root + "/" + EVAL, null, 1, EVAL_PROBLEMS, "direct"));
     return Chain.of(steps.toArray(Chain.Step[]::new));
   }
 }

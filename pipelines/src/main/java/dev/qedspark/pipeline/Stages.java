@@ -12,6 +12,7 @@ import dev.qedspark.eval.Benchmark;
 import dev.qedspark.eval.Calibrate;
 import dev.qedspark.eval.Evaluate;
 import dev.qedspark.eval.ResponsesFile;
+import dev.qedspark.eval.Scaffold;
 import dev.qedspark.curation.RubricPrompt;
 import dev.qedspark.curation.RubricSettings;
 import dev.qedspark.curation.Rubrics;
@@ -128,7 +129,7 @@ public final class Stages implements AutoCloseable {
     }
     Grade grade = Grade.of(rows).inputs(inputs).datasets(config.datasets())
         .settings(grading, prompt(protocol.prompt(), JudgePrompt.PLACEHOLDERS)).cacheDir(cacheDir(grading.judges().get(0)));
-    grading.judges().forEach(role -> grade.judge(role, endpoints.settings(role), endpoints.of(role)));
+    judges().forEach(j -> grade.judge(j.role(), j.settings(), j.endpoint()));
     return grade;
   }
 
@@ -169,11 +170,9 @@ public final class Stages implements AutoCloseable {
    */
   public RlDataset rl(String problems) {
     RlSettings settings = config.rl();
-    List<Grade.Judge> judges = config.grading().judges().stream()
-        .map(role -> new Grade.Judge(role, endpoints.settings(role), endpoints.of(role))).toList();
     return RlDataset.of(spark, problems).settings(settings, new ProofPrompt(prompt(ProofPrompt.NAME, ProofPrompt.PLACEHOLDERS)))
         .policy(endpoints.settings(settings.role()), endpoints.of(settings.role()))
-        .grading(config.grading(), prompt(JudgeProtocol.RUBRIC.prompt(), JudgePrompt.PLACEHOLDERS), judges)
+        .grading(config.grading(), prompt(JudgeProtocol.RUBRIC.prompt(), JudgePrompt.PLACEHOLDERS), judges())
         .cacheDir(cacheDir(settings.role())).datasets(config.datasets());
   }
 
@@ -194,12 +193,10 @@ public final class Stages implements AutoCloseable {
    * proofs graded by the judges with the benchmark's protocol.
    */
   public Evaluate evaluate(Benchmark benchmark, String problems, String responses, String model) {
-    List<Grade.Judge> judges = config.grading().judges().stream()
-        .map(role -> new Grade.Judge(role, endpoints.settings(role), endpoints.of(role))).toList();
     PromptTemplate grade = benchmark.protocol() == null ? null : prompt(benchmark.protocol().prompt(), JudgePrompt.PLACEHOLDERS);
     return Evaluate.of(spark, benchmark, problems, responses)
         .settings(config.eval(), config.grading(), grade, prompt(AnswerJudge.NAME, AnswerJudge.PLACEHOLDERS))
-        .judges(judges).model(model).cacheDir(cacheDir(config.grading().judges().get(0))).datasets(config.datasets());
+        .judges(judges()).model(model).cacheDir(cacheDir(config.grading().judges().get(0))).datasets(config.datasets());
   }
 
   /**
@@ -208,10 +205,25 @@ public final class Stages implements AutoCloseable {
    * scores at {@code eval.pass-score} or more counts as correct.
    */
   public Calibrate calibrate(String file, JudgeProtocol protocol) {
-    List<Grade.Judge> judges = config.grading().judges().stream()
-        .map(role -> new Grade.Judge(role, endpoints.settings(role), endpoints.of(role))).toList();
     return Calibrate.of(spark, file).settings(protocol, config.grading(), prompt(protocol.prompt(), JudgePrompt.PLACEHOLDERS),
-        config.eval().passScore()).judges(judges).cacheDir(cacheDir(config.grading().judges().get(0))).datasets(config.datasets());
+        config.eval().passScore()).judges(judges()).cacheDir(cacheDir(config.grading().judges().get(0))).datasets(config.datasets());
+  }
+
+  /**
+   * The model under test ({@code eval.role}) answering through a test-time scaffold
+   * ({@code self-verify}, {@code reasoning-cache}, {@code rsa}; sizes in {@code eval.scaffold}).
+   */
+  public Scaffold scaffold(String name, Benchmark benchmark, String problems, int runs, int limit) {
+    String role = config.eval().role();
+    PromptTemplate base = prompt(benchmark.kind() == Benchmark.Kind.ANSWER ? "answer" : ProofPrompt.NAME, ProofPrompt.PLACEHOLDERS);
+    Map<String, PromptTemplate> templates = new java.util.LinkedHashMap<>();
+    templates.put("verify", prompt("verify", List.of("problem", "solution", "boundary")));
+    templates.put("refine", prompt("refine", List.of("task", "solution", "critiques")));
+    templates.put("summarize", prompt("summarize", List.of("problem", "attempt")));
+    templates.put("retry", prompt("retry", List.of("task", "summary")));
+    templates.put("aggregate", prompt("aggregate", List.of("task", "solutions")));
+    return Scaffold.of(spark, name, benchmark.kind(), problems).settings(runs, limit, config.eval().scaffold(), base, templates)
+        .model(role, endpoints.settings(role), endpoints.of(role)).cacheDir(cacheDir(role)).datasets(config.datasets());
   }
 
   /** The role of the model under test ({@code eval.role}). */
@@ -238,6 +250,11 @@ public final class Stages implements AutoCloseable {
     Dataset<Row> rows = DatasetReader.read(spark, problems, config.datasets().verifyChecksums()).select("problem_id", "problem");
     return llm(config.eval().role(), limit > 0 ? rows.orderBy("problem_id").limit(limit) : rows)
         .inputs(List.of(problems)).keyedBy("problem_id").prompt(name, prompt.template().sha256(), prompt).samples(runs).named("respond");
+  }
+
+  /** The judges of {@code grading.judges}, with their settings and endpoints. */
+  private List<Grade.Judge> judges() {
+    return config.grading().judges().stream().map(role -> new Grade.Judge(role, endpoints.settings(role), endpoints.of(role))).toList();
   }
 
   /** A prompt template: the file in {@code prompts.NAME} when configured, else the bundled one. */

@@ -118,8 +118,7 @@ public final class RlDataset extends Stage<RlDataset, RlReport> {
     s.put("rl", settings);
     s.put("policy", rollouts().answerSettings());
     s.put("grading", grading);
-    judges.forEach(j -> s.put("judge " + j.role(), List.of(j.endpoint().identity(), j.endpoint().model(), j.settings().temperature(),
-        j.settings().maxTokens(), j.settings().seed())));
+    judges.forEach(j -> s.put("judge " + j.role(), j.identity()));
     return s;
   }
 

@@ -24,7 +24,7 @@ class ComparisonTest {
     for (int i = 0; i < scores.length; i++) {
       samples.add(new EvalMetrics.Sample("p" + i, 0, scores[i], 7, scores[i] >= 7, "ok", 10L, 0.0, Map.of("subset", i % 2 == 0 ? "Basic" : "Advanced")));
     }
-    EvalSummary summary = new EvalSummary("imo-proofbench", "proof", "imo-proofbench", name, 7, EvalMetrics.of(samples, 500, 0.95, 1),
+    EvalSummary summary = new EvalSummary("imo-proofbench", "proof", "imo-proofbench", name, "direct", 1.0, 100.0, 7, EvalMetrics.of(samples, 500, 0.95, 1),
         EvalMetrics.bySplit(samples, 500, 0.95, 1), Map.of(), Map.of(), "samples", "report.html", 1);
     Path folder = Files.createDirectories(dir.resolve(name));
     Files.writeString(folder.resolve(Evaluate.SUMMARY), Manifest.JSON.writeValueAsString(summary));

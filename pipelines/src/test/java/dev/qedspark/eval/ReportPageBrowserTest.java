@@ -61,7 +61,7 @@ class ReportPageBrowserTest {
             score, 7.0, status, "imo-proofbench", "<points>" + score + " out of 7</points>"));
       }
     }
-    EvalSummary summary = new EvalSummary("imo-proofbench", "proof", "imo-proofbench", "test-model", 7,
+    EvalSummary summary = new EvalSummary("imo-proofbench", "proof", "imo-proofbench", "test-model", "direct", 1.0, 100.0, 7,
         EvalMetrics.of(samples, 300, 0.95, 1), EvalMetrics.bySplit(samples, 300, 0.95, 1), Map.of("imo-proofbench", 12L), Map.of(),
         "samples", "report.html", 1.0);
     Path page = Files.writeString(dir.resolve("report.html"), ReportPage.html(summary, rows));

@@ -63,7 +63,7 @@ class EvalChainTest extends SparkTestBase {
         file.append(line(words, 0, "Hence \\boxed{\\text{every power of two}}"));
         Path responses = Files.writeString(dir.resolve("responses.jsonl"), file.toString());
 
-        List<Chain.Outcome> outcomes = EvalChain.of(stages, bench, out, responses.toString(), 1, 0).run(false, s -> { }, s -> { });
+        List<Chain.Outcome> outcomes = EvalChain.of(stages, bench, out, responses.toString(), 1, 0, "direct").run(false, s -> { }, s -> { });
         assertEquals(List.of(false, true, true), outcomes.stream().map(Chain.Outcome::ran).toList(), "the benchmark was read already");
         EvalSummary summary = (EvalSummary) outcomes.get(2).result();
         assertEquals(1, judge.requests(), "only the answer in words goes to the judge");
@@ -93,7 +93,7 @@ class EvalChainTest extends SparkTestBase {
 
         Path unknown = Files.writeString(dir.resolve("unknown.jsonl"), line("imo-bench-nowhere-999", 0, "\\boxed{1}"));
         ConfigException e = assertThrows(ConfigException.class,
-            () -> EvalChain.of(stages, bench, dir.resolve("eval2").toString(), unknown.toString(), 1, 0).run(false, s -> { }, s -> { }));
+            () -> EvalChain.of(stages, bench, dir.resolve("eval2").toString(), unknown.toString(), 1, 0, "direct").run(false, s -> { }, s -> { }));
         assertTrue(e.getMessage().contains("imo-bench-nowhere-999") && e.getMessage().contains("imo-bench-"), e.getMessage());
       }
     }
@@ -116,7 +116,7 @@ class EvalChainTest extends SparkTestBase {
       String out = dir.resolve("proofs").toString();
       try (Stages stages = Stages.with(spark, config)) {
         Benchmark bench = Benchmark.named("imo-proofbench", stages.catalog(), null, null);
-        List<Chain.Outcome> outcomes = EvalChain.of(stages, bench, out, null, 2, 0).run(false, s -> { }, s -> { });
+        List<Chain.Outcome> outcomes = EvalChain.of(stages, bench, out, null, 2, 0, "direct").run(false, s -> { }, s -> { });
         assertEquals(60 * 2 + 60 * 2, server.requests(), "two proofs per problem, one judgement each");
         EvalSummary summary = (EvalSummary) outcomes.get(2).result();
         assertEquals(Map.of(0, 100.0, 1, 100.0 / 7), summary.overall().runMeans(), "seed 10 earns 7, seed 11 earns 1");
@@ -129,7 +129,7 @@ class EvalChainTest extends SparkTestBase {
         assertTrue(Files.readString(dir.resolve("proofs/report.html")).contains("subset=Advanced"));
 
         int before = server.requests();
-        List<Chain.Outcome> again = EvalChain.of(stages, bench, out, null, 2, 0).run(false, s -> { }, s -> { });
+        List<Chain.Outcome> again = EvalChain.of(stages, bench, out, null, 2, 0, "direct").run(false, s -> { }, s -> { });
         assertTrue(again.stream().noneMatch(Chain.Outcome::ran), "every step is up to date");
         assertEquals(before, server.requests());
       }
