@@ -91,7 +91,8 @@ public final class Qed {
     text.append("Usage: ./qed COMMAND [OPTIONS]\n");
     text.append("       spark-submit --class ").append(Qed.class.getName()).append(" jobs/target/qed-spark.jar COMMAND [OPTIONS]\n\n");
     text.append("Commands:\n");
-    COMMANDS.values().forEach(c -> text.append(String.format("  %-9s %s%n", c.name(), c.summary())));
+    int width = COMMANDS.keySet().stream().mapToInt(String::length).max().orElse(8);
+    COMMANDS.values().forEach(c -> text.append(String.format("  %-" + width + "s  %s%n", c.name(), c.summary())));
     text.append("\nOptions of every command:\n");
     COMMON_OPTIONS.forEach(o -> text.append(optionLine(o)));
     text.append("\n./qed COMMAND --help explains a command. ./qed --version prints the version.\n");
