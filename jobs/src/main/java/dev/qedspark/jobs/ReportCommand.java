@@ -65,12 +65,7 @@ final class ReportCommand implements Command {
       cells.forEach(c -> out.printf(" %24s", c));
       out.println();
     });
-    for (int i = 1; i < comparison.entries().size(); i++) {
-      Boolean apart = Comparison.apart(Comparison.stats(comparison.entries().get(0), "all"), Comparison.stats(comparison.entries().get(i), "all"));
-      out.printf("%s vs %s overall: %s%n", comparison.entries().get(0).folder(), comparison.entries().get(i).folder(),
-          apart == null ? "no intervals to compare (eval.bootstrap = 0?)" : apart ? "the intervals do not overlap"
-              : "the intervals overlap: the difference may be noise");
-    }
+    comparison.verdicts().forEach(out::println);
     Path page = Path.of(args.value("out", "comparison.html"));
     if (page.getParent() != null) {
       Files.createDirectories(page.getParent());

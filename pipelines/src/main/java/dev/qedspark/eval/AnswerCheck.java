@@ -25,11 +25,13 @@ import java.util.concurrent.TimeoutException;
  * expressions are equal when they have the same value: exactly, as fractions, when only
  * rational arithmetic is involved (so {@code 0.5 = \frac{1}{2}} and {@code 4\cdot3^{2023}} is
  * compared digit for digit); to 40 significant digits when {@code \pi} or a root is involved;
- * with variables, when they agree at three sets of integer values for the variables (a
- * polynomial identity that holds at random points holds, with high probability, everywhere).
+ * with variables, when they agree at three sets of values for the variables (positive, negative
+ * and even, fractional), at least two of which both can be evaluated at (an identity that holds
+ * at such points holds, with high probability, everywhere; a factorial of a fraction cannot be
+ * evaluated, so such answers are decided on integers or left undecided).
  * Tuples and intervals compare in order and with their brackets; lists, sets, unions and
- * "x = 2 or x = 3" compare as collections. Text that is not mathematics compares as text,
- * ignoring case and spacing. What none of this decides is {@link Outcome#UNDECIDED}, for a judge.
+ * "x = 2 or x = 3" compare as collections; {@code x = 1, y = 2} keeps its names. Text that is
+ * not mathematics compares as text, ignoring case, spacing and markup. What none of this decides is {@link Outcome#UNDECIDED}, for a judge.
  *
  * <p>Each check runs on its own thread with a time limit, and numbers beyond
  * {@link Real#MAX_BITS} bits stop it early, so no answer can hang a task.
@@ -41,7 +43,15 @@ public final class AnswerCheck {
   /** How: {@code method} is symbolic, numeric, text, or why it could not decide. */
   public record Verdict(Outcome outcome, String method, String note) {}
 
-  private static final long[][] POINTS = {{7, 11, 13, 17, 19, 23}, {5, 3, 29, 31, 2, 37}, {41, 43, 47, 53, 59, 61}};
+  /**
+   * Values for the variables, one row per evaluation: positive odd integers, then negative and
+   * even ones, then fractions, so that {@code |x|} and {@code x}, {@code (-1)^n} and {@code -1}, or
+   * {@code \lfloor n/2 \rfloor} and {@code (n-1)/2} come out different.
+   */
+  private static final long[][][] POINTS = {
+      {{7, 1}, {11, 1}, {13, 1}, {17, 1}, {19, 1}, {23, 1}},
+      {{-4, 1}, {6, 1}, {-9, 1}, {10, 1}, {-15, 1}, {2, 1}},
+      {{5, 2}, {-7, 3}, {9, 4}, {-11, 6}, {13, 5}, {-3, 7}}};
   private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "qed-answer-check");
     t.setDaemon(true);
@@ -74,30 +84,32 @@ public final class AnswerCheck {
     }
     String goldText = MathText.normalize(gold);
     String answerText = MathText.normalize(answer);
-    if (MathText.plain(gold).equals(MathText.plain(answer))) {
+    if (goldText.equals(answerText)) {
       return new Verdict(Outcome.EQUAL, "text", null);
     }
     Item expected;
     Item given;
     try {
       expected = MathParser.parse(goldText);
-    } catch (MathParser.NotMath e) {
-      return new Verdict(Outcome.UNDECIDED, "not_math", "gold answer: " + e.getMessage());
-    }
-    try {
       given = MathParser.parse(answerText);
     } catch (MathParser.NotMath e) {
-      return new Verdict(Outcome.UNDECIDED, "not_math", "answer: " + e.getMessage());
+      // Words: compared as text, case, spacing and LaTeX markup aside; else left to a judge.
+      if (MathText.plain(gold).equals(MathText.plain(answer))) {
+        return new Verdict(Outcome.EQUAL, "text", null);
+      }
+      return new Verdict(Outcome.UNDECIDED, "not_math", e.getMessage());
     }
     try {
       Set<String> names = new TreeSet<>(MathParser.variables(expected));
       names.addAll(MathParser.variables(given));
       int decided = 0;
-      for (long[] point : POINTS) {
+      for (long[][] point : POINTS) {
         Map<String, Real> env = new HashMap<>();
         int i = 0;
         for (String name : names) {
-          env.put(name, Real.of(point[i % point.length] + (long) (i / point.length) * 100));
+          long[] value = point[i % point.length];
+          env.put(name, Real.of(java.math.BigInteger.valueOf(value[0] + (long) (i / point.length) * 100 * Long.signum(value[0])),
+              java.math.BigInteger.valueOf(value[1])));
           i++;
         }
         Boolean same;
@@ -132,6 +144,15 @@ public final class AnswerCheck {
   private static boolean same(Item a, Item b, Map<String, Real> env) {
     a = unwrap(a);
     b = unwrap(b);
+    if (a instanceof MathParser.Named x && b instanceof MathParser.Named y) {
+      return x.name().equals(y.name()) && same(x.value(), y.value(), env);
+    }
+    if (a instanceof MathParser.Named x) {
+      return same(x.value(), b, env);
+    }
+    if (b instanceof MathParser.Named y) {
+      return same(a, y.value(), env);
+    }
     if (a instanceof Expr x && b instanceof Expr y) {
       return MathParser.evaluate(x.node(), env).sameAs(MathParser.evaluate(y.node(), env));
     }

@@ -42,6 +42,9 @@ public final class AnswerJudge {
     @Override
     public Prompt build(Row row) {
       String answer = row.getAs("extracted_answer");
+      if (answer == null || row.getAs("gold") == null) {
+        throw new IllegalArgumentException("a judge needs both the answer and the gold answer");
+      }
       String safe = MARKER.matcher(TAG.matcher(answer).replaceAll("\u2039$1verdict")).replaceAll("- - -$1$2$3ANSWER");
       return template.render(Map.of("problem", row.getAs("problem"), "gold", row.getAs("gold"), "answer", safe,
           "boundary", Hashes.sha256(answer).substring(0, 16)));

@@ -100,7 +100,11 @@ public final class Comparison {
       }
       h.append("</tr>");
     }
-    h.append("</table><h2>Overall</h2>").append(chart());
+    h.append("</table><ul id=\"verdicts\">");
+    for (String verdict : verdicts()) {
+      h.append("<li>").append(ReportPage.escape(verdict)).append("</li>");
+    }
+    h.append("</ul><h2>Overall</h2>").append(chart());
     return h.append("</body></html>").toString();
   }
 
@@ -120,6 +124,18 @@ public final class Comparison {
       y += 26;
     }
     return svg.append("</svg>").toString();
+  }
+
+  /** For each evaluation after the first: whether its overall interval and the first's are apart. */
+  public List<String> verdicts() {
+    List<String> out = new ArrayList<>();
+    for (int i = 1; i < entries.size(); i++) {
+      Boolean apart = apart(stats(entries.get(0), "all"), stats(entries.get(i), "all"));
+      out.add(entries.get(0).folder() + " vs " + entries.get(i).folder() + " overall: " + (apart == null
+          ? "no intervals to compare (eval.bootstrap = 0?)" : apart ? "the intervals do not overlap"
+              : "the intervals overlap: the difference may be noise"));
+    }
+    return out;
   }
 
   /** For tests and printing: every set's cells, evaluation by evaluation. */

@@ -39,10 +39,13 @@ public final class EvalMetrics {
    * @param meanPercent avg@k: the mean of the runs' mean scores
    * @param interval the bootstrap interval of avg@k, resampling problems (null without resamples)
    * @param runStd standard deviation of the runs' mean scores (population)
-   * @param passAtK pass@k by k, for k = 1 and k = the most runs a problem has
+   * @param passAtK pass@k by k, for k = 1 and k = the number of runs, over the problems with at
+   *     least k scored samples
+   * @param passAtKProblems for each k, how many problems pass@k is over
    */
   public record Stats(long problems, long samples, long scored, Double meanPercent, Interval interval, Map<Integer, Double> runMeans,
-      Double runStd, Double runMin, Double runMax, Map<Integer, Double> passAtK, double truncatedFraction, double failedFraction,
+      Double runStd, Double runMin, Double runMax, Map<Integer, Double> passAtK, Map<Integer, Long> passAtKProblems,
+      double truncatedFraction, double failedFraction,
       double undecidedFraction, Double tokensPassed, Double tokensFailed, Double costPassed, Double costFailed,
       Map<String, Long> byStatus) {}
 
@@ -84,24 +87,28 @@ public final class EvalMetrics {
     Double std = means.isEmpty() ? null : Math.sqrt(means.stream().mapToDouble(m -> (m - avg) * (m - avg)).sum() / means.size());
 
     Map<Integer, List<Double>> passes = new TreeMap<>();
-    int mostRuns = byProblem.values().stream().mapToInt(l -> (int) l.stream().filter(s -> s.score() != null).count()).max().orElse(0);
+    int runCount = (int) samples.stream().mapToInt(Sample::run).distinct().count();
     for (List<Sample> runs : byProblem.values()) {
       int n = (int) runs.stream().filter(s -> s.score() != null).count();
       int c = (int) runs.stream().filter(s -> Boolean.TRUE.equals(s.passed())).count();
-      for (int k : new TreeSet<>(List.of(1, Math.max(1, mostRuns)))) {
+      for (int k : new TreeSet<>(List.of(1, Math.max(1, runCount)))) {
         if (n >= k) {
           passes.computeIfAbsent(k, x -> new ArrayList<>()).add(passAtK(n, c, k));
         }
       }
     }
     Map<Integer, Double> passAtK = new TreeMap<>();
-    passes.forEach((k, values) -> passAtK.put(k, mean(values)));
+    Map<Integer, Long> passAtKProblems = new TreeMap<>();
+    passes.forEach((k, values) -> {
+      passAtK.put(k, mean(values));
+      passAtKProblems.put(k, (long) values.size());
+    });
 
     long total = samples.size();
     long scored = samples.stream().filter(s -> s.score() != null).count();
     return new Stats(byProblem.size(), total, scored, avg, bootstrap(new ArrayList<>(byProblem.values()), resamples, confidence, seed), runMeans, std,
         means.isEmpty() ? null : means.stream().min(Double::compare).get(), means.isEmpty() ? null : means.stream().max(Double::compare).get(),
-        passAtK, fraction(samples, "truncated"), fraction(samples, FAILED.toArray(String[]::new)), fraction(samples, "undecided"),
+        passAtK, passAtKProblems, fraction(samples, "truncated"), fraction(samples, FAILED.toArray(String[]::new)), fraction(samples, "undecided"),
         meanOf(samples, true, s -> s.tokens() == null ? null : s.tokens().doubleValue()), meanOf(samples, false, s -> s.tokens() == null ? null : s.tokens().doubleValue()),
         meanOf(samples, true, Sample::cost), meanOf(samples, false, Sample::cost), byStatus);
   }
@@ -129,7 +136,14 @@ public final class EvalMetrics {
     if (resamples == 0 || problems.isEmpty()) {
       return null;
     }
-    int runs = problems.stream().flatMap(List::stream).mapToInt(Sample::run).max().orElse(0) + 1;
+    // Runs numbered densely, whatever numbers the responses gave them.
+    Map<Integer, Integer> dense = new TreeMap<>();
+    problems.stream().flatMap(List::stream).forEach(sample -> dense.putIfAbsent(sample.run(), 0));
+    int next = 0;
+    for (Map.Entry<Integer, Integer> e : dense.entrySet()) {
+      e.setValue(next++);
+    }
+    int runs = dense.size();
     SplittableRandom random = new SplittableRandom(seed);
     double[] estimates = new double[resamples];
     int used = 0;
@@ -139,8 +153,9 @@ public final class EvalMetrics {
       for (int i = 0; i < problems.size(); i++) {
         for (Sample s : problems.get(random.nextInt(problems.size()))) {
           if (s.score() != null) {
-            sum[s.run()] += 100.0 * s.score() / s.maxScore();
-            count[s.run()]++;
+            int r = dense.get(s.run());
+            sum[r] += 100.0 * s.score() / s.maxScore();
+            count[r]++;
           }
         }
       }

@@ -177,8 +177,13 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
   protected EvalSummary run(Run run) {
     long started = System.nanoTime();
     Map<String, GenerationReport> judgeCalls = new LinkedHashMap<>();
-    Dataset<Row> samples = benchmark.kind() == Benchmark.Kind.ANSWER ? answerSamples(run, judgeCalls) : proofSamples(run, judgeCalls);
-    writeDataset(run, samples, SAMPLES, "problem_id", "run");
+    List<Runnable> release = new ArrayList<>();
+    try {
+      Dataset<Row> samples = benchmark.kind() == Benchmark.Kind.ANSWER ? answerSamples(run, judgeCalls, release) : proofSamples(run, judgeCalls);
+      writeDataset(run, samples, SAMPLES, "problem_id", "run");
+    } finally {
+      release.forEach(Runnable::run);
+    }
     List<EvalMetrics.Sample> collected = new ArrayList<>();
     for (Row r : job("collect the scored samples", () -> DatasetReader.read(spark, run.path(SAMPLES)).selectExpr("problem_id", "run",
         "score", "max_score", "passed", "status", "tokens", "cost", "subset", "level", "category").collectAsList())) {
@@ -205,16 +210,23 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
         run.finalPath(SAMPLES), run.finalPath(REPORT), (System.nanoTime() - started) / 1e9);
     run.writeJson(SUMMARY, summary);
     List<Row> drill = job("collect rows for the report", () -> DatasetReader.read(spark, run.path(SAMPLES)).orderBy("problem_id", "run")
-        .selectExpr("problem_id", "run", "problem", "reference", "response", "extracted", "score", "max_score", "status", "method",
-            "judge_output").collectAsList());
+        .selectExpr("problem_id", "run", clip("problem"), clip("reference"), clip("response"), clip("extracted"), "score", "max_score",
+            "status", "method", clip("judge_output")).collectAsList());
     run.writeText(REPORT, ReportPage.html(summary, drill));
     return summary;
+  }
+
+  /** A text column cut for the report page (the samples dataset keeps it whole), so that the driver holds little. */
+  private static String clip(String column) {
+    return "CASE WHEN length(" + column + ") > " + ReportPage.MAX_TEXT + " THEN concat(left(" + column + ", " + ReportPage.MAX_TEXT
+        + "), '\n... (' , length(" + column + ") - " + ReportPage.MAX_TEXT + ", ' more characters in samples)') ELSE " + column + " END AS " + column;
   }
 
   private static final String SAMPLE_COLUMNS = "problem_id, run, problem, %s AS reference, response, reasoning, proof, %s AS extracted,"
       + " score, max_score, passed, status, method, judge_output, tokens, cost, model, subset, level, category";
 
-  private Dataset<Row> answerSamples(Run run, Map<String, GenerationReport> judgeCalls) {
+  /** The answer rows; {@code release} gets what to free once they are written (the checks are done once). */
+  private Dataset<Row> answerSamples(Run run, Map<String, GenerationReport> judgeCalls, List<Runnable> release) {
     long timeout = settings.checkMillis();
     StructType checkedSchema = responsesWithProblems().schema().add("extracted_answer", DataTypes.StringType)
         .add("outcome", DataTypes.StringType).add("check_method", DataTypes.StringType).add("check_note", DataTypes.StringType);
@@ -235,38 +247,36 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
       values.add(v == null ? null : v.note());
       return RowFactory.create(values.toArray());
     }, Encoders.row(checkedSchema)).cache();
-    try {
-      Dataset<Row> undecided = checked.where("outcome = 'UNDECIDED'");
-      Dataset<Row> verdicts;
-      // The project's tiny random test model is no judge: without a real one, undecided answers stay undecided.
-      if (settings.judgeUndecided() && !judges.isEmpty() && !judges.get(0).endpoint().isTinyRandomModel()) {
-        Grade.Judge judge = judges.get(0);
-        LlmMap map = LlmMap.over(undecided.selectExpr("problem_id", "run", "problem", "gold", "extracted_answer").where("extracted_answer IS NOT NULL"))
-            .keyedBy("problem_id", "run").prompt(answerJudgeTemplate.name(), answerJudgeTemplate.sha256(), new AnswerJudge.Prompts(answerJudgeTemplate))
-            .parser(new AnswerJudge.Verdicts()).role(judge.role(), judge.settings(), judge.endpoint()).cacheDir(cacheDir)
-            .named(name() + " (answer judge)").datasets(datasets);
-        judgeCalls.put("answers judged by " + judge.role(), map.writeTo(run, JUDGEMENTS));
-        verdicts = DatasetReader.read(spark, run.path(JUDGEMENTS)).selectExpr("problem_id", "run", "same",
-            "CASE WHEN status IN ('error', 'not_sent') OR parse_error IS NOT NULL THEN coalesce(parse_error, error) END AS judge_error",
-            "completion AS judge_output");
-      } else {
-        writeDataset(run, undecided.selectExpr("problem_id", "run", "CAST(NULL AS BOOLEAN) AS same").limit(0), JUDGEMENTS, "problem_id", "run");
-        verdicts = DatasetReader.read(spark, run.path(JUDGEMENTS)).selectExpr("problem_id", "run", "same", "CAST(NULL AS STRING) AS judge_error",
-            "CAST(NULL AS STRING) AS judge_output");
-      }
-      Dataset<Row> decided = checked.join(verdicts, new String[] {"problem_id", "run"}, "left_outer").selectExpr("*",
-          "CASE WHEN response_status != 'ok' THEN response_status WHEN outcome != 'UNDECIDED' THEN 'ok'"
-              + " WHEN same IS NOT NULL THEN 'ok' WHEN judge_error IS NOT NULL THEN 'judge_error' ELSE 'undecided' END AS status",
-          "CASE WHEN response_status = 'truncated' THEN 0D WHEN response_status != 'ok' THEN NULL WHEN outcome = 'EQUAL' THEN 1D"
-              + " WHEN outcome = 'DIFFERENT' THEN 0D WHEN same THEN 1D WHEN NOT same THEN 0D END AS score",
-          "1D AS max_score",
-          "CASE WHEN response_status = 'ok' AND outcome != 'UNDECIDED' THEN check_method WHEN same IS NOT NULL THEN 'judge'"
-              + " WHEN response_status = 'truncated' THEN 'truncated' ELSE check_method END AS method");
-      return decided.selectExpr("*", "CASE WHEN score IS NULL THEN NULL ELSE score >= 1 END AS passed")
-          .selectExpr(String.format(SAMPLE_COLUMNS, "gold", "extracted_answer").split(",\\s*"));
-    } finally {
-      checked.unpersist();
+    release.add(checked::unpersist);
+    Dataset<Row> undecided = checked.where("outcome = 'UNDECIDED'");
+    Dataset<Row> verdicts;
+    // The project's tiny random test model is no judge: without a real one, undecided answers stay undecided.
+    if (settings.judgeUndecided() && !judges.isEmpty() && !judges.get(0).endpoint().isTinyRandomModel()) {
+      Grade.Judge judge = judges.get(0);
+      LlmMap map = LlmMap.over(undecided.selectExpr("problem_id", "run", "problem", "gold", "extracted_answer")
+              .where("extracted_answer IS NOT NULL AND gold IS NOT NULL"))
+          .keyedBy("problem_id", "run").prompt(answerJudgeTemplate.name(), answerJudgeTemplate.sha256(), new AnswerJudge.Prompts(answerJudgeTemplate))
+          .parser(new AnswerJudge.Verdicts()).role(judge.role(), judge.settings(), judge.endpoint()).cacheDir(cacheDir)
+          .named(name() + " (answer judge)").datasets(datasets);
+      judgeCalls.put("answers judged by " + judge.role(), map.writeTo(run, JUDGEMENTS));
+      verdicts = DatasetReader.read(spark, run.path(JUDGEMENTS)).selectExpr("problem_id", "run", "same",
+          "CASE WHEN status IN ('error', 'not_sent') OR parse_error IS NOT NULL THEN coalesce(parse_error, error) END AS judge_error",
+          "completion AS judge_output");
+    } else {
+      writeDataset(run, undecided.selectExpr("problem_id", "run", "CAST(NULL AS BOOLEAN) AS same").limit(0), JUDGEMENTS, "problem_id", "run");
+      verdicts = DatasetReader.read(spark, run.path(JUDGEMENTS)).selectExpr("problem_id", "run", "same", "CAST(NULL AS STRING) AS judge_error",
+          "CAST(NULL AS STRING) AS judge_output");
     }
+    Dataset<Row> decided = checked.join(verdicts, new String[] {"problem_id", "run"}, "left_outer").selectExpr("*",
+        "CASE WHEN response_status != 'ok' THEN response_status WHEN outcome != 'UNDECIDED' THEN 'ok'"
+            + " WHEN same IS NOT NULL THEN 'ok' WHEN judge_error IS NOT NULL THEN 'judge_error' ELSE 'undecided' END AS status",
+        "CASE WHEN response_status = 'truncated' THEN 0D WHEN response_status != 'ok' THEN NULL WHEN outcome = 'EQUAL' THEN 1D"
+            + " WHEN outcome = 'DIFFERENT' THEN 0D WHEN same THEN 1D WHEN NOT same THEN 0D END AS score",
+        "1D AS max_score",
+        "CASE WHEN response_status = 'ok' AND outcome != 'UNDECIDED' THEN check_method WHEN same IS NOT NULL THEN 'judge'"
+            + " WHEN response_status = 'truncated' THEN 'truncated' ELSE check_method END AS method");
+    return decided.selectExpr("*", "CASE WHEN score IS NULL THEN NULL ELSE score >= 1 END AS passed")
+        .selectExpr(String.format(SAMPLE_COLUMNS, "gold", "extracted_answer").split(",\\s*"));
   }
 
   private Dataset<Row> proofSamples(Run run, Map<String, GenerationReport> judgeCalls) {

@@ -22,7 +22,10 @@ final class MathParser {
   }
 
   /** What an answer is. */
-  sealed interface Item permits Expr, Sequence, Unordered, Relation {}
+  sealed interface Item permits Expr, Sequence, Unordered, Relation, Named {}
+
+  /** {@code x = 2}: a value with the variable it is given for; compared by value with an unnamed value. */
+  record Named(String name, Item value) implements Item {}
 
   /** A single value, possibly with variables. */
   record Expr(Node node) implements Item {}
@@ -179,7 +182,7 @@ final class MathParser {
     at++;
     Item right = sequenceOrExpr();
     if (op.equals("=") && onlyVariables(left)) {
-      return right;
+      return left instanceof Expr e && e.node() instanceof Var v ? new Named(v.name(), right) : right;
     }
     if (!(left instanceof Expr l) || !(right instanceof Expr r)) {
       throw new NotMath("a comparison between collections");
@@ -443,6 +446,8 @@ final class MathParser {
       s.items().forEach(i -> names.addAll(variables(i)));
     } else if (item instanceof Unordered u) {
       u.items().forEach(i -> names.addAll(variables(i)));
+    } else if (item instanceof Named n) {
+      names.addAll(variables(n.value()));
     }
     return names;
   }

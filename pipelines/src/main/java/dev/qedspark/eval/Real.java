@@ -10,7 +10,7 @@ import java.math.RoundingMode;
  * (integers, fractions, decimals, whole powers, factorials), else a 60-digit decimal ({@code pi},
  * roots, logarithms), else, for what only a double can do (trigonometry, real powers), a
  * double-precision value marked as such. Equality is exact between fractions, to 40 digits
- * between decimals, and to 1e-9 relative once a double took part. Work is bounded: a result of
+ * between decimals, and to 1e-9 once a double took part (both relative to the larger value). Work is bounded: a result of
  * more than {@link #MAX_BITS} bits throws {@link TooLarge} instead of running for minutes.
  */
 record Real(BigInteger num, BigInteger den, BigDecimal approx, boolean lowPrecision, int infinity) {
@@ -259,7 +259,11 @@ record Real(BigInteger num, BigInteger den, BigDecimal approx, boolean lowPrecis
     }
     BigDecimal a = decimal();
     BigDecimal b = o.decimal();
-    BigDecimal scale = a.abs().max(b.abs()).max(BigDecimal.ONE);
+    // Relative to the larger magnitude, so that tiny values are not taken for 0.
+    BigDecimal scale = a.abs().max(b.abs());
+    if (scale.signum() == 0) {
+      return true;
+    }
     BigDecimal tolerance = (lowPrecision || o.lowPrecision) ? new BigDecimal("1e-9") : new BigDecimal("1e-40");
     return a.subtract(b).abs().compareTo(scale.multiply(tolerance)) <= 0;
   }

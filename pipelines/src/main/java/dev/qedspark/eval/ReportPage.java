@@ -15,6 +15,9 @@ import org.apache.spark.sql.Row;
  * page's numbers against {@code summary.json}.
  */
 final class ReportPage {
+  /** Characters of one text shown on the page; the rest stays in the samples dataset. */
+  static final int MAX_TEXT = 20_000;
+
   private ReportPage() {}
 
   static String html(EvalSummary s, List<Row> samples) {

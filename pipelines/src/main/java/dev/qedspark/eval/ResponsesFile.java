@@ -121,7 +121,10 @@ public final class ResponsesFile extends Stage<ResponsesFile, ResponsesFile.Resu
     if (quarantine != null && !unknownIds.isEmpty()) {
       List<String> rawRows = job("read the quarantined rows", () -> DatasetReader.read(spark, quarantine).select("raw").as(Encoders.STRING()).collectAsList());
       for (String id : unknownIds) {
-        if (rawRows.stream().anyMatch(r -> r != null && r.contains(id.substring(id.indexOf(':') + 1)))) {
+        // The id as a whole word of the quarantined row's text (not a prefix of a longer id).
+        java.util.regex.Pattern word = java.util.regex.Pattern.compile("(?<![\\w-])" + java.util.regex.Pattern.quote(id.substring(id.indexOf(':') + 1))
+            + "(?![\\w-])");
+        if (rawRows.stream().anyMatch(r -> r != null && word.matcher(r).find())) {
           quarantined.put(id, job("count responses to " + id, () -> resolved.where(col("given_id").equalTo(id)).count()));
         }
       }
@@ -131,6 +134,10 @@ public final class ResponsesFile extends Stage<ResponsesFile, ResponsesFile.Resu
       List<String> valid = job("list valid ids", () -> ids.orderBy("own_id").limit(3).select("own_id").as(Encoders.STRING()).collectAsList());
       throw new ConfigException(file + ": the benchmark has no problem " + unknown + "; its ids look like " + valid
           + " (or with the source prefix, e.g. '" + job("one id", () -> ids.select("known_id").as(Encoders.STRING()).first()) + "')");
+    }
+    long negative = job("count negative runs", () -> resolved.where("run < 0").count());
+    if (negative > 0) {
+      throw new ConfigException(file + ": " + negative + " rows have a negative run; runs are numbered from 0");
     }
     long missing = job("count rows without a response", () -> resolved.where("known_id IS NOT NULL AND response IS NULL").count());
     if (missing > 0) {

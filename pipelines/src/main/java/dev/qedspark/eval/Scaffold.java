@@ -150,7 +150,7 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
     s.put("limit", limit);
     s.put("sizes", sizes);
     s.put("model", List.of(role, endpoint.identity(), endpoint.model(), roleSettings.temperature(), roleSettings.maxTokens(),
-        roleSettings.seed(), roleSettings.topP(), String.valueOf(roleSettings.extraBody())));
+        roleSettings.seed(), roleSettings.topP(), roleSettings.topK(), roleSettings.stop(), String.valueOf(roleSettings.extraBody())));
     return s;
   }
 
@@ -356,7 +356,7 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
           values.add(r.get(i));
         }
         String answer = FinalAnswer.of(r.getAs("final_text"));
-        values.add(answer == null ? null : MathText.plain(answer));
+        values.add(answer == null ? null : MathText.normalize(answer));
         return new GenericRowWithSchema(values.toArray(), schema);
       }, Encoders.row(schema));
       return extracted.selectExpr("*", "count(final_answer) OVER (PARTITION BY problem_id, run, final_answer) AS votes")

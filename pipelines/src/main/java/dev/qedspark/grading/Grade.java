@@ -63,7 +63,8 @@ public final class Grade extends Stage<Grade, GradeReport> {
   public record Judge(String role, LlmSettings settings, OpenEndpoint endpoint) {
     /** What a judge's answers depend on, for the fingerprints of stages that grade. */
     public List<Object> identity() {
-      return List.of(endpoint.identity(), endpoint.model(), settings.temperature(), settings.maxTokens(), settings.seed());
+      return List.of(endpoint.identity(), endpoint.model(), settings.temperature(), settings.maxTokens(), settings.seed(), settings.topP(),
+          settings.topK(), settings.stop(), String.valueOf(settings.extraBody()));
     }
   }
 

@@ -87,6 +87,16 @@ class AnswerCheckTest {
       // floor, logarithms, binomials
       {"$\\left\\lfloor \\log_{2}a\\right\\rfloor +1$.", "\\lfloor \\log_2 a \\rfloor + 1", "EQUAL"},
       {"\\binom{10}{3}", "120", "EQUAL"},
+      // look-alikes that are not equal
+      {"\\frac{1}{23}", "\\frac{12}{3}", "DIFFERENT"},
+      {"2^{n+1}", "2^n+1", "DIFFERENT"},
+      {"(-1)^n", "-1", "DIFFERENT"},
+      {"|x|", "x", "DIFFERENT"},
+      {"\\sqrt{x^2}", "x", "DIFFERENT"},
+      {"\\lfloor n/2 \\rfloor", "\\frac{n-1}{2}", "DIFFERENT"},
+      {"\\frac{\\pi}{10^{45}}", "0", "DIFFERENT"},
+      {"x = 1, y = 2", "x = 2, y = 1", "DIFFERENT"},
+      {"x = 1, y = 2", "y = 2, x = 1", "EQUAL"},
       // words: compared as text, else left to a judge
       {"even $n$", "even n", "EQUAL"},
       {"All powers of 2\n", "all powers of 2", "EQUAL"},

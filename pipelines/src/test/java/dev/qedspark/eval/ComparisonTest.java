@@ -44,6 +44,9 @@ class ComparisonTest {
     assertTrue(Comparison.apart(comparison.entries().get(0).summary().overall(), comparison.entries().get(1).summary().overall()));
     assertFalse(Comparison.apart(comparison.entries().get(0).summary().overall(), comparison.entries().get(2).summary().overall()));
     assertTrue(comparison.html().contains("data-set=\"subset=Basic\""));
+    assertEquals(List.of(weak + " vs " + strong + " overall: the intervals do not overlap",
+        weak + " vs " + close + " overall: the intervals overlap: the difference may be noise"), comparison.verdicts());
+    assertTrue(comparison.html().contains("the intervals overlap: the difference may be noise"), "the page says so too");
     assertThrows(ConfigException.class, () -> Comparison.of(List.of(dir.resolve("nowhere").toString())));
   }
 }
