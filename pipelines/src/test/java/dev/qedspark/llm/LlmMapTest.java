@@ -123,13 +123,18 @@ class LlmMapTest extends SparkTestBase {
       killer.join();
       assertTrue(String.valueOf(stopped.getMessage()).contains("cancel"), "stopped by the kill, not by a bug: " + stopped);
       assertTrue(Files.notExists(dir.resolve("gen").resolve(LlmMap.GENERATIONS)), "nothing committed by the stopped run");
+      // Tasks stop a moment after the job does: wait until nothing more arrives.
+      for (int last = -1; server.requests() != last; Thread.sleep(500)) {
+        last = server.requests();
+      }
       long cachedAfterKill = cacheLines(cache);
       int sentBeforeKill = server.requests();
       assertTrue(cachedAfterKill >= 1 && cachedAfterKill < n, "the kill came midway: " + cachedAfterKill + " cached");
 
       GenerationReport resumed = run(server, problems(n), settings(2, BudgetSettings.DEFAULTS), "gen");
-      assertEquals(cachedAfterKill, resumed.cacheHits());
-      assertEquals(n - cachedAfterKill, server.requests() - sentBeforeKill, "only the unfinished requests are sent again");
+      // Requests in flight at the kill may still land in the cache a moment later: they count as finished too.
+      assertTrue(resumed.cacheHits() >= cachedAfterKill, resumed.cacheHits() + " hits, " + cachedAfterKill + " cached at the kill");
+      assertEquals(n - resumed.cacheHits(), server.requests() - sentBeforeKill, "only the unfinished requests are sent again");
 
       try (ScriptedServer fresh = new ScriptedServer((body, seen) -> ScriptedServer.Reply.ok("answer " + number(body)))) {
         GenerationReport uninterrupted = map(fresh, problems(n), settings(2, BudgetSettings.DEFAULTS), "uninterrupted")
