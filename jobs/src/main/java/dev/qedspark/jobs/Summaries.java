@@ -165,10 +165,20 @@ final class Summaries {
         all.passAtK().entrySet().stream().map(e -> "@" + e.getKey() + " " + String.format("%.3f", e.getValue())).toList());
     out.printf("  truncated %.3f, failed %.3f, undecided %.3f; by status %s; decided by %s%n", all.truncatedFraction(), all.failedFraction(),
         all.undecidedFraction(), all.byStatus(), s.methods());
+    out.printf("  completion tokens per passing / failing sample: %s / %s; cost $%s / $%s%n", whole(all.tokensPassed()), whole(all.tokensFailed()),
+        cents(all.costPassed()), cents(all.costFailed()));
     s.splits().forEach((split, stats) -> out.printf("  %-28s %,5d problems  mean %s%%%n", split, stats.problems(), pct(stats.meanPercent())));
     printCalls(s::judgeCalls, out);
     out.println("  samples: " + s.samplesPath());
     out.println("  report:  " + s.reportPath());
+  }
+
+  private static String whole(Double value) {
+    return value == null ? "-" : String.format("%,.0f", value);
+  }
+
+  private static String cents(Double value) {
+    return value == null ? "-" : String.format("%.4f", value);
   }
 
   private static String pct(Double value) {

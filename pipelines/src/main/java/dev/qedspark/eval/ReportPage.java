@@ -45,6 +45,11 @@ final class ReportPage {
     s.splits().forEach((name, stats) -> row(h, name, stats));
     h.append("</table>");
 
+    EvalMetrics.Stats all = s.overall();
+    h.append("<h2>Cost of passing and failing</h2><table id=\"effort\"><tr><th>samples</th><th>mean completion tokens</th>")
+        .append("<th>mean cost ($)</th></tr><tr><td>passing</td><td>").append(number(all.tokensPassed())).append("</td><td>")
+        .append(dollars(all.costPassed())).append("</td></tr><tr><td>failing</td><td>").append(number(all.tokensFailed())).append("</td><td>")
+        .append(dollars(all.costFailed())).append("</td></tr></table>");
     h.append("<h2>Mean score by split</h2>").append(splitChart(s));
     h.append("<h2>Scores</h2>").append(histogram(samples));
     h.append("<h2>Deciding method</h2><table><tr><th>method</th><th>samples</th></tr>");
@@ -140,6 +145,14 @@ final class ReportPage {
 
   static String fraction(Double value) {
     return value == null ? "-" : String.format(Locale.ROOT, "%.3f", value);
+  }
+
+  private static String number(Double value) {
+    return value == null ? "-" : String.format(Locale.ROOT, "%.0f", value);
+  }
+
+  private static String dollars(Double value) {
+    return value == null ? "-" : String.format(Locale.ROOT, "%.4f", value);
   }
 
   private static String number(double value) {
