@@ -157,7 +157,7 @@ final class Summaries {
   static void printEval(EvalSummary s, PrintStream out) {
     EvalMetrics.Stats all = s.overall();
     out.printf("eval: %s, %,d problems, %,d samples (%,d scored) in %.1f s; responses: %s%s%n", s.benchmark(), all.problems(), all.samples(),
-        all.scored(), s.seconds(), s.scaffold(), s.callsPerSample() == null ? ""
+        all.scored(), s.seconds(), s.scaffold(), s.callsPerSample() == null || "file".equals(s.scaffold()) ? ""
             : String.format(", %.1f calls and %.0f tokens each", s.callsPerSample(), s.tokensPerSample() == null ? 0.0 : s.tokensPerSample()));
     out.printf("  mean score %s%% of the maximum%s; runs %s (std %s, min %s, max %s); pass@k %s%n", pct(all.meanPercent()),
         all.interval() == null ? "" : String.format(" (interval %s - %s)", pct(all.interval().low()), pct(all.interval().high())),

@@ -34,7 +34,7 @@ final class ReportPage {
         .append("</b>; kind: ").append(s.kind()).append(s.protocol() == null ? "" : "; judge protocol: " + escape(s.protocol()))
         .append(s.kind().equals("proof") ? "; a proof passes at " + s.passScore() + " of 7" : "")
         .append("; responses: ").append(escape(s.scaffold()))
-        .append(s.callsPerSample() == null ? "" : String.format(Locale.ROOT, ", %.1f model calls and %.0f tokens per response", s.callsPerSample(),
+        .append(s.callsPerSample() == null || "file".equals(s.scaffold()) ? "" : String.format(Locale.ROOT, ", %.1f model calls and %.0f tokens per response", s.callsPerSample(),
             s.tokensPerSample() == null ? 0.0 : s.tokensPerSample()))
         .append(".</p>");
 
