@@ -113,8 +113,7 @@ public final class Calibrate extends Stage<Calibrate, CalibrationMetrics.Report>
 
   /** The graded proofs with the columns grading needs, the human grade and whether it is binary. */
   private Dataset<Row> graded() {
-    String lower = file.toLowerCase();
-    Dataset<Row> raw = lower.endsWith(".jsonl") || lower.endsWith(".json") ? spark.read().option("mode", "FAILFAST").json(file) : spark.read().parquet(file);
+    Dataset<Row> raw = RowFiles.read(spark, file);
     List<String> columns = List.of(raw.columns());
     String proof = columns.contains("proof") ? "proof" : columns.contains("model_proof") ? "model_proof" : null;
     String solution = columns.contains("solution") ? "CAST(solution AS STRING)"

@@ -185,19 +185,18 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
       release.forEach(Runnable::run);
     }
     List<EvalMetrics.Sample> collected = new ArrayList<>();
+    Map<String, Long> methods = new java.util.TreeMap<>();
     for (Row r : job("collect the scored samples", () -> DatasetReader.read(spark, run.path(SAMPLES)).selectExpr("problem_id", "run",
-        "score", "max_score", "passed", "status", "tokens", "cost", "subset", "level", "category").collectAsList())) {
+        "score", "max_score", "passed", "status", "tokens", "cost", "subset", "level", "category", "method").collectAsList())) {
       Map<String, String> splits = new LinkedHashMap<>();
       for (int i = 0; i < SPLITS.size(); i++) {
         splits.put(SPLITS.get(i), r.getString(8 + i));
       }
+      methods.merge(r.isNullAt(11) ? "none" : r.getString(11), 1L, Long::sum);
       collected.add(new EvalMetrics.Sample(r.getString(0), r.getInt(1), r.isNullAt(2) ? null : r.getDouble(2), r.getDouble(3),
           r.isNullAt(4) ? null : r.getBoolean(4), r.getString(5), r.isNullAt(6) ? null : r.getLong(6), r.isNullAt(7) ? null : r.getDouble(7),
           splits));
     }
-    Map<String, Long> methods = new java.util.TreeMap<>();
-    job("count deciding methods", () -> DatasetReader.read(spark, run.path(SAMPLES)).groupBy("method").count().collectAsList())
-        .forEach(r -> methods.put(r.isNullAt(0) ? "none" : r.getString(0), r.getLong(1)));
     Dataset<Row> made = DatasetReader.read(spark, responses);
     Row effort = job("average calls and tokens per response", () -> made.selectExpr(
         List.of(made.columns()).contains("calls") ? "avg(calls)" : "1D",

@@ -93,9 +93,7 @@ public final class ResponsesFile extends Stage<ResponsesFile, ResponsesFile.Resu
   }
 
   private Dataset<Row> read() {
-    String lower = file.toLowerCase();
-    Dataset<Row> rows = lower.endsWith(".parquet") || !lower.matches(".*\\.jsonl?$") && !lower.endsWith(".json")
-        ? spark.read().parquet(file) : spark.read().option("mode", "FAILFAST").json(file);
+    Dataset<Row> rows = RowFiles.read(spark, file);
     List<String> columns = List.of(rows.columns());
     for (String required : List.of("problem_id", "response")) {
       if (!columns.contains(required)) {
