@@ -111,8 +111,14 @@ public final class Run implements AutoCloseable {
       refuseForeignEntries(fs, folder, outputs);
       Path staging = new Path(folder, STAGING_PREFIX + UUID.randomUUID());
       fs.mkdirs(staging);
-      try (OutputStream owner = fs.create(new Path(staging, OWNER), false)) {
+      // Written aside, then renamed: an owner file is whole or absent, never empty because its
+      // writer was killed mid-write (an empty one would look alive until its heartbeat ran out).
+      Path pending = new Path(staging, OWNER + ".tmp");
+      try (OutputStream owner = fs.create(pending, false)) {
         owner.write((host() + " " + ProcessHandle.current().pid() + " " + Instant.now()).getBytes(StandardCharsets.UTF_8));
+      }
+      if (!fs.rename(pending, new Path(staging, OWNER))) {
+        throw new IOException("cannot name the owner of " + staging);
       }
       return new Run(fs, folder, out, staging, step, outputs);
     } catch (IOException e) {
