@@ -1,0 +1,7 @@
+package dev.qedspark.chat;
+
+/** A parsed template expression. */
+@FunctionalInterface
+interface Expr {
+  Object eval(Scope scope);
+}
