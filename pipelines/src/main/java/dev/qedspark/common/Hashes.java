@@ -35,6 +35,10 @@ public final class Hashes {
     return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
   }
 
+  public static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256().digest(bytes));
+  }
+
   public static String sha256(InputStream in) throws IOException {
     MessageDigest digest = sha256();
     byte[] buffer = new byte[1 << 16];

@@ -50,6 +50,7 @@ public final class DatasetWriter {
   private int shards = DatasetSettings.DEFAULTS.shards();
   private String compression = DatasetSettings.DEFAULTS.compression();
   private Fingerprint fingerprint = new Fingerprint("", Map.of(), Map.of());
+  private boolean partitioned;
 
   private DatasetWriter(Dataset<Row> data) {
     this.data = Objects.requireNonNull(data);
@@ -86,6 +87,16 @@ public final class DatasetWriter {
       throw new IllegalArgumentException("shards must be at least 1, not " + shards);
     }
     this.shards = shards;
+    return this;
+  }
+
+  /**
+   * The rows' partitions are already the shards, in order (partition i becomes {@code part-i}):
+   * they are only sorted by key within each, not hash-partitioned. For datasets whose shard
+   * assignment means something, such as one shard per trainer rank.
+   */
+  public DatasetWriter partitioned() {
+    this.partitioned = true;
     return this;
   }
 
@@ -135,8 +146,10 @@ public final class DatasetWriter {
 
   private void writeShards(Path staging) {
     Column[] keys = keyColumns.stream().map(functions::col).toArray(Column[]::new);
-    SparkJobs.named(data.sparkSession(), "write " + name + " (" + shards + " shards)", () -> data
-        .repartition(shards, keys)
+    if (partitioned && data.rdd().getNumPartitions() != shards) {
+      throw new IllegalStateException(name + " has " + data.rdd().getNumPartitions() + " partitions, not the " + shards + " shards it is written as");
+    }
+    SparkJobs.named(data.sparkSession(), "write " + name + " (" + shards + " shards)", () -> (partitioned ? data : data.repartition(shards, keys))
         .sortWithinPartitions(keys)
         .write()
         .option("compression", compression)

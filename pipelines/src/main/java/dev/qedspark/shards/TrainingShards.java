@@ -1,0 +1,470 @@
+package dev.qedspark.shards;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.qedspark.common.ConfigException;
+import dev.qedspark.common.ProjectPaths;
+import dev.qedspark.io.DatasetReader;
+import dev.qedspark.io.DatasetWriter;
+import dev.qedspark.io.HadoopConf;
+import dev.qedspark.io.Manifest;
+import dev.qedspark.io.Run;
+import dev.qedspark.stage.Stage;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Training shards for a GPU trainer, one per rank (or a multiple), in one of three formats:
+ *
+ * <ul>
+ *   <li>{@code packed}: conversations rendered with the tokenizer's chat template, tokenized, loss
+ *       mask on assistant turns only, packed first-fit decreasing into sequences of
+ *       {@code seq-len} tokens, shards balanced by tokens. Columns: {@code input_ids},
+ *       {@code loss_mask} (1 on assistant tokens), {@code position_ids} (restarting at 0 per
+ *       example), {@code segment_ids} (1, 2, ... per example, 0 on padding), {@code cu_seqlens}
+ *       (example boundaries, for variable-length attention), {@code num_tokens},
+ *       {@code num_trained}, {@code example_ids}. Attention must not cross segments.
+ *   <li>{@code messages}: the conversations as they are ({@code example_id, messages}), for
+ *       trainers that tokenize themselves (TRL's SFT layout).
+ *   <li>{@code rl}: RL tasks ({@code example_id, task, answer, schema}) from the RL step's
+ *       {@code tasks}.
+ * </ul>
+ *
+ * Shard r is {@code <format>/part-0000r.parquet}. Examples that cannot be used are written to
+ * {@code rejected} with their reason; nothing is dropped silently.
+ */
+public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
+  public static final List<String> FORMATS = List.of("packed", "messages", "rl");
+  public static final String REJECTED = "rejected";
+  public static final String REPORT = "report.json";
+  static final StructType TOKENIZED = new StructType()
+      .add("example_id", DataTypes.StringType, false)
+      .add("status", DataTypes.StringType, false)
+      .add("reason", DataTypes.StringType, true)
+      .add("detail", DataTypes.StringType, true)
+      .add("num_tokens", DataTypes.IntegerType, false)
+      .add("input_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), true)
+      .add("loss_mask", DataTypes.createArrayType(DataTypes.ByteType, false), true);
+  static final StructType PACKED = new StructType()
+      .add("shard", DataTypes.IntegerType, false)
+      .add("sequence", DataTypes.IntegerType, false)
+      .add("input_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+      .add("loss_mask", DataTypes.createArrayType(DataTypes.ByteType, false), false)
+      .add("position_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+      .add("segment_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+      .add("cu_seqlens", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+      .add("num_tokens", DataTypes.IntegerType, false)
+      .add("num_trained", DataTypes.IntegerType, false)
+      .add("example_ids", DataTypes.createArrayType(DataTypes.StringType, false), false);
+
+  private final String input;
+  private final String format;
+  private final ShardSettings settings;
+  private TokenizerFiles tokenizer;
+
+  private TrainingShards(SparkSession spark, String input, String format, ShardSettings settings) {
+    super(spark);
+    if (!FORMATS.contains(format)) {
+      throw new ConfigException("format must be one of " + FORMATS + ", not " + format);
+    }
+    this.input = input;
+    this.format = format;
+    this.settings = settings;
+  }
+
+  /**
+   * @param input a dataset with {@code messages} (packed, messages: an SFT dataset such as
+   *     {@code ./qed sft}'s {@code default}) or {@code task, answer, schema} (rl: {@code ./qed rl}'s
+   *     {@code tasks}); an SFT or RL output folder stands for that dataset
+   */
+  public static TrainingShards of(SparkSession spark, String input, String format, ShardSettings settings) {
+    return new TrainingShards(spark, resolveInput(spark, input, format), format, settings);
+  }
+
+  private static String resolveInput(SparkSession spark, String input, String format) {
+    String dataset = format.equals("rl") ? "tasks" : "default";
+    try {
+      Path given = new Path(input);
+      FileSystem fs = given.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(new Path(given, Manifest.FILE_NAME)) && fs.exists(new Path(new Path(given, dataset), Manifest.FILE_NAME))) {
+        return new Path(given, dataset).toString();
+      }
+      return input;
+    } catch (java.io.IOException e) {
+      return input;
+    }
+  }
+
+  @Override
+  public String name() {
+    return "shards";
+  }
+
+  /** The dataset of shards: named after the format. */
+  public String dataset() {
+    return format;
+  }
+
+  @Override
+  public List<String> outputs() {
+    List<String> outputs = new ArrayList<>(List.of(format, REPORT));
+    if (format.equals("packed")) {
+      outputs.add(REJECTED);
+      if (settings.tokenFiles()) {
+        outputs.addAll(TokenFile.names(settings.count()));
+      }
+    }
+    return outputs;
+  }
+
+  @Override
+  protected List<String> inputs() {
+    return List.of(input);
+  }
+
+  @Override
+  protected Object settings() {
+    Map<String, Object> used = new LinkedHashMap<>();
+    used.put("format", format);
+    used.put("shards", settings.count());
+    if (format.equals("packed")) {
+      used.put("tokenizer", tokenizer().digest());
+      used.put("seq_len", settings.seqLen());
+      used.put("overlong", settings.overlong());
+      used.put("token_files", settings.tokenFiles());
+    }
+    return used;
+  }
+
+  private TokenizerFiles tokenizer() {
+    if (tokenizer == null) {
+      tokenizer = TokenizerFiles.read(ProjectPaths.resolve(settings.tokenizer()), spark.sparkContext().hadoopConfiguration());
+    }
+    return tokenizer;
+  }
+
+  @Override
+  protected ShardsReport run(Run run) {
+    long started = System.nanoTime();
+    Dataset<Row> rows = DatasetReader.read(spark, input);
+    return switch (format) {
+      case "packed" -> packed(run, rows, started);
+      case "messages" -> passThrough(run, rows, started, "messages");
+      default -> passThrough(run, rows, started, "task", "answer", "schema");
+    };
+  }
+
+  private ShardsReport passThrough(Run run, Dataset<Row> rows, long started, String... columns) {
+    List<String> missing = Arrays.stream(columns).filter(c -> !Arrays.asList(rows.columns()).contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw new ConfigException(input + " has no " + missing + " column: --format " + format + " reads "
+          + (format.equals("rl") ? "./qed rl's tasks" : "an SFT dataset such as ./qed sft's default"));
+    }
+    List<String> select = new ArrayList<>(List.of(exampleId(rows) + " AS example_id"));
+    select.addAll(Arrays.asList(columns));
+    Dataset<Row> selected = rows.selectExpr(select.toArray(String[]::new));
+    int shards = settings.count();
+    JavaRDD<Row> byShard = selected.javaRDD()
+        .mapToPair(r -> new Tuple2<>(ShardPartitioner.key(Math.floorMod(r.getString(0).hashCode(), shards), 0), r))
+        .partitionBy(new ShardPartitioner(shards)).values();
+    Dataset<Row> sharded = spark.createDataFrame(byShard, selected.schema());
+    Manifest written = DatasetWriter.of(sharded).to(run.path(format)).named(format).keyedBy("example_id").settings(datasets)
+        .shards(shards).partitioned().fingerprint(fingerprint()).execute();
+    List<Long> perShard = written.files().stream().map(Manifest.ShardFile::rows).toList();
+    ShardsReport report = new ShardsReport(format, run.finalPath(format), 0, written.rows(), written.rows(), 0, Map.of(), 0, 0, 0, 0,
+        perShard, List.of(), seconds(started));
+    run.writeJson(REPORT, report);
+    return report;
+  }
+
+  /** {@code problem_id#sample_index}, {@code problem_id}, or a hash of the messages. */
+  private static String exampleId(Dataset<Row> rows) {
+    List<String> columns = Arrays.asList(rows.columns());
+    if (columns.contains("example_id")) {
+      return "example_id";
+    }
+    if (columns.contains("problem_id") && columns.contains("sample_index")) {
+      return "concat(problem_id, '#', CAST(sample_index AS STRING))";
+    }
+    if (columns.contains("problem_id")) {
+      return "problem_id";
+    }
+    return "substr(sha2(to_json(" + (columns.contains("messages") ? "messages" : "struct(*)") + "), 256), 1, 16)";
+  }
+
+  private ShardsReport packed(Run run, Dataset<Row> rows, long started) {
+    if (!Arrays.asList(rows.columns()).contains("messages")) {
+      throw new ConfigException(input + " has no messages column: --format packed reads an SFT dataset such as ./qed sft's default");
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<TokenizerFiles> files = jsc.broadcast(tokenizer());
+    int seqLen = settings.seqLen();
+    boolean truncate = settings.overlong().equals("truncate");
+    Dataset<Row> tokenized = rows.selectExpr(exampleId(rows) + " AS example_id", "messages")
+        .mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) it -> tokenize(it, files.value(), seqLen, truncate),
+            org.apache.spark.sql.Encoders.row(TOKENIZED))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<String, Long> rejected = new TreeMap<>();
+      job("count rejected examples", () -> tokenized.where("status = 'rejected'").groupBy("reason").count().collectAsList())
+          .forEach(r -> rejected.put(r.getString(0), r.getLong(1)));
+      writeDataset(run, tokenized.where("status = 'rejected'").select("example_id", "reason", "detail"), REJECTED, "example_id");
+      List<Row> lengths = job("collect example lengths", () -> tokenized.where("status != 'rejected'")
+          .select(col("example_id"), col("num_tokens"), col("status")).collectAsList());
+      List<Row> sorted = new ArrayList<>(lengths);
+      sorted.sort(Comparator.comparing(r -> r.getString(0)));
+      int[] tokens = sorted.stream().mapToInt(r -> r.getInt(1)).toArray();
+      long truncated = sorted.stream().filter(r -> r.getString(2).equals("truncated")).count();
+      List<Packing.Sequence> sequences = Packing.firstFitDecreasing(tokens, seqLen);
+      int shards = settings.count();
+      int[] shardOf = Packing.balance(sequences, shards);
+      Plan plan = Plan.of(sequences, shardOf, shards, sorted);
+      Dataset<Row> assignment = spark.createDataFrame(plan.assignments(), Plan.SCHEMA);
+      int pad = ChatTokenizer.of(tokenizer()).padId();
+      JavaPairRDD<Long, Row> packedRows = tokenized.where("status != 'rejected'").join(assignment, "example_id")
+          .javaRDD()
+          .groupBy(r -> ShardPartitioner.key(r.getAs("shard"), r.getAs("sequence")))
+          .mapToPair(group -> new Tuple2<>(group._1(), pack(group._2(), seqLen, pad)))
+          .repartitionAndSortWithinPartitions(new ShardPartitioner(shards), (Comparator<Long> & java.io.Serializable) Long::compare)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        Dataset<Row> packed = spark.createDataFrame(packedRows.values(), PACKED);
+        DatasetWriter.of(packed).to(run.path(format)).named(format).keyedBy("shard", "sequence").settings(datasets).shards(shards)
+            .partitioned().fingerprint(fingerprint()).execute();
+        List<String> tokenFiles = List.of();
+        if (settings.tokenFiles()) {
+          writeTokenFiles(run, packedRows, plan, seqLen);
+          tokenFiles = TokenFile.names(shards).stream().map(run::finalPath).toList();
+        }
+        long realTokens = Arrays.stream(tokens).asLongStream().sum();
+        long trained = job("count trained tokens", () -> tokenized.where("status != 'rejected'")
+            .selectExpr("sum(aggregate(loss_mask, 0L, (a, m) -> a + m))").first().getLong(0));
+        long slots = (long) sequences.size() * seqLen;
+        ShardsReport report = new ShardsReport(format, run.finalPath(format), seqLen, sorted.size() + rejected.values().stream().mapToLong(Long::longValue).sum(),
+            sorted.size(), truncated, rejected, sequences.size(), realTokens, trained, slots == 0 ? 0 : 1.0 - (double) realTokens / slots,
+            Arrays.stream(plan.shardTokens()).boxed().toList(), tokenFiles, seconds(started));
+        run.writeJson(REPORT, report);
+        return report;
+      } finally {
+        packedRows.unpersist(false);
+      }
+    } finally {
+      tokenized.unpersist(false);
+    }
+  }
+
+  private void writeTokenFiles(Run run, JavaPairRDD<Long, Row> packedRows, Plan plan, int seqLen) {
+    HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    List<String> targets = TokenFile.names(settings.count()).stream().map(run::path).toList();
+    long[] sequences = plan.shardSequences();
+    long[] examples = plan.shardExamples();
+    job("write token files", () -> {
+      packedRows.values().foreachPartition(it -> writeTokenFile(it, new Path(targets.get(org.apache.spark.TaskContext.getPartitionId())),
+          hadoop, seqLen, sequences[org.apache.spark.TaskContext.getPartitionId()], examples[org.apache.spark.TaskContext.getPartitionId()]));
+      return null;
+    });
+  }
+
+  /** Streams one shard's packed rows (partition = shard, sorted by sequence) into its token file. */
+  private static void writeTokenFile(Iterator<Row> rows, Path target, HadoopConf hadoop, int seqLen, long sequences, long examples)
+      throws java.io.IOException {
+    Iterator<TokenFile.Sequence> mapped = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public TokenFile.Sequence next() {
+        return asSequence(rows.next());
+      }
+    };
+    try (OutputStream out = target.getFileSystem(hadoop.get()).create(target, true)) {
+      TokenFile.write(out, seqLen, sequences, examples, () -> mapped);
+    }
+  }
+
+  private static TokenFile.Sequence asSequence(Row packed) {
+    List<Integer> ids = packed.getList(2);
+    List<Byte> mask = packed.getList(3);
+    List<Integer> cu = packed.getList(6);
+    int[] lengths = new int[cu.size() - 1];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = cu.get(i + 1) - cu.get(i);
+    }
+    byte[] m = new byte[mask.size()];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = mask.get(i);
+    }
+    return new TokenFile.Sequence(ids.stream().mapToInt(Integer::intValue).toArray(), m, lengths);
+  }
+
+  private static Iterator<Row> tokenize(Iterator<Row> rows, TokenizerFiles files, int seqLen, boolean truncate) {
+    ChatTokenizer tokenizer = ChatTokenizer.of(files);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        Row row = rows.next();
+        String id = row.getString(0);
+        try {
+          ChatTokenizer.Tokenized t = tokenizer.tokenize(messages(row));
+          int[] ids = t.ids();
+          byte[] mask = t.mask();
+          String status = "ok";
+          if (ids.length > seqLen) {
+            if (!truncate) {
+              return rejected(id, "too_long", ids.length + " tokens, more than seq-len " + seqLen);
+            }
+            ids = Arrays.copyOf(ids, seqLen);
+            mask = Arrays.copyOf(mask, seqLen);
+            status = "truncated";
+          }
+          int trained = 0;
+          for (byte b : mask) {
+            trained += b;
+          }
+          if (trained == 0) {
+            return rejected(id, "no_trained_tokens", "no assistant token within the first " + seqLen + " tokens");
+          }
+          return new GenericRowWithSchema(new Object[] {id, status, null, null, ids.length, boxed(ids), boxed(mask)}, TOKENIZED);
+        } catch (ExampleRejected e) {
+          return rejected(id, e.reason(), e.getMessage());
+        }
+      }
+    };
+  }
+
+  private static Row rejected(String id, String reason, String detail) {
+    return new GenericRowWithSchema(new Object[] {id, "rejected", reason, detail, 0, null, null}, TOKENIZED);
+  }
+
+  /** The messages column as the chat template sees it: a list of maps with every field of the struct. */
+  static List<Map<String, Object>> messages(Row row) {
+    List<Row> structs = row.isNullAt(1) ? List.of() : row.getList(1);
+    List<Map<String, Object>> messages = new ArrayList<>(structs.size());
+    for (Row m : structs) {
+      Map<String, Object> message = new HashMap<>();
+      for (String field : m.schema().fieldNames()) {
+        Object v = m.getAs(field);
+        message.put(field, v instanceof Integer i ? (Object) i.longValue() : v);
+      }
+      messages.add(message);
+    }
+    return messages;
+  }
+
+  /** One packed sequence from its examples (rows of tokenized joined with the plan), padded to seq-len. */
+  static Row pack(Iterable<Row> members, int seqLen, int pad) {
+    List<Row> ordered = new ArrayList<>();
+    members.forEach(ordered::add);
+    ordered.sort(Comparator.comparingInt(r -> r.<Integer>getAs("slot")));
+    Integer[] ids = new Integer[seqLen];
+    Byte[] mask = new Byte[seqLen];
+    Integer[] positions = new Integer[seqLen];
+    Integer[] segments = new Integer[seqLen];
+    List<Integer> cu = new ArrayList<>(List.of(0));
+    List<String> exampleIds = new ArrayList<>();
+    int at = 0;
+    int trained = 0;
+    for (int e = 0; e < ordered.size(); e++) {
+      Row r = ordered.get(e);
+      List<Integer> tokens = r.getList(r.fieldIndex("input_ids"));
+      List<Byte> m = r.getList(r.fieldIndex("loss_mask"));
+      for (int i = 0; i < tokens.size(); i++, at++) {
+        ids[at] = tokens.get(i);
+        mask[at] = m.get(i);
+        trained += m.get(i);
+        positions[at] = i;
+        segments[at] = e + 1;
+      }
+      cu.add(at);
+      exampleIds.add(r.getAs("example_id"));
+    }
+    int real = at;
+    for (int p = 0; at < seqLen; at++, p++) {
+      ids[at] = pad;
+      mask[at] = 0;
+      positions[at] = p;
+      segments[at] = 0;
+    }
+    Row first = ordered.get(0);
+    return new GenericRowWithSchema(new Object[] {first.getAs("shard"), first.getAs("sequence"), seq(Arrays.asList(ids)), seq(Arrays.asList(mask)),
+        seq(Arrays.asList(positions)), seq(Arrays.asList(segments)), seq(cu), real, trained, seq(exampleIds)}, PACKED);
+  }
+
+  /** An array column's value as Spark's row encoder wants it (a Scala Seq). */
+  private static <T> scala.collection.Seq<T> seq(List<T> values) {
+    return scala.collection.JavaConverters.asScalaBuffer(values).toList();
+  }
+
+  private static scala.collection.Seq<Integer> boxed(int[] values) {
+    return seq(Arrays.stream(values).boxed().toList());
+  }
+
+  private static scala.collection.Seq<Byte> boxed(byte[] values) {
+    List<Byte> out = new ArrayList<>(values.length);
+    for (byte b : values) {
+      out.add(b);
+    }
+    return seq(out);
+  }
+
+  private static double seconds(long started) {
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  /** Where each example goes: shard, sequence within the shard, and slot within the sequence. */
+  record Plan(List<Row> assignments, long[] shardTokens, long[] shardSequences, long[] shardExamples) {
+    static final StructType SCHEMA = new StructType()
+        .add("example_id", DataTypes.StringType, false)
+        .add("shard", DataTypes.IntegerType, false)
+        .add("sequence", DataTypes.IntegerType, false)
+        .add("slot", DataTypes.IntegerType, false);
+
+    static Plan of(List<Packing.Sequence> sequences, int[] shardOf, int shards, List<Row> examples) {
+      long[] tokens = new long[shards];
+      long[] count = new long[shards];
+      long[] exampleCount = new long[shards];
+      List<Row> rows = new ArrayList<>();
+      for (int s = 0; s < sequences.size(); s++) {
+        int shard = shardOf[s];
+        int indexInShard = (int) count[shard]++;
+        tokens[shard] += sequences.get(s).tokens();
+        int[] members = sequences.get(s).examples();
+        exampleCount[shard] += members.length;
+        for (int slot = 0; slot < members.length; slot++) {
+          rows.add(RowFactory.create(examples.get(members[slot]).getString(0), shard, indexInShard, slot));
+        }
+      }
+      return new Plan(rows, tokens, count, exampleCount);
+    }
+  }
+}
