@@ -1,0 +1,104 @@
+"""Trainer entry point for the shards of `./qed shards`, launched on every rank by `./qed train`.
+
+Joins the process group from the launcher's variables (MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK;
+NCCL on GPUs, gloo on CPUs), reads this rank's token files (QED_TOKEN_FILES) and trains with the
+loss on assistant tokens only (loss_mask) and next-token targets that never cross from one packed
+example into the next.
+
+  --model tiny      a token-bigram model (embedding + output layer, no attention), for checking the
+                    handoff end to end on CPU: the tests run it on 2 ranks with gloo.
+  --model NAME      a Hugging Face causal LM (transformers), fed position_ids that restart per
+                    example so that flash-attention's variable-length path keeps examples apart.
+
+After each step the gradients are all-reduced (averaged) across ranks; with --check-allreduce every
+rank also compares a checksum of the averaged gradients with the others'.
+"""
+import argparse
+import os
+
+import torch
+import torch.distributed as dist
+
+from qed_shards import rank_token_files
+
+
+def batches(files, device):
+    for f in files:
+        for i in range(f.sequences):
+            ids, mask = f.sequence(i)
+            ids = torch.tensor(ids.tolist(), dtype=torch.long, device=device)
+            mask = torch.tensor(mask.tolist(), dtype=torch.bool, device=device)
+            start = i * f.seq_len
+            positions = torch.zeros_like(ids)
+            same_example = torch.zeros_like(mask)  # token t and t+1 belong to the same example
+            for s, n in zip(f.starts, f.lengths):
+                if start <= s < start + f.seq_len:
+                    a = s - start
+                    positions[a:a + n] = torch.arange(n, device=device)
+                    same_example[a:a + n - 1] = True
+            yield ids, mask, positions, same_example
+
+
+def tiny_model(vocab):
+    return torch.nn.Sequential(torch.nn.Embedding(vocab, 16), torch.nn.Linear(16, vocab))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", default="tiny")
+    parser.add_argument("--vocab", type=int, default=151936, help="vocabulary of the tiny model (Qwen3's)")
+    parser.add_argument("--steps", type=int, default=1)
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--check-allreduce", action="store_true")
+    args = parser.parse_args()
+
+    cuda = torch.cuda.is_available()
+    dist.init_process_group("nccl" if cuda else "gloo", init_method="env://")
+    rank, world = dist.get_rank(), dist.get_world_size()
+    device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if cuda else "cpu")
+    torch.manual_seed(0)  # every rank starts from the same weights
+    if args.model == "tiny":
+        model = tiny_model(args.vocab).to(device)
+    else:
+        from transformers import AutoModelForCausalLM
+        model = AutoModelForCausalLM.from_pretrained(args.model, torch_dtype=torch.bfloat16).to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr)
+
+    data = batches(rank_token_files(), device)
+    for step in range(args.steps):
+        batch = next(data, None)
+        if batch is None:  # this rank's shard is used up: it still takes part in the all-reduce, with zero gradients
+            print(f"step {step}: no sequence left in this rank's shards", flush=True)
+            ids = torch.zeros(2, dtype=torch.long, device=device)
+            mask = same_example = torch.zeros(2, dtype=torch.bool, device=device)
+            positions = torch.zeros_like(ids)
+        else:
+            ids, mask, positions, same_example = batch
+        targets_ok = mask[1:] & same_example[:-1]  # predict token t+1 from t within one example, on assistant tokens
+        if args.model == "tiny":
+            logits = model(ids[:-1])
+        else:
+            logits = model(input_ids=ids[None, :-1], position_ids=positions[None, :-1]).logits[0]
+        losses = torch.nn.functional.cross_entropy(logits.float(), ids[1:], reduction="none")
+        loss = (losses * targets_ok).sum() / targets_ok.sum().clamp(min=1)
+        optimizer.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            dist.all_reduce(p.grad, op=dist.ReduceOp.SUM)
+            p.grad /= world
+        checksum = torch.stack([p.grad.double().abs().sum() for p in model.parameters()]).sum()
+        optimizer.step()
+        print(f"step {step}: loss {loss.item():.4f} on {int(targets_ok.sum())} trained tokens, "
+              f"averaged gradient checksum {checksum.item():.10e}", flush=True)
+        if args.check_allreduce:
+            sums = [torch.zeros_like(checksum) for _ in range(world)]
+            dist.all_gather(sums, checksum)
+            if any(not torch.isclose(s, checksum, rtol=1e-9) for s in sums):
+                raise SystemExit(f"rank {rank}: averaged gradients differ between ranks: {[s.item() for s in sums]}")
+            print(f"all-reduced gradients agree across {world} ranks", flush=True)
+    dist.barrier()
+    dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+package dev.qedspark.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.qedspark.common.ConfigException;
+import dev.qedspark.io.Manifest;
+import dev.qedspark.spark.SparkJobs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.resource.ResourceProfileBuilder;
+import org.apache.spark.resource.TaskResourceRequests;
+import org.apache.spark.sql.SparkSession;
+import scala.reflect.ClassTag$;
+
+/**
+ * Launches a distributed trainer on the Spark cluster: a barrier stage with one task per rank, all
+ * started together, each running {@code command} with the rendezvous variables torchrun would set
+ * ({@code MASTER_ADDR}, {@code MASTER_PORT}, {@code WORLD_SIZE}, {@code RANK},
+ * {@code LOCAL_RANK}, {@code LOCAL_WORLD_SIZE}, {@code NODE_RANK}), {@code CUDA_VISIBLE_DEVICES}
+ * from the task's GPUs, and its shards ({@code QED_SHARDS}: Parquet files; {@code QED_TOKEN_FILES}:
+ * memory-mappable token files when written; {@code QED_SHARD_FORMAT}, {@code QED_SEQ_LEN}).
+ *
+ * <p>Rank r reads shards r, r + ranks, r + 2 ranks, ... so the shard count must be a multiple of
+ * the ranks. Output reaches the driver prefixed {@code [rank N]}. A rank that exits non-zero or
+ * times out fails the stage; Spark then stops the other ranks, whose tasks kill their processes,
+ * and the error quotes every rank's last lines.
+ */
+public final class Launch {
+  private final SparkSession spark;
+  private final String shardsFolder;
+  private final String command;
+  private final TrainSettings settings;
+  private PrintStream out = System.out;
+
+  private Launch(SparkSession spark, String shardsFolder, String command, TrainSettings settings) {
+    this.spark = spark;
+    this.shardsFolder = shardsFolder;
+    this.command = command;
+    this.settings = settings;
+  }
+
+  /** @param shardsFolder the output folder of {@code ./qed shards} (its {@code report.json} names the shards) */
+  public static Launch of(SparkSession spark, String shardsFolder, String command, TrainSettings settings) {
+    if (command == null || command.isBlank()) {
+      throw new ConfigException("the command to run on every rank is empty");
+    }
+    return new Launch(spark, shardsFolder, command, settings);
+  }
+
+  /** Where the ranks' prefixed output goes (standard output by default). */
+  public Launch output(PrintStream stream) {
+    this.out = stream;
+    return this;
+  }
+
+  public TrainReport execute() {
+    int ranks = settings.ranks();
+    int slots = spark.sparkContext().defaultParallelism();
+    if (spark.sparkContext().isLocal() && slots < ranks) {
+      throw new ConfigException(ranks + " ranks need " + ranks + " task slots at once but " + spark.sparkContext().master() + " has "
+          + slots + ": use spark.master=local[" + ranks + "] or fewer ranks (train.ranks)");
+    }
+    Shards shards = Shards.read(spark, shardsFolder, ranks);
+    String driverHost = spark.sparkContext().getConf().get("spark.driver.host", "127.0.0.1");
+    long started = System.nanoTime();
+    try (RankOutput output = new RankOutput(driverHost, out, settings.tailLines())) {
+      RankTask task = new RankTask(new RankTask.Spec(command, ranks, shards.parquet(), shards.tokenFiles(), shards.format(), shards.seqLen(),
+          driverHost, output.port(), (long) (settings.timeoutMinutes() * 60_000)));
+      try {
+        List<String> hosts = SparkJobs.named(spark, "train: " + ranks + " ranks", () -> barrier(task, ranks).collect());
+        output.drain();
+        return new TrainReport(ranks, command, hosts, shards.parquet(), (System.nanoTime() - started) / 1e9);
+      } catch (Exception e) { // SparkException too: Spark rethrows it unchecked
+        output.drain();
+        throw new TrainException("the launch failed: " + rootMessage(e) + "\n" + output.tails());
+      }
+    } catch (IOException e) {
+      throw new TrainException("cannot relay the ranks' output to the driver at " + driverHost + ": " + e.getMessage());
+    }
+  }
+
+  private JavaRDD<String> barrier(RankTask task, int ranks) {
+    JavaRDD<Integer> tasks = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(IntStream.range(0, ranks).boxed().toList(), ranks);
+    if (settings.gpusPerRank() > 0) {
+      tasks = tasks.withResources(new ResourceProfileBuilder()
+          .require(new TaskResourceRequests().cpus(1).resource("gpu", settings.gpusPerRank())).build());
+    }
+    RDD<String> launched = tasks.rdd().barrier().mapPartitions(new RunRank(task), false, ClassTag$.MODULE$.apply(String.class));
+    return launched.toJavaRDD();
+  }
+
+  /** The barrier stage's function: runs the task's rank and yields its host. */
+  private static final class RunRank extends scala.runtime.AbstractFunction1<scala.collection.Iterator<Integer>, scala.collection.Iterator<String>>
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final RankTask task;
+
+    RunRank(RankTask task) {
+      this.task = task;
+    }
+
+    @Override
+    public scala.collection.Iterator<String> apply(scala.collection.Iterator<Integer> ignored) {
+      try {
+        String host = task.run(BarrierTaskContext.get());
+        return scala.collection.JavaConverters.asScalaIterator(List.of(host).iterator());
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
+  }
+
+  private static final java.util.regex.Pattern RANK_FAILURE = java.util.regex.Pattern.compile("rank \\d+ (exited|timed out)[^\\n]*");
+
+  /** The failing rank's own words ("rank 1 exited with code 3"), found in Spark's wrapped messages; else the first line. */
+  private static String rootMessage(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      java.util.regex.Matcher m = RANK_FAILURE.matcher(String.valueOf(t.getMessage()));
+      if (m.find()) {
+        return m.group();
+      }
+    }
+    String message = String.valueOf(e.getMessage());
+    return message.lines().findFirst().orElse(message);
+  }
+
+  /** A path as the rank's process opens it: a plain path on the local file system, else the full URI (hdfs://, s3a://). */
+  private static String forProcess(FileSystem fs, Path path) {
+    Path qualified = fs.makeQualified(path);
+    return "file".equals(qualified.toUri().getScheme()) ? qualified.toUri().getPath() : qualified.toString();
+  }
+
+  /** The shards a {@code ./qed shards} run wrote, split between ranks. */
+  record Shards(String format, int seqLen, List<List<String>> parquet, List<List<String>> tokenFiles) {
+    static Shards read(SparkSession spark, String folder, int ranks) {
+      Path report = new Path(folder, "report.json");
+      try {
+        FileSystem fs = report.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        if (!fs.exists(report)) {
+          throw new ConfigException("no report.json in " + folder + ": --shards takes the output folder of ./qed shards");
+        }
+        JsonNode json;
+        try (InputStream in = fs.open(report)) {
+          json = Manifest.JSON.readTree(in);
+        }
+        Path dataset = new Path(json.get("dataset").asText());
+        int count = json.get("shard_tokens").size();
+        if (count % ranks != 0) {
+          throw new ConfigException(folder + " has " + count + " shards, not a multiple of the " + ranks
+              + " ranks: write the shards again with --shards " + ranks + " (or a multiple)");
+        }
+        List<String> tokenFiles = new ArrayList<>();
+        json.get("token_files").forEach(f -> tokenFiles.add(forProcess(fs, new Path(f.asText()))));
+        List<List<String>> parquetByRank = new ArrayList<>();
+        List<List<String>> tokensByRank = new ArrayList<>();
+        for (int rank = 0; rank < ranks; rank++) {
+          List<String> mine = new ArrayList<>();
+          List<String> myTokens = new ArrayList<>();
+          for (int shard = rank; shard < count; shard += ranks) {
+            mine.add(forProcess(fs, new Path(dataset, String.format("part-%05d.parquet", shard))));
+            if (!tokenFiles.isEmpty()) {
+              myTokens.add(tokenFiles.get(shard));
+            }
+          }
+          parquetByRank.add(mine);
+          tokensByRank.add(myTokens);
+        }
+        return new Shards(json.get("format").asText(), json.get("seq_len").asInt(), parquetByRank, tokensByRank);
+      } catch (IOException e) {
+        throw new ConfigException("cannot read the shards in " + folder + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}
