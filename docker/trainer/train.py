@@ -5,8 +5,9 @@ NCCL on GPUs, gloo on CPUs), reads this rank's token files (QED_TOKEN_FILES) and
 loss on assistant tokens only (loss_mask) and next-token targets that never cross from one packed
 example into the next.
 
-  --model tiny      a token-bigram model (embedding + output layer, no attention), for checking the
-                    handoff end to end on CPU: the tests run it on 2 ranks with gloo.
+  --model tiny      a token-bigram model (embedding + output layer, no attention) that predicts the
+                    next token's id modulo --buckets, for checking the handoff end to end on CPU:
+                    the tests run it on 2 ranks with gloo.
   --model NAME      a Hugging Face causal LM (transformers), fed position_ids that restart per
                     example so that flash-attention's variable-length path keeps examples apart.
 
@@ -39,14 +40,15 @@ def batches(files, device):
             yield ids, mask, positions, same_example
 
 
-def tiny_model(vocab):
-    return torch.nn.Sequential(torch.nn.Embedding(vocab, 16), torch.nn.Linear(16, vocab))
+def tiny_model(vocab, buckets):
+    return torch.nn.Sequential(torch.nn.Embedding(vocab, 16), torch.nn.Linear(16, buckets))
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="tiny")
     parser.add_argument("--vocab", type=int, default=151936, help="vocabulary of the tiny model (Qwen3's)")
+    parser.add_argument("--buckets", type=int, default=1024, help="outputs of the tiny model: it predicts the token id modulo this")
     parser.add_argument("--steps", type=int, default=1)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--check-allreduce", action="store_true")
@@ -58,7 +60,7 @@ def main():
     device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if cuda else "cpu")
     torch.manual_seed(0)  # every rank starts from the same weights
     if args.model == "tiny":
-        model = tiny_model(args.vocab).to(device)
+        model = tiny_model(args.vocab, args.buckets).to(device)
     else:
         from transformers import AutoModelForCausalLM
         model = AutoModelForCausalLM.from_pretrained(args.model, torch_dtype=torch.bfloat16).to(device)
@@ -76,10 +78,10 @@ def main():
             ids, mask, positions, same_example = batch
         targets_ok = mask[1:] & same_example[:-1]  # predict token t+1 from t within one example, on assistant tokens
         if args.model == "tiny":
-            logits = model(ids[:-1])
+            logits, targets = model(ids[:-1]), ids[1:] % args.buckets
         else:
-            logits = model(input_ids=ids[None, :-1], position_ids=positions[None, :-1]).logits[0]
-        losses = torch.nn.functional.cross_entropy(logits.float(), ids[1:], reduction="none")
+            logits, targets = model(input_ids=ids[None, :-1], position_ids=positions[None, :-1]).logits[0], ids[1:]
+        losses = torch.nn.functional.cross_entropy(logits.float(), targets, reduction="none")
         loss = (losses * targets_ok).sum() / targets_ok.sum().clamp(min=1)
         optimizer.zero_grad()
         loss.backward()

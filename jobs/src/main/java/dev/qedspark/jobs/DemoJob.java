@@ -58,7 +58,11 @@ final class DemoJob implements Command {
          10. benchmark  IMO-AnswerBench's problems -> OUT/eval/benchmark
          11. responses  the model role answers the first three -> OUT/eval/responses
          12. eval       answers checked, metrics, OUT/eval/{samples,summary.json,report.html}
-        Steps 4 to 9 are ./qed datasets, steps 10 to 12 ./qed eval. A step whose outputs are up to date (same settings,
+         13. shards     the SFT set chat-templated, tokenized (Qwen3), packed into 2 shards with
+                        token files -> OUT/shards/{packed,rejected,tokens-0000N.bin}
+         14. train      2 ranks launched as a Spark barrier stage; each checks its rendezvous
+                        variables and reads its shard (docker/trainer/check_shard.py) -> OUT/train
+        Steps 4 to 9 are ./qed datasets, steps 10 to 12 ./qed eval, 13 ./qed shards, 14 ./qed train. A step whose outputs are up to date (same settings,
         prompts and input content as its last run, outputs unchanged) is skipped, so a second
         run does nothing; --force runs all.
         The LLM steps use llm.roles.{teacher,judge,policy} (else llm.*): with no endpoint that is

@@ -16,6 +16,8 @@ import dev.qedspark.ingest.IngestReport;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.pipeline.Chain;
+import dev.qedspark.shards.ShardsReport;
+import dev.qedspark.train.TrainReport;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -65,7 +67,32 @@ final class Summaries {
       printResponses(r, out);
     } else if (result instanceof EvalSummary r) {
       printEval(r, out);
+    } else if (result instanceof ShardsReport r) {
+      printShards(r, out);
+    } else if (result instanceof TrainReport r) {
+      printTrain(r, out);
     }
+  }
+
+  static void printShards(ShardsReport r, PrintStream out) {
+    long rejected = r.rejected().values().stream().mapToLong(Long::longValue).sum();
+    if (r.format().equals("packed")) {
+      out.printf("shards: %,d examples -> %,d packed into %,d sequences of %,d tokens (%,d truncated, %,d rejected%s), in %.1f s%n",
+          r.examples(), r.written(), r.sequences(), r.seqLen(), r.truncated(), rejected, rejected == 0 ? "" : " " + r.rejected(), r.seconds());
+      out.printf("  tokens %,d, trained (assistant) %,d, padding %.1f%%; tokens per shard %s%n", r.tokens(), r.trainedTokens(),
+          100 * r.paddingFraction(), r.shardTokens());
+    } else {
+      out.printf("shards: %,d %s rows in %d shards %s, in %.1f s%n", r.written(), r.format(), r.shardTokens().size(), r.shardTokens(), r.seconds());
+    }
+    out.println("  shards: " + r.dataset() + "/part-NNNNN.parquet");
+    if (!r.tokenFiles().isEmpty()) {
+      out.println("  token files: " + r.tokenFiles().get(0) + (r.tokenFiles().size() > 1 ? " ... (" + r.tokenFiles().size() + ")" : ""));
+    }
+  }
+
+  static void printTrain(TrainReport r, PrintStream out) {
+    out.printf("train: %d ranks finished on %s in %.1f s%n", r.ranks(), r.hosts().stream().distinct().toList(), r.seconds());
+    out.println("  command: " + r.command());
   }
 
   /** A chain step about to run, or skipped. */

@@ -9,6 +9,8 @@ import dev.qedspark.ingest.IngestSettings;
 import dev.qedspark.io.DatasetSettings;
 import dev.qedspark.eval.EvalSettings;
 import dev.qedspark.rl.RlSettings;
+import dev.qedspark.shards.ShardSettings;
+import dev.qedspark.train.TrainSettings;
 import dev.qedspark.llm.LlmSettings;
 import dev.qedspark.spark.SparkSettings;
 import java.util.Map;
@@ -24,12 +26,14 @@ public record QedConfig(
     GradingSettings grading,
     RlSettings rl,
     EvalSettings eval,
+    ShardSettings shards,
+    TrainSettings train,
     @JsonPropertyDescription("prompt files that replace bundled prompts, by name: {grade-rubric: my/judge.md};"
         + " names: filter, proof, rubric, grade-rubric, grade-imo-proofbench, grade-proofbench") Map<String, String> prompts) {
 
   public static final QedConfig DEFAULTS = new QedConfig(SparkSettings.DEFAULTS, DatasetSettings.DEFAULTS,
       IngestSettings.DEFAULTS, CurateSettings.DEFAULTS, LlmSettings.DEFAULTS, FilterSettings.DEFAULTS, RubricSettings.DEFAULTS, GradingSettings.DEFAULTS, RlSettings.DEFAULTS,
-      EvalSettings.DEFAULTS, Map.of());
+      EvalSettings.DEFAULTS, ShardSettings.DEFAULTS, TrainSettings.DEFAULTS, Map.of());
 
   public QedConfig {
     prompts = prompts == null ? Map.of() : Map.copyOf(prompts);

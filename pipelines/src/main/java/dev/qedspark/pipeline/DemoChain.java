@@ -1,5 +1,6 @@
 package dev.qedspark.pipeline;
 
+import dev.qedspark.common.ProjectPaths;
 import dev.qedspark.curation.Curate;
 import dev.qedspark.curation.Pick;
 import dev.qedspark.eval.Benchmark;
@@ -15,7 +16,8 @@ import java.util.Set;
  * a reference solution, so that the rubrics step has work), and run the FineProofs
  * chain ({@link DatasetsChain}: filter, rubrics, generate, grade, rl, sft) on them; then evaluate
  * the model role on the first three IMO-AnswerBench problems ({@link EvalChain}, in
- * {@code OUT/eval}). Each step
+ * {@code OUT/eval}); write packed training shards of the SFT set ({@code OUT/shards}) and launch
+ * two ranks on them on local[*] ({@code OUT/train}). Each step
  * writes into its own folder under the demo's root; a second run skips every step that is up to
  * date.
  */
@@ -24,6 +26,11 @@ public final class DemoChain {
   public static final String CURATE = "curate";
   public static final String PICK = "pick";
   public static final String EVAL = "eval";
+  public static final String SHARDS = "shards";
+  public static final String TRAIN = "train";
+  /** The demo's trainer: every rank checks its rendezvous variables and reads its token files (Python's standard library only). */
+  static final String TRAIN_COMMAND = "python3 " + ProjectPaths.resolve("docker/trainer/check_shard.py");
+  static final int TRAIN_RANKS = 2;
   /** The benchmark the demo ends with, and how many of its problems the model under test answers. */
   static final String EVAL_BENCHMARK = "imo-answerbench";
   static final int EVAL_PROBLEMS = 3;
@@ -48,6 +55,9 @@ public final class DemoChain {
     steps.addAll(DatasetsChain.steps(stages, root + "/" + PICK + "/" + Pick.PROBLEMS, step -> root + "/" + step, Set.of(), samples));
     Benchmark answers = Benchmark.named(EVAL_BENCHMARK, sources, null, null);
     steps.addAll(EvalChain.steps(stages, answers, root + "/" + EVAL, null, 1, EVAL_PROBLEMS, "direct"));
+    steps.add(Chain.step(SHARDS, () -> stages.shards(root + "/sft", "packed", stages.shardSettings().withCount(TRAIN_RANKS).withTokenFiles(true))
+        .into(root + "/" + SHARDS)));
+    steps.add(Chain.step(TRAIN, () -> stages.train(root + "/" + SHARDS, TRAIN_COMMAND, TRAIN_RANKS).into(root + "/" + TRAIN)));
     return Chain.of(steps.toArray(Chain.Step[]::new));
   }
 }

@@ -2,6 +2,9 @@ package dev.qedspark.pipeline;
 
 import dev.qedspark.common.ProjectPaths;
 import dev.qedspark.config.QedConfig;
+import dev.qedspark.shards.ShardSettings;
+import dev.qedspark.shards.TrainingShards;
+import dev.qedspark.train.Launch;
 import dev.qedspark.curation.Curate;
 import dev.qedspark.curation.Filter;
 import dev.qedspark.curation.FilterPrompt;
@@ -181,6 +184,21 @@ public final class Stages implements AutoCloseable {
    * {@code graded} ({@code grades} and {@code scores}) and the problems dataset at {@code problems};
    * with {@code rl} (an RL step's folder, or null) the policy-reward column too.
    */
+  /** The shards.* settings, for a caller that changes some of them. */
+  public ShardSettings shardSettings() {
+    return config.shards();
+  }
+
+  /** A distributed trainer launch on {@code shardsFolder} (./qed shards' output), with train.* settings and {@code ranks} ranks. */
+  public Launch train(String shardsFolder, String command, int ranks) {
+    return Launch.of(spark, shardsFolder, command, config.train().withRanks(ranks));
+  }
+
+  /** Training shards of an SFT dataset (packed, messages) or RL tasks (rl), with shards.* settings. */
+  public TrainingShards shards(String input, String format, ShardSettings settings) {
+    return TrainingShards.of(spark, input, format, settings).datasets(config.datasets());
+  }
+
   public SftDataset sft(String proofs, String graded, String problems, String rl) {
     SftDataset sft = SftDataset.of(spark, proofs, graded + "/" + Grade.GRADES, graded + "/" + Grade.SCORES, problems)
         .datasets(config.datasets());

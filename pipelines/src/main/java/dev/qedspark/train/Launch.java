@@ -3,7 +3,9 @@ package dev.qedspark.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.qedspark.common.ConfigException;
 import dev.qedspark.io.Manifest;
+import dev.qedspark.io.Run;
 import dev.qedspark.spark.SparkJobs;
+import dev.qedspark.stage.Stage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -34,15 +36,16 @@ import scala.reflect.ClassTag$;
  * times out fails the stage; Spark then stops the other ranks, whose tasks kill their processes,
  * and the error quotes every rank's last lines.
  */
-public final class Launch {
-  private final SparkSession spark;
+public final class Launch extends Stage<Launch, TrainReport> {
+  public static final String REPORT = "report.json";
+  public static final String LOG = "ranks.log";
   private final String shardsFolder;
   private final String command;
   private final TrainSettings settings;
   private PrintStream out = System.out;
 
   private Launch(SparkSession spark, String shardsFolder, String command, TrainSettings settings) {
-    this.spark = spark;
+    super(spark);
     this.shardsFolder = shardsFolder;
     this.command = command;
     this.settings = settings;
@@ -62,7 +65,28 @@ public final class Launch {
     return this;
   }
 
-  public TrainReport execute() {
+  @Override
+  public String name() {
+    return "train";
+  }
+
+  @Override
+  public List<String> outputs() {
+    return List.of(REPORT, LOG);
+  }
+
+  @Override
+  protected List<String> inputs() {
+    return List.of(new Path(shardsFolder, "report.json").toString(), Shards.read(spark, shardsFolder, settings.ranks()).dataset());
+  }
+
+  @Override
+  protected Object settings() {
+    return java.util.Map.of("command", command, "ranks", settings.ranks(), "gpus_per_rank", settings.gpusPerRank());
+  }
+
+  @Override
+  protected TrainReport run(Run run) {
     int ranks = settings.ranks();
     int slots = spark.sparkContext().defaultParallelism();
     if (spark.sparkContext().isLocal() && slots < ranks) {
@@ -72,13 +96,15 @@ public final class Launch {
     Shards shards = Shards.read(spark, shardsFolder, ranks);
     String driverHost = spark.sparkContext().getConf().get("spark.driver.host", "127.0.0.1");
     long started = System.nanoTime();
-    try (RankOutput output = new RankOutput(driverHost, out, settings.tailLines())) {
+    try (RankOutput output = new RankOutput(driverHost, out, settings.tailLines(), run.path(LOG), spark.sparkContext().hadoopConfiguration())) {
       RankTask task = new RankTask(new RankTask.Spec(command, ranks, shards.parquet(), shards.tokenFiles(), shards.format(), shards.seqLen(),
           driverHost, output.port(), (long) (settings.timeoutMinutes() * 60_000)));
       try {
         List<String> hosts = SparkJobs.named(spark, "train: " + ranks + " ranks", () -> barrier(task, ranks).collect());
         output.drain();
-        return new TrainReport(ranks, command, hosts, shards.parquet(), (System.nanoTime() - started) / 1e9);
+        TrainReport report = new TrainReport(ranks, command, hosts, shards.parquet(), (System.nanoTime() - started) / 1e9);
+        run.writeJson(REPORT, report);
+        return report;
       } catch (Exception e) { // SparkException too: Spark rethrows it unchecked
         output.drain();
         throw new TrainException("the launch failed: " + rootMessage(e) + "\n" + output.tails());
@@ -143,7 +169,7 @@ public final class Launch {
   }
 
   /** The shards a {@code ./qed shards} run wrote, split between ranks. */
-  record Shards(String format, int seqLen, List<List<String>> parquet, List<List<String>> tokenFiles) {
+  record Shards(String format, int seqLen, String dataset, List<List<String>> parquet, List<List<String>> tokenFiles) {
     static Shards read(SparkSession spark, String folder, int ranks) {
       Path report = new Path(folder, "report.json");
       try {
@@ -177,7 +203,7 @@ public final class Launch {
           parquetByRank.add(mine);
           tokensByRank.add(myTokens);
         }
-        return new Shards(json.get("format").asText(), json.get("seq_len").asInt(), parquetByRank, tokensByRank);
+        return new Shards(json.get("format").asText(), json.get("seq_len").asInt(), dataset.toString(), parquetByRank, tokensByRank);
       } catch (IOException e) {
         throw new ConfigException("cannot read the shards in " + folder + ": " + e.getMessage(), e);
       }

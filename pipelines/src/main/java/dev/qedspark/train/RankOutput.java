@@ -14,6 +14,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 
 /**
  * The driver's end of the ranks' output: each rank's task connects, says its rank, and sends its
@@ -26,8 +28,12 @@ final class RankOutput implements AutoCloseable {
   private final int tailLines;
   private final Map<Integer, Deque<String>> tails = new TreeMap<>();
   private final List<Thread> readers = new ArrayList<>();
+  private final PrintStream log;
 
-  RankOutput(String host, PrintStream out, int tailLines) throws IOException {
+  /** @param logFile every line of every rank is also written here (the launch's {@code ranks.log}) */
+  RankOutput(String host, PrintStream out, int tailLines, String logFile, Configuration hadoop) throws IOException {
+    Path file = new Path(logFile);
+    this.log = new PrintStream(file.getFileSystem(hadoop).create(file, true), true, StandardCharsets.UTF_8);
     this.server = new ServerSocket(0, 64, InetAddress.getByName(host));
     this.out = out;
     this.tailLines = tailLines;
@@ -71,6 +77,7 @@ final class RankOutput implements AutoCloseable {
             tail.removeFirst();
           }
           out.println("[rank " + rank + "] " + line);
+          log.println("[rank " + rank + "] " + line);
         }
       }
     } catch (IOException | NumberFormatException ignored) {
@@ -109,5 +116,8 @@ final class RankOutput implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.close();
+    synchronized (tails) {
+      log.close();
+    }
   }
 }

@@ -60,9 +60,13 @@ class LaunchTest extends SparkTestBase {
     String python = Python.with("torch");
     ByteArrayOutputStream lines = new ByteArrayOutputStream();
     TrainReport report = Launch.of(spark, shards, python + " " + TRAINER.resolve("train.py") + " --check-allreduce", TrainSettings.DEFAULTS)
-        .output(new PrintStream(lines, true, StandardCharsets.UTF_8)).execute();
+        .into(dir.resolve("train").toString()).output(new PrintStream(lines, true, StandardCharsets.UTF_8)).execute();
     String output = lines.toString(StandardCharsets.UTF_8);
     assertEquals(2, report.ranks());
+    String log = Files.readString(dir.resolve("train").resolve(Launch.LOG));
+    assertTrue(log.contains("[rank 1] all-reduced gradients agree"), "ranks.log keeps every rank's output: " + log);
+    assertEquals(null, Launch.of(spark, shards, python + " " + TRAINER.resolve("train.py") + " --check-allreduce", TrainSettings.DEFAULTS)
+        .into(dir.resolve("train").toString()).staleness(), "the same launch on the same shards is up to date");
     for (int rank = 0; rank < 2; rank++) {
       assertTrue(output.contains("[rank " + rank + "] step 0: loss "), output);
       assertTrue(output.contains("[rank " + rank + "] all-reduced gradients agree across 2 ranks"), output);
@@ -74,7 +78,7 @@ class LaunchTest extends SparkTestBase {
   void everyRankSeesTheRendezvousAndItsOwnShards() throws Exception {
     ByteArrayOutputStream lines = new ByteArrayOutputStream();
     Launch.of(spark, shards, "echo \"env $RANK $WORLD_SIZE $LOCAL_RANK $NODE_RANK $MASTER_ADDR:$MASTER_PORT $QED_SHARD_FORMAT $QED_SEQ_LEN\";"
-        + " python3 " + TRAINER.resolve("check_shard.py"), TrainSettings.DEFAULTS).output(new PrintStream(lines, true, StandardCharsets.UTF_8)).execute();
+        + " python3 " + TRAINER.resolve("check_shard.py"), TrainSettings.DEFAULTS).into(dir.resolve("train").toString()).output(new PrintStream(lines, true, StandardCharsets.UTF_8)).execute();
     String output = lines.toString(StandardCharsets.UTF_8);
     List<String> env = output.lines().filter(l -> l.contains("] env ")).map(l -> l.substring(l.indexOf("] env ") + 6)).sorted().toList();
     assertEquals(2, env.size(), output);
@@ -95,7 +99,7 @@ class LaunchTest extends SparkTestBase {
     String command = "sleep 300 & echo $! > " + pids + "/child-$RANK-$$; echo \"rank $RANK started\";"
         + " if [ \"$RANK\" = 1 ]; then sleep 1; echo 'rank 1 gives up'; exit 3; fi; wait";
     TrainException failure = assertThrows(TrainException.class,
-        () -> Launch.of(spark, shards, command, TrainSettings.DEFAULTS).output(new PrintStream(new ByteArrayOutputStream(), true)).execute());
+        () -> Launch.of(spark, shards, command, TrainSettings.DEFAULTS).into(dir.resolve("train").toString()).output(new PrintStream(new ByteArrayOutputStream(), true)).execute());
     String message = failure.getMessage();
     assertTrue(message.contains("rank 1 exited with code 3"), message);
     assertTrue(message.contains("--- rank 0") && message.contains("rank 0 started"), message);
@@ -108,7 +112,7 @@ class LaunchTest extends SparkTestBase {
     Path pids = Files.createDirectories(dir.resolve("pids"));
     String command = "sleep 300 & echo $! > " + pids + "/child-$RANK-$$; echo \"rank $RANK waiting\"; wait";
     TrainException failure = assertThrows(TrainException.class, () -> Launch.of(spark, shards, command,
-        TrainSettings.DEFAULTS.withTimeoutMinutes(0.03)).output(new PrintStream(new ByteArrayOutputStream(), true)).execute());
+        TrainSettings.DEFAULTS.withTimeoutMinutes(0.03)).into(dir.resolve("train").toString()).output(new PrintStream(new ByteArrayOutputStream(), true)).execute());
     assertTrue(failure.getMessage().contains("timed out"), failure.getMessage());
     assertNoSurvivors(pids);
   }
@@ -132,7 +136,7 @@ class LaunchTest extends SparkTestBase {
   @Test
   void shardsThatDoNotDivideAmongTheRanksAreRefused() {
     var error = assertThrows(dev.qedspark.common.ConfigException.class,
-        () -> Launch.of(spark, shards, "true", TrainSettings.DEFAULTS.withRanks(3)).execute());
+        () -> Launch.of(spark, shards, "true", TrainSettings.DEFAULTS.withRanks(3)).into(dir.resolve("train").toString()).execute());
     assertTrue(error.getMessage().contains("3 ranks need 3 task slots") || error.getMessage().contains("multiple"), error.getMessage());
   }
 }

@@ -1,0 +1,75 @@
+package dev.qedspark.jobs;
+
+import dev.qedspark.config.QedConfig;
+import dev.qedspark.jobs.cli.Arguments;
+import dev.qedspark.jobs.cli.Command;
+import dev.qedspark.jobs.cli.OptionSpec;
+import dev.qedspark.spark.SparkSessions;
+import dev.qedspark.train.Launch;
+import dev.qedspark.train.TrainSettings;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code ./qed train}: a distributed trainer launched as a Spark barrier stage. */
+final class TrainJob implements Command {
+
+  @Override
+  public String name() {
+    return "train";
+  }
+
+  @Override
+  public String summary() {
+    return "Launch a distributed trainer on the shards: one Spark barrier task per rank, torchrun's variables";
+  }
+
+  @Override
+  public String description() {
+    return """
+        Starts --ranks copies of --command at once, one per Spark barrier task, each asking for
+        train.gpus-per-rank GPUs. Every rank gets MASTER_ADDR and MASTER_PORT (rank 0's host
+        and a free port), WORLD_SIZE, RANK, LOCAL_RANK, LOCAL_WORLD_SIZE, NODE_RANK,
+        CUDA_VISIBLE_DEVICES (the task's GPUs), QED_SHARDS (its Parquet shards: r, r + ranks,
+        ...), QED_TOKEN_FILES (its token files, with shards --token-files), QED_SHARD_FORMAT and
+        QED_SEQ_LEN. Output is printed here prefixed [rank N]. A rank that exits non-zero or
+        runs past train.timeout-minutes fails the launch: the others are stopped, their process
+        groups killed, and the error quotes every rank's last lines.
+
+        Needs as many free task slots as ranks (local[N] with N >= ranks; on a cluster,
+        dynamic allocation off for barrier stages: conf/cluster/*.yaml).
+
+        OUT/ranks.log keeps every line of every rank; OUT/report.json the hosts and shards.
+
+        Example (PyTorch on CPU, gloo; docker/trainer/train.py uses NCCL when it sees GPUs):
+          ./qed train --shards runs/demo/shards --out runs/train \
+              --command 'python3 docker/trainer/train.py --check-allreduce'""";
+  }
+
+  @Override
+  public List<OptionSpec> options() {
+    return List.of(
+        OptionSpec.required("shards", "DIR", "the output folder of ./qed shards"),
+        OptionSpec.required("command", "CMD", "the command every rank runs (bash)"),
+        OptionSpec.required("out", "DIR", "where the launch's report.json and ranks.log (every rank's output) go"),
+        OptionSpec.value("ranks", "N", "world size (default train.ranks)"),
+        OptionSpec.flag("force", "launch even when the same command already ran on the same shards"));
+  }
+
+  @Override
+  public int run(Arguments args, QedConfig config, PrintStream out) {
+    TrainSettings settings = config.train().withRanks(Arguments.positive(args, "ranks", config.train().ranks()));
+    SparkSession spark = SparkSessions.create(config.spark());
+    try {
+      Launch launch = Launch.of(spark, args.value("shards"), args.value("command"), settings).output(out).into(args.value("out"));
+      if (launch.staleness() == null && !args.has("force")) {
+        out.println("train: up to date: this command already ran on these shards (" + args.value("out") + "/report.json); --force runs it again");
+        return 0;
+      }
+      Summaries.printTrain(launch.execute(), out);
+      return 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}
