@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.qedspark.common.ConfigException;
 import dev.qedspark.io.Manifest;
 import dev.qedspark.io.Run;
+import dev.qedspark.process.OutputRelay;
 import dev.qedspark.spark.SparkJobs;
 import dev.qedspark.stage.Stage;
 import java.io.IOException;
@@ -96,7 +97,7 @@ public final class Launch extends Stage<Launch, TrainReport> {
     Shards shards = Shards.read(spark, shardsFolder, ranks);
     String driverHost = spark.sparkContext().getConf().get("spark.driver.host", "127.0.0.1");
     long started = System.nanoTime();
-    try (RankOutput output = new RankOutput(driverHost, out, settings.tailLines(), run.path(LOG), spark.sparkContext().hadoopConfiguration())) {
+    try (OutputRelay output = new OutputRelay(driverHost, out, settings.tailLines(), run.path(LOG), spark.sparkContext().hadoopConfiguration())) {
       RankTask task = new RankTask(new RankTask.Spec(command, ranks, shards.parquet(), shards.tokenFiles(), shards.format(), shards.seqLen(),
           driverHost, output.port(), (long) (settings.timeoutMinutes() * 60_000)));
       try {

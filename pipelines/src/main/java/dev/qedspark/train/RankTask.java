@@ -1,14 +1,11 @@
 package dev.qedspark.train;
 
-import java.io.BufferedReader;
+import dev.qedspark.process.ProcessGroups;
+import dev.qedspark.process.RelayClient;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,19 +44,13 @@ final class RankTask implements Serializable {
     int port = rank == 0 ? freePort(host) : 0;
     String[] everyone = context.allGather(host + " " + port);
     Map<String, String> env = environment(rank, everyone, gpuAddresses(context));
-    ProcessBuilder builder = new ProcessBuilder(ownGroup("bash", "-c", spec.command())).redirectErrorStream(true);
-    builder.environment().putAll(env);
-    Process process = builder.start();
+    Process process = ProcessGroups.start(spec.command(), env);
     Set<ProcessHandle> started = new HashSet<>();
-    try (Socket relay = new Socket(spec.driverHost(), spec.outputPort())) {
-      OutputStream toDriver = relay.getOutputStream();
-      toDriver.write(("rank " + rank + "\n").getBytes(StandardCharsets.UTF_8));
-      Thread copier = new Thread(() -> copy(process, toDriver), "rank-" + rank + "-output");
-      copier.setDaemon(true);
-      copier.start();
+    try (RelayClient relay = new RelayClient(spec.driverHost(), spec.outputPort(), "rank " + rank)) {
+      Thread copier = relay.copy(process);
       long deadline = spec.timeoutMillis() > 0 ? System.currentTimeMillis() + spec.timeoutMillis() : Long.MAX_VALUE;
       while (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(started::add);
+        ProcessGroups.track(process, started);
         if (context.isInterrupted()) {
           throw new IllegalStateException("rank " + rank + " was stopped because another rank failed");
         }
@@ -73,7 +64,7 @@ final class RankTask implements Serializable {
       }
       return host;
     } finally {
-      killTree(process, started);
+      ProcessGroups.kill(process, started);
     }
   }
 
@@ -112,54 +103,6 @@ final class RankTask implements Serializable {
   private static int freePort(String host) throws IOException {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       return probe.getLocalPort();
-    }
-  }
-
-  private static void copy(Process process, OutputStream toDriver) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        toDriver.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        toDriver.flush();
-      }
-    } catch (IOException ignored) {
-      // the process or the relay is gone; the exit code says what happened
-    }
-  }
-
-  private static final boolean SETSID = new java.io.File("/usr/bin/setsid").canExecute();
-
-  /**
-   * The command in a session and process group of its own ({@code setsid}, which does not fork
-   * here since a child of the JVM leads no group): the group id is the process id, so the whole
-   * group can be killed, including children whose parent already exited.
-   */
-  private static List<String> ownGroup(String... command) {
-    List<String> line = new ArrayList<>();
-    if (SETSID) {
-      line.add("/usr/bin/setsid");
-    }
-    line.addAll(List.of(command));
-    return line;
-  }
-
-  /** Kills the process, its process group, and every descendant seen while it ran. */
-  static void killTree(Process process, Set<ProcessHandle> seen) {
-    process.descendants().forEach(seen::add);
-    if (SETSID) {
-      try {
-        new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid()).redirectErrorStream(true).start().waitFor(10, TimeUnit.SECONDS);
-      } catch (IOException e) {
-        // the descendants below are still killed one by one
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    seen.forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

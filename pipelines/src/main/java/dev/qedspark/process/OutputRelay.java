@@ -1,4 +1,4 @@
-package dev.qedspark.train;
+package dev.qedspark.process;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,22 +18,23 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The driver's end of the ranks' output: each rank's task connects, says its rank, and sends its
- * process's output line by line; lines are printed with a {@code [rank N]} prefix as they arrive,
- * and the last lines of each rank are kept for the failure message.
+ * The driver's end of the output of processes that Spark tasks run (trainer ranks, inference
+ * servers): each task connects ({@link RelayClient}), names itself ("rank 1", "server 0") and
+ * sends its process's output line by line; lines are printed with that prefix as they arrive,
+ * written to a log file, and the last lines of each are kept for failure messages.
  */
-final class RankOutput implements AutoCloseable {
+public final class OutputRelay implements AutoCloseable {
   private final ServerSocket server;
   private final PrintStream out;
   private final int tailLines;
-  private final Map<Integer, Deque<String>> tails = new TreeMap<>();
+  private final Map<String, Deque<String>> tails = new TreeMap<>();
   private final List<Thread> readers = new ArrayList<>();
   private final PrintStream log;
 
-  /** @param logFile every line of every rank is also written here (the launch's {@code ranks.log}) */
-  RankOutput(String host, PrintStream out, int tailLines, String logFile, Configuration hadoop) throws IOException {
-    Path file = new Path(logFile);
-    this.log = new PrintStream(file.getFileSystem(hadoop).create(file, true), true, StandardCharsets.UTF_8);
+  /** @param logFile every line is also written here (null: none), e.g. a launch's {@code ranks.log} */
+  public OutputRelay(String host, PrintStream out, int tailLines, String logFile, Configuration hadoop) throws IOException {
+    this.log = logFile == null ? null : new PrintStream(new Path(logFile).getFileSystem(hadoop).create(new Path(logFile), true), true,
+        StandardCharsets.UTF_8);
     this.server = new ServerSocket(0, 64, InetAddress.getByName(host));
     this.out = out;
     this.tailLines = tailLines;
@@ -42,7 +43,7 @@ final class RankOutput implements AutoCloseable {
     acceptor.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
@@ -64,29 +65,30 @@ final class RankOutput implements AutoCloseable {
 
   private void read(Socket socket) {
     try (socket; BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-      String first = in.readLine();
-      if (first == null || !first.startsWith("rank ")) {
+      String label = in.readLine();
+      if (label == null || label.isBlank()) {
         return;
       }
-      int rank = Integer.parseInt(first.substring(5).strip());
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         synchronized (tails) {
-          Deque<String> tail = tails.computeIfAbsent(rank, r -> new ArrayDeque<>());
+          Deque<String> tail = tails.computeIfAbsent(label, r -> new ArrayDeque<>());
           tail.addLast(line);
           if (tail.size() > tailLines) {
             tail.removeFirst();
           }
-          out.println("[rank " + rank + "] " + line);
-          log.println("[rank " + rank + "] " + line);
+          out.println("[" + label + "] " + line);
+          if (log != null) {
+            log.println("[" + label + "] " + line);
+          }
         }
       }
-    } catch (IOException | NumberFormatException ignored) {
+    } catch (IOException ignored) {
       // a rank that disconnects early has said what it could
     }
   }
 
-  /** Waits (briefly) for the ranks' last lines to arrive. */
-  void drain() {
+  /** Waits (briefly) for the last lines to arrive. */
+  public void drain() {
     List<Thread> all;
     synchronized (readers) {
       all = new ArrayList<>(readers);
@@ -101,12 +103,12 @@ final class RankOutput implements AutoCloseable {
     }
   }
 
-  /** Every rank's last lines, rank by rank. */
-  String tails() {
+  /** Each sender's last lines, in order of their labels. */
+  public String tails() {
     StringBuilder text = new StringBuilder();
     synchronized (tails) {
-      tails.forEach((rank, lines) -> {
-        text.append("--- rank ").append(rank).append(", last ").append(lines.size()).append(" lines ---\n");
+      tails.forEach((label, lines) -> {
+        text.append("--- ").append(label).append(", last ").append(lines.size()).append(" lines ---\n");
         lines.forEach(l -> text.append(l).append('\n'));
       });
     }
@@ -117,7 +119,9 @@ final class RankOutput implements AutoCloseable {
   public void close() throws IOException {
     server.close();
     synchronized (tails) {
-      log.close();
+      if (log != null) {
+        log.close();
+      }
     }
   }
 }
