@@ -1,6 +1,6 @@
 """Reads the shards of `./qed shards` with the standard library alone.
 
-A token file (`tokens-NNNNN.bin`, written with `--token-files`) is little-endian:
+A token file (`tokens-NNNNN.bin`, written with `--mmap-files`) is little-endian:
   header (32 bytes): magic b"QEDTOKS1", int32 seq_len, int32 0, int64 sequences, int64 examples
   sequences:         per sequence, uint32 input_ids[seq_len] then uint8 loss_mask[seq_len]
   example index:     int64 start[examples] (token offset from the first sequence), int32 length[examples]
@@ -48,5 +48,5 @@ def rank_token_files():
     """The token files the launcher gave this rank (QED_TOKEN_FILES), opened."""
     paths = [p for p in os.environ.get("QED_TOKEN_FILES", "").split(",") if p]
     if not paths:
-        raise SystemExit("QED_TOKEN_FILES is empty: write the shards with ./qed shards --token-files")
+        raise SystemExit("QED_TOKEN_FILES is empty: write the shards with ./qed shards --mmap-files")
     return [TokenFile(p) for p in paths]

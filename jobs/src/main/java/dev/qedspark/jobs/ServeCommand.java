@@ -25,26 +25,29 @@ final class ServeCommand implements Command {
 
   @Override
   public String summary() {
-    return "Serve a GGUF model with the embedded llama.cpp engine as an OpenAI-compatible API on 127.0.0.1";
+    return "Serve a GGUF model with the embedded llama.cpp engine as an OpenAI-compatible API";
   }
 
   @Override
   public String description() {
     return """
         Loads FILE.gguf in this JVM (llama.cpp, CPU) and answers GET /health, GET /v1/models
-        and POST /v1/chat/completions on 127.0.0.1:PORT until stopped (Ctrl-C). Without
+        and POST /v1/chat/completions on HOST:PORT (127.0.0.1 by default) until stopped (Ctrl-C). Without
         --model it serves the project's tiny random test model, whose outputs are meaningless.
         Point jobs at it with --endpoint http://127.0.0.1:PORT/v1.
 
         Examples:
-          ./qed serve --model models/qwen3-4b-q4_k_m.gguf --port 8000 --parallel 8""";
+          ./qed serve --model models/qwen3-4b-q4_k_m.gguf --port 8000 --parallel 8
+          as a fleet on CPU workers (llm.fleet):
+            --set 'llm.fleet.command=./qed serve --model M.gguf --host {host} --port {port}'""";
   }
 
   @Override
   public List<OptionSpec> options() {
     return List.of(
         OptionSpec.value("model", "FILE", "GGUF model file (llm.engine.model-file); default: the tiny test model"),
-        OptionSpec.value("port", "N", "port on 127.0.0.1 (default 8000; 0 = any free port)"),
+        OptionSpec.value("host", "ADDR", "address to listen on (default 127.0.0.1; a fleet server on a CPU worker uses {host})"),
+        OptionSpec.value("port", "N", "port (default 8000; 0 = any free port)"),
         OptionSpec.value("parallel", "N", "requests decoded at once (llm.engine.parallel)"));
   }
 
@@ -67,7 +70,7 @@ final class ServeCommand implements Command {
     Path scratch = Path.of(ProjectPaths.resolve(config.llm().cacheDir())).resolve("engine");
     LlamaEngine engine = LlamaEngine.load(config.llm().engine(), scratch);
     CountDownLatch stopped = new CountDownLatch(1);
-    try (EngineServer server = EngineServer.start(engine, port, config.llm().engine().parallel() * 2 + 2)) {
+    try (EngineServer server = EngineServer.start(engine, args.value("host", "127.0.0.1"), port, config.llm().engine().parallel() * 2 + 2)) {
       Thread hook = new Thread(stopped::countDown, "qed-serve-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       out.println("serving " + engine.modelName() + " at " + server.baseUrl() + " (Ctrl-C stops)");

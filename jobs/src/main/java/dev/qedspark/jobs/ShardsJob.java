@@ -43,7 +43,7 @@ final class ShardsJob implements Command {
         layout); --format rl writes RL tasks (task, answer, schema) from ./qed rl's output.
 
         Shard r is OUT/<format>/part-0000r.parquet; OUT/report.json has the totals (examples,
-        tokens, trained tokens, padding fraction, dropped and truncated). --token-files also
+        tokens, trained tokens, padding fraction, dropped and truncated). --mmap-files also
         writes OUT/tokens-0000r.bin, a flat little-endian file (uint32 ids and uint8 mask per
         sequence, then an example index) for trainers that mmap their data; docker/trainer/
         qed_shards.py reads it with the standard library.
@@ -62,7 +62,7 @@ final class ShardsJob implements Command {
         OptionSpec.value("seq-len", "N", "tokens per packed sequence (default shards.seq-len, 4096)"),
         OptionSpec.value("shards", "K", "number of shards: the trainer's world size or a multiple (default shards.count)"),
         OptionSpec.value("overlong", "P", "drop (default) or truncate examples longer than --seq-len"),
-        OptionSpec.flag("token-files", "also write memory-mappable token files (tokens-NNNNN.bin)"),
+        OptionSpec.flag("mmap-files", "also write memory-mappable token files (tokens-NNNNN.bin)"),
         OptionSpec.flag("force", "run even when the outputs are up to date"));
   }
 
@@ -73,7 +73,7 @@ final class ShardsJob implements Command {
         .withSeqLen(Arguments.positive(args, "seq-len", config.shards().seqLen()))
         .withCount(Arguments.positive(args, "shards", config.shards().count()))
         .withOverlong(args.value("overlong", config.shards().overlong()))
-        .withTokenFiles(args.has("token-files") || config.shards().tokenFiles());
+        .withMmapFiles(args.has("mmap-files") || config.shards().mmapFiles());
     SparkSession spark = SparkSessions.create(config.spark());
     try (Stages stages = Stages.with(spark, config)) {
       TrainingShards stage = stages.shards(args.value("input"), args.value("format", "packed"), settings).into(args.value("out"));

@@ -31,7 +31,7 @@ final class TrainJob implements Command {
         train.gpus-per-rank GPUs. Every rank gets MASTER_ADDR and MASTER_PORT (rank 0's host
         and a free port), WORLD_SIZE, RANK, LOCAL_RANK, LOCAL_WORLD_SIZE, NODE_RANK,
         CUDA_VISIBLE_DEVICES (the task's GPUs), QED_SHARDS (its Parquet shards: r, r + ranks,
-        ...), QED_TOKEN_FILES (its token files, with shards --token-files), QED_SHARD_FORMAT and
+        ...), QED_TOKEN_FILES (its token files, with shards --mmap-files), QED_SHARD_FORMAT and
         QED_SEQ_LEN. Output is printed here prefixed [rank N]. A rank that exits non-zero or
         runs past train.timeout-minutes fails the launch: the others are stopped, their process
         groups killed, and the error quotes every rank's last lines.

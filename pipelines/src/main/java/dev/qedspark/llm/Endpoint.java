@@ -14,13 +14,32 @@ import java.util.List;
 /**
  * Where a run's requests go.
  *
- * @param baseUrl the API root, e.g. {@code http://127.0.0.1:8000/v1}
+ * @param baseUrls the API roots, e.g. {@code http://127.0.0.1:8000/v1}: one server, or the servers
+ *     of a fleet ({@link Fleet}), between which each request goes to the one with the fewest in
+ *     flight
  * @param model the model name sent with each request
  * @param identity what the response cache keys on besides the request: {@code llm.model-revision}
  *     when set, else the URL for servers; the model file's name, size and sampled content for the
  *     embedded engine
  */
-public record Endpoint(String baseUrl, String model, String identity) implements Serializable {
+public record Endpoint(List<String> baseUrls, String model, String identity) implements Serializable {
+
+  public Endpoint {
+    baseUrls = List.copyOf(baseUrls);
+    if (baseUrls.isEmpty()) {
+      throw new IllegalArgumentException("an endpoint needs at least one server URL");
+    }
+  }
+
+  /** One server. */
+  public Endpoint(String baseUrl, String model, String identity) {
+    this(List.of(baseUrl), model, identity);
+  }
+
+  /** The first server (the only one unless this is a fleet). */
+  public String baseUrl() {
+    return baseUrls.get(0);
+  }
 
   /** The configured endpoint; an empty model is asked of the server's {@code /models}. */
   public static Endpoint of(LlmSettings settings) {

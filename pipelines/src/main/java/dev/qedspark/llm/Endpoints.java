@@ -37,7 +37,8 @@ public final class Endpoints implements AutoCloseable {
   /** The endpoint of a role; nothing is started until a request is to be sent. */
   public synchronized OpenEndpoint of(String role) {
     LlmSettings settings = settings(role);
-    String where = settings.endpoint().isEmpty()
+    String where = settings.fleet().servers() > 0 ? "fleet " + settings.fleet() + " " + settings.model() + " " + settings.modelRevision()
+        : settings.endpoint().isEmpty()
         ? "embedded " + settings.engine()
         : settings.endpoint() + " " + settings.model() + " " + settings.modelRevision() + " " + settings.apiKeyEnv() + " " + settings.headers();
     return open.computeIfAbsent(where, k -> OpenEndpoint.of(spark, settings, scratch, dryRun));

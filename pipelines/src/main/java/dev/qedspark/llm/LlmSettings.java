@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Where LLM requests go and how they are sent. With an empty {@code endpoint}, jobs start the
- * embedded engine ({@link EngineSettings}) and talk to it over the same HTTP API.
+ * embedded engine ({@link EngineSettings}) and talk to it over the same HTTP API; with
+ * {@code fleet.servers} above 0, they start a fleet of servers on the cluster ({@link FleetSettings}).
  */
 public record LlmSettings(
     @JsonPropertyDescription("OpenAI-compatible API root, e.g. http://gpu-1:8000/v1; empty = embedded engine") String endpoint,
@@ -36,12 +37,13 @@ public record LlmSettings(
         Map<String, Price> prices,
     BudgetSettings budget,
     EngineSettings engine,
+    FleetSettings fleet,
     @JsonPropertyDescription("role profiles (teacher, judge, policy, model, ...): each sets any llm.* key, the rest falls back to llm.*;"
         + " e.g. roles: {judge: {endpoint: http://judge:8000/v1, temperature: 0}}") Map<String, LlmSettings> roles) implements Serializable {
 
   public static final LlmSettings DEFAULTS = new LlmSettings(
       "", "", "", "QED_API_KEY", Map.of(), 10, 1800, 2048, 1.0, 1.0, -1, -1, List.of(), Map.of(),
-      8, 0, RetrySettings.DEFAULTS, "runs/llm-cache", 10, Map.of(), BudgetSettings.DEFAULTS, EngineSettings.DEFAULTS, Map.of());
+      8, 0, RetrySettings.DEFAULTS, "runs/llm-cache", 10, Map.of(), BudgetSettings.DEFAULTS, EngineSettings.DEFAULTS, FleetSettings.DEFAULTS, Map.of());
 
   public LlmSettings {
     endpoint = endpoint == null ? "" : endpoint.strip();
@@ -52,6 +54,7 @@ public record LlmSettings(
     extraBody = extraBody == null ? Map.of() : Map.copyOf(extraBody);
     prices = prices == null ? Map.of() : Map.copyOf(prices);
     roles = roles == null ? Map.of() : Map.copyOf(roles);
+    fleet = fleet == null ? FleetSettings.DEFAULTS : fleet;
     if (!endpoint.isEmpty() && !endpoint.matches("https?://.+")) {
       throw new IllegalArgumentException("endpoint must be an http(s) URL such as http://127.0.0.1:8000/v1, not " + endpoint);
     }
@@ -82,7 +85,7 @@ public record LlmSettings(
   public LlmSettings withRoles(Map<String, LlmSettings> profiles) {
     return new LlmSettings(endpoint, model, modelRevision, apiKeyEnv, headers, connectTimeoutSeconds, readTimeoutSeconds, maxTokens,
         temperature, topP, topK, seed, stop, extraBody, concurrency, rateLimitPerSecond, retry, cacheDir, progressSeconds,
-        prices, budget, engine, profiles);
+        prices, budget, engine, fleet, profiles);
   }
 
   /** The API key from the configured environment variable, or null when it is unset. */

@@ -12,6 +12,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,11 +32,15 @@ import java.util.concurrent.TimeUnit;
  * backoff and jitter, honouring Retry-After, within {@link RetrySettings#maxAttempts()} and
  * {@link RetrySettings#maxTotalSeconds()}; other 4xx answers fail at once with the server's
  * message. The API key is sent as a bearer token and never logged or returned.
+ *
+ * <p>With several servers (a fleet), each try goes to the live server with the fewest requests in
+ * flight ({@link Replicas}); a connection that fails marks its server dead for a while and the
+ * request is tried again at once on another.
  */
 public final class OpenAiClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final URI chatCompletions;
+  private final Replicas replicas;
   private final Map<String, String> headers;
   private final String apiKey;
   private final Duration readTimeout;
@@ -43,13 +48,19 @@ public final class OpenAiClient implements AutoCloseable {
   private final HttpClient http;
   private final ExecutorService executor;
 
-  /**
-   * @param baseUrl the API root, e.g. {@code http://127.0.0.1:8000/v1}
-   * @param apiKey the key, or null for servers that need none
-   */
+  /** One server. */
   public OpenAiClient(String baseUrl, String apiKey, Map<String, String> headers,
       Duration connectTimeout, Duration readTimeout, RetrySettings retry) {
-    this.chatCompletions = URI.create(baseUrl.replaceAll("/+$", "") + "/chat/completions");
+    this(List.of(baseUrl), apiKey, headers, connectTimeout, readTimeout, retry);
+  }
+
+  /**
+   * @param baseUrls the API roots, e.g. {@code http://127.0.0.1:8000/v1}: one server or a fleet's
+   * @param apiKey the key, or null for servers that need none
+   */
+  public OpenAiClient(List<String> baseUrls, String apiKey, Map<String, String> headers,
+      Duration connectTimeout, Duration readTimeout, RetrySettings retry) {
+    this.replicas = new Replicas(baseUrls);
     this.apiKey = apiKey;
     this.headers = Map.copyOf(headers);
     this.readTimeout = readTimeout;
@@ -79,7 +90,8 @@ public final class OpenAiClient implements AutoCloseable {
   }
 
   private CompletableFuture<Exchange> attempt(byte[] payload, int attempt, long started) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(chatCompletions)
+    Replicas.Server server = replicas.pick();
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl + "/chat/completions"))
         .timeout(readTimeout)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
@@ -88,13 +100,23 @@ public final class OpenAiClient implements AutoCloseable {
       request.header("Authorization", "Bearer " + apiKey);
     }
     return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
-        .handle((response, failure) -> outcome(response, failure, attempt, started))
+        .handle((response, failure) -> {
+          replicas.done(server);
+          boolean refused = failure != null && !(unwrap(failure) instanceof HttpTimeoutException);
+          if (refused) {
+            replicas.markDead(server);
+          }
+          return outcome(response, failure, attempt, started);
+        })
         .thenCompose(outcome -> {
           if (outcome.retryAfterMs() < 0) {
             return CompletableFuture.completedFuture(outcome.exchange());
           }
           long elapsedMs = elapsedMs(started);
-          long waitMs = Math.max(outcome.retryAfterMs(), retry.backoffMs(attempt, ThreadLocalRandom.current().nextDouble()));
+          // A server that refused the connection is down: another live server takes the request at once.
+          boolean failOver = outcome.exchange().httpStatus() == 0 && outcome.exchange().error().startsWith("connection failed")
+              && replicas.anotherAlive(server);
+          long waitMs = failOver ? 0 : Math.max(outcome.retryAfterMs(), retry.backoffMs(attempt, ThreadLocalRandom.current().nextDouble()));
           if (attempt >= retry.maxAttempts() || elapsedMs + waitMs > retry.maxTotalSeconds() * 1000) {
             Exchange last = outcome.exchange();
             String why = attempt >= retry.maxAttempts() ? "gave up after " + attempt + " attempts" : "gave up after " + elapsedMs / 1000 + " s of retries";
@@ -108,10 +130,14 @@ public final class OpenAiClient implements AutoCloseable {
   /** What one try gave, and whether (after how long at least) to try again: -1 means final. */
   private record Outcome(Exchange exchange, long retryAfterMs) {}
 
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+  }
+
   private Outcome outcome(HttpResponse<String> response, Throwable failure, int attempt, long started) {
     long latency = elapsedMs(started);
     if (failure != null) {
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      Throwable cause = unwrap(failure);
       String what = cause instanceof HttpTimeoutException ? "timed out after " + readTimeout.toSeconds() + " s"
           : "connection failed: " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage());
       return new Outcome(new Exchange(0, null, what, attempt, latency), 0);

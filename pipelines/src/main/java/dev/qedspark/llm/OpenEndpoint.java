@@ -30,8 +30,11 @@ public final class OpenEndpoint implements AutoCloseable {
   private final boolean dryRun;
   private Endpoint endpoint;
   private EngineServer server;
+  private Fleet fleet;
+  private final SparkSession spark;
 
-  private OpenEndpoint(LlmSettings settings, Path scratch, LlamaEngine.ModelFile modelFile, Endpoint endpoint, boolean dryRun) {
+  private OpenEndpoint(SparkSession spark, LlmSettings settings, Path scratch, LlamaEngine.ModelFile modelFile, Endpoint endpoint, boolean dryRun) {
+    this.spark = spark;
     this.settings = settings;
     this.scratch = scratch;
     this.modelFile = modelFile;
@@ -50,19 +53,25 @@ public final class OpenEndpoint implements AutoCloseable {
    * answers from the response cache and counts the rest (see {@link LlmMap#standIn(String)}).
    */
   public static OpenEndpoint of(SparkSession spark, LlmSettings settings, Path scratch, boolean dryRun) {
+    if (settings.fleet().servers() > 0) {
+      if (settings.model().isEmpty()) {
+        throw new LlmException("llm.fleet needs llm.model: the model the servers serve, sent with each request and part of the cache key");
+      }
+      return new OpenEndpoint(spark, settings, scratch, null, null, dryRun);
+    }
     if (!settings.endpoint().isEmpty()) {
-      return new OpenEndpoint(settings, scratch, null, null, dryRun);
+      return new OpenEndpoint(spark, settings, scratch, null, null, dryRun);
     }
     if (!spark.sparkContext().isLocal()) {
       throw new LlmException("llm.endpoint is empty, and the embedded engine runs only with a local master;"
           + " on a cluster set llm.endpoint to your inference servers (e.g. --set llm.endpoint=http://vllm:8000/v1)");
     }
-    return new OpenEndpoint(settings, scratch, LlamaEngine.ModelFile.of(settings.engine(), scratch), null, dryRun);
+    return new OpenEndpoint(spark, settings, scratch, LlamaEngine.ModelFile.of(settings.engine(), scratch), null, dryRun);
   }
 
   /** An endpoint that is already known and running (a test server, a server started elsewhere). */
   public static OpenEndpoint of(Endpoint endpoint) {
-    return new OpenEndpoint(LlmSettings.DEFAULTS, null, null, endpoint, false);
+    return new OpenEndpoint(null, LlmSettings.DEFAULTS, null, null, endpoint, false);
   }
 
   /** Whether this endpoint only counts what would be sent. */
@@ -70,14 +79,25 @@ public final class OpenEndpoint implements AutoCloseable {
     return dryRun;
   }
 
-  /** What the response cache keys on: the server URL, or the embedded model's name and size. */
+  /**
+   * What the response cache keys on: the server URL, the embedded model's name and size, or for
+   * a fleet (whose URLs change with every start) the model name, or {@code llm.model-revision}.
+   */
   public synchronized String identity() {
-    return endpoint != null ? endpoint.identity() : modelFile != null ? modelFile.identity() : resolve().identity();
+    return endpoint != null ? endpoint.identity() : modelFile != null ? modelFile.identity() : isFleet() ? fleetIdentity() : resolve().identity();
   }
 
   /** The model asked for. */
   public synchronized String model() {
-    return endpoint != null ? endpoint.model() : modelFile != null ? modelFile.name() : resolve().model();
+    return endpoint != null ? endpoint.model() : modelFile != null ? modelFile.name() : isFleet() ? settings.model() : resolve().model();
+  }
+
+  private boolean isFleet() {
+    return settings.fleet().servers() > 0;
+  }
+
+  private String fleetIdentity() {
+    return "fleet:" + (settings.modelRevision().isEmpty() ? settings.model() : "revision:" + settings.modelRevision());
   }
 
   /** The endpoint, ready to take requests: the embedded engine is started on the first call. */
@@ -86,6 +106,11 @@ public final class OpenEndpoint implements AutoCloseable {
       throw new IllegalStateException("a dry run sends nothing: its endpoint is never opened");
     }
     if (endpoint != null) {
+      return endpoint;
+    }
+    if (isFleet()) {
+      fleet = Fleet.start(spark, settings.fleet(), settings.model());
+      endpoint = new Endpoint(fleet.baseUrls(), settings.model(), fleetIdentity());
       return endpoint;
     }
     if (modelFile == null) {
@@ -117,6 +142,10 @@ public final class OpenEndpoint implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (fleet != null) {
+      fleet.close();
+      fleet = null;
+    }
     if (server != null) {
       server.close();
       server = null;

@@ -53,7 +53,7 @@ final class PartitionSender implements FlatMapFunction<Iterator<PreparedRequest>
     TaskContext task = TaskContext.get();
     int partition = task == null ? -1 : task.partitionId();
     Map<String, ResponseCache.Location> answeredEarlier = cache.writtenBy(runId, partition);
-    OpenAiClient client = new OpenAiClient(endpoint.baseUrl(), apiKey, settings.headers(),
+    OpenAiClient client = new OpenAiClient(endpoint.baseUrls(), apiKey, settings.headers(),
         Duration.ofSeconds(settings.connectTimeoutSeconds()), Duration.ofSeconds(settings.readTimeoutSeconds()), settings.retry());
     Sending sending = new Sending(input, client, RunLedger.of(runId, budgetShare, rateShare), answeredEarlier, partition);
     if (task != null) {

@@ -55,7 +55,7 @@ public final class DemoChain {
     steps.addAll(DatasetsChain.steps(stages, root + "/" + PICK + "/" + Pick.PROBLEMS, step -> root + "/" + step, Set.of(), samples));
     Benchmark answers = Benchmark.named(EVAL_BENCHMARK, sources, null, null);
     steps.addAll(EvalChain.steps(stages, answers, root + "/" + EVAL, null, 1, EVAL_PROBLEMS, "direct"));
-    steps.add(Chain.step(SHARDS, () -> stages.shards(root + "/sft", "packed", stages.shardSettings().withCount(TRAIN_RANKS).withTokenFiles(true))
+    steps.add(Chain.step(SHARDS, () -> stages.shards(root + "/sft", "packed", stages.shardSettings().withCount(TRAIN_RANKS).withMmapFiles(true))
         .into(root + "/" + SHARDS)));
     steps.add(Chain.step(TRAIN, () -> stages.train(root + "/" + SHARDS, TRAIN_COMMAND, TRAIN_RANKS).into(root + "/" + TRAIN)));
     return Chain.of(steps.toArray(Chain.Step[]::new));

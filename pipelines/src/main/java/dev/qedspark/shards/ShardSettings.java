@@ -12,14 +12,14 @@ import java.util.List;
  * @param seqLen tokens per packed sequence
  * @param overlong what to do with an example longer than {@code seqLen}: drop or truncate
  * @param count shards per output: the trainer's world size, or a multiple of it
- * @param tokenFiles also write one memory-mappable token file per shard
+ * @param mmapFiles also write one memory-mappable token file per shard
  */
 public record ShardSettings(
     @JsonPropertyDescription("tokenizer folder (tokenizer.json + tokenizer_config.json with its chat_template)") String tokenizer,
     @JsonPropertyDescription("tokens per packed sequence") int seqLen,
     @JsonPropertyDescription("an example longer than seq-len: drop (counted) or truncate (counted)") String overlong,
     @JsonPropertyDescription("shards per output: the trainer's world size or a multiple of it") int count,
-    @JsonPropertyDescription("also write a memory-mappable token file per shard (tokens-NNNNN.bin)") boolean tokenFiles)
+    @JsonPropertyDescription("also write a memory-mappable token file per shard (tokens-NNNNN.bin)") boolean mmapFiles)
     implements Serializable {
 
   public static final List<String> OVERLONG = List.of("drop", "truncate");
@@ -41,22 +41,22 @@ public record ShardSettings(
   }
 
   public ShardSettings withSeqLen(int n) {
-    return new ShardSettings(tokenizer, n, overlong, count, tokenFiles);
+    return new ShardSettings(tokenizer, n, overlong, count, mmapFiles);
   }
 
   public ShardSettings withCount(int n) {
-    return new ShardSettings(tokenizer, seqLen, overlong, n, tokenFiles);
+    return new ShardSettings(tokenizer, seqLen, overlong, n, mmapFiles);
   }
 
   public ShardSettings withTokenizer(String path) {
-    return new ShardSettings(path, seqLen, overlong, count, tokenFiles);
+    return new ShardSettings(path, seqLen, overlong, count, mmapFiles);
   }
 
   public ShardSettings withOverlong(String policy) {
-    return new ShardSettings(tokenizer, seqLen, policy, count, tokenFiles);
+    return new ShardSettings(tokenizer, seqLen, policy, count, mmapFiles);
   }
 
-  public ShardSettings withTokenFiles(boolean on) {
+  public ShardSettings withMmapFiles(boolean on) {
     return new ShardSettings(tokenizer, seqLen, overlong, count, on);
   }
 }

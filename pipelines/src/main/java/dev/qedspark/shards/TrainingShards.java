@@ -133,7 +133,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
     List<String> outputs = new ArrayList<>(List.of(format, REPORT));
     if (format.equals("packed")) {
       outputs.add(REJECTED);
-      if (settings.tokenFiles()) {
+      if (settings.mmapFiles()) {
         outputs.addAll(TokenFile.names(settings.count()));
       }
     }
@@ -154,7 +154,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
       used.put("tokenizer", tokenizer().digest());
       used.put("seq_len", settings.seqLen());
       used.put("overlong", settings.overlong());
-      used.put("token_files", settings.tokenFiles());
+      used.put("mmap_files", settings.mmapFiles());
     }
     return used;
   }
@@ -255,7 +255,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
         DatasetWriter.of(packed).to(run.path(format)).named(format).keyedBy("shard", "sequence").settings(datasets).shards(shards)
             .partitioned().fingerprint(fingerprint()).execute();
         List<String> tokenFiles = List.of();
-        if (settings.tokenFiles()) {
+        if (settings.mmapFiles()) {
           writeTokenFiles(run, packedRows, plan, seqLen);
           tokenFiles = TokenFile.names(shards).stream().map(run::finalPath).toList();
         }

@@ -91,4 +91,29 @@ class OpenAiClientTest {
     assertTrue(exchange.error().contains("connection failed"), exchange.error());
     assertEquals(2, exchange.attempts());
   }
+
+  @Test
+  void aFleetSharesRequestsByLoadAndADeadServersRequestsGoToTheOthers() throws Exception {
+    try (ScriptedServer a = new ScriptedServer((body, seen) -> ScriptedServer.Reply.ok("a").after(150));
+        ScriptedServer b = new ScriptedServer((body, seen) -> ScriptedServer.Reply.ok("b").after(150))) {
+      OpenAiClient client = new OpenAiClient(java.util.List.of(a.baseUrl(), b.baseUrl(), "http://127.0.0.1:9/v1"), null, Map.of(),
+          Duration.ofMillis(500), Duration.ofSeconds(5), FAST_RETRIES);
+      java.util.List<java.util.concurrent.CompletableFuture<Exchange>> sent = new java.util.ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        sent.add(client.send(body("p" + i)));
+      }
+      for (var f : sent) {
+        assertTrue(f.get().ok(), f.get().error());
+      }
+      assertEquals(24, a.requests() + b.requests(), "the dead third server's requests went to the live two");
+      assertTrue(Math.abs(a.requests() - b.requests()) <= 4, "least outstanding spreads the load: " + a.requests() + " vs " + b.requests());
+      b.close();
+      int before = a.requests();
+      for (int i = 0; i < 6; i++) {
+        Exchange e = client.send(body("q" + i)).get();
+        assertTrue(e.ok(), "a server stopped mid-run loses no request: " + e.error());
+      }
+      assertEquals(before + 6, a.requests());
+    }
+  }
 }

@@ -64,7 +64,7 @@ class TrainingShardsTest extends SparkTestBase {
   void packedSequencesDecodeToTheTemplatedExamplesAndMaskExactlyTheAssistantTurns() throws Exception {
     String sft = sftDataset();
     ShardSettings settings = ShardSettings.DEFAULTS.withTokenizer(Qwen3Tokenizer.folder().toString()).withSeqLen(512).withCount(2)
-        .withTokenFiles(true);
+        .withMmapFiles(true);
     String out = dir.resolve("shards").toString();
     ShardsReport report = TrainingShards.of(spark, sft, "packed", settings).into(out).execute();
 

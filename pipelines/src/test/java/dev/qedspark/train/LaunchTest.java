@@ -51,7 +51,7 @@ class LaunchTest extends SparkTestBase {
     DatasetWriter.of(spark.createDataFrame(rows, sft)).to(input).named("default").keyedBy("problem_id").shards(1).execute();
     shards = dir.resolve("shards").toString();
     ShardsReport report = TrainingShards.of(spark, input, "packed", ShardSettings.DEFAULTS.withTokenizer(Qwen3Tokenizer.folder().toString())
-        .withSeqLen(128).withCount(2).withTokenFiles(true)).into(shards).execute();
+        .withSeqLen(128).withCount(2).withMmapFiles(true)).into(shards).execute();
     assertTrue(report.sequences() >= 2, "both ranks get sequences");
   }
 

@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a {@link LlamaEngine} over the OpenAI-compatible HTTP API, on 127.0.0.1 only:
+ * Serves a {@link LlamaEngine} over the OpenAI-compatible HTTP API, on 127.0.0.1 unless told
+ * otherwise (a fleet server on a CPU worker listens on the worker's address):
  * {@code GET /health}, {@code GET /v1/models}, {@code POST /v1/chat/completions}. Jobs talk to the
  * embedded engine through this server, so one HTTP path serves a laptop and a GPU fleet alike.
  */
@@ -42,14 +43,20 @@ public final class EngineServer implements AutoCloseable {
     this.engine = engine;
   }
 
+  /** Starts serving on 127.0.0.1 (see {@link #start(LlamaEngine, String, int, int)}). */
+  public static EngineServer start(LlamaEngine engine, int port, int threads) throws IOException {
+    return start(engine, "127.0.0.1", port, threads);
+  }
+
   /**
-   * Starts serving on 127.0.0.1.
+   * Starts serving.
    *
+   * @param host the address to listen on
    * @param port the port; 0 for any free one
    * @param threads requests handled at once (more than the engine's slots only queue)
    */
-  public static EngineServer start(LlamaEngine engine, int port, int threads) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+  public static EngineServer start(LlamaEngine engine, String host, int port, int threads) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 256);
     ExecutorService workers = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "qed-engine-http");
       t.setDaemon(true);
@@ -65,7 +72,7 @@ public final class EngineServer implements AutoCloseable {
 
   /** The API root, e.g. {@code http://127.0.0.1:43121/v1}. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/v1";
   }
 
   public LlamaEngine engine() {

@@ -51,6 +51,7 @@ public final class LlamaEngine implements AutoCloseable {
       ModelFile model = ModelFile.of(settings, scratch);
       Path file = model.path();
       boolean tiny = model.tiny();
+      NativeLibrary.prepare(scratch);
       routeNativeLogs();
       ModelParameters parameters = new ModelParameters()
           .setModel(file.toString())
