@@ -16,7 +16,7 @@ import dev.qedspark.ingest.IngestReport;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.pipeline.Chain;
-import dev.qedspark.shards.ShardsReport;
+import dev.qedspark.train.ShardsReport;
 import dev.qedspark.train.TrainReport;
 import java.io.PrintStream;
 import java.util.Map;

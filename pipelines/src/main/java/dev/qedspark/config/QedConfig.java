@@ -9,7 +9,7 @@ import dev.qedspark.ingest.IngestSettings;
 import dev.qedspark.io.DatasetSettings;
 import dev.qedspark.eval.EvalSettings;
 import dev.qedspark.rl.RlSettings;
-import dev.qedspark.shards.ShardSettings;
+import dev.qedspark.train.ShardSettings;
 import dev.qedspark.train.TrainSettings;
 import dev.qedspark.llm.LlmSettings;
 import dev.qedspark.spark.SparkSettings;

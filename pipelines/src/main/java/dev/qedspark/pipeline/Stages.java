@@ -2,8 +2,8 @@ package dev.qedspark.pipeline;
 
 import dev.qedspark.common.ProjectPaths;
 import dev.qedspark.config.QedConfig;
-import dev.qedspark.shards.ShardSettings;
-import dev.qedspark.shards.TrainingShards;
+import dev.qedspark.train.ShardSettings;
+import dev.qedspark.train.TrainingShards;
 import dev.qedspark.train.Launch;
 import dev.qedspark.curation.Curate;
 import dev.qedspark.curation.Filter;

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qedspark.io.DatasetWriter;
-import dev.qedspark.shards.ShardSettings;
-import dev.qedspark.shards.ShardsReport;
-import dev.qedspark.shards.TrainingShards;
 import dev.qedspark.spark.SparkTestBase;
 import dev.qedspark.testing.Python;
 import dev.qedspark.testing.Qwen3Tokenizer;

@@ -1,4 +1,4 @@
-package dev.qedspark.shards;
+package dev.qedspark.train;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.io.Serializable;

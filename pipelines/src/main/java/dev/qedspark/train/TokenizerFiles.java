@@ -1,4 +1,4 @@
-package dev.qedspark.shards;
+package dev.qedspark.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

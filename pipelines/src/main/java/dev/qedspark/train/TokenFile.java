@@ -1,4 +1,4 @@
-package dev.qedspark.shards;
+package dev.qedspark.train;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;

@@ -1,4 +1,4 @@
-package dev.qedspark.shards;
+package dev.qedspark.train;
 
 /** Why a conversation cannot become a training example; the reason is a short code for counting. */
 public final class ExampleRejected extends Exception {

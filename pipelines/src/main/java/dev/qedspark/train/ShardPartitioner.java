@@ -1,4 +1,4 @@
-package dev.qedspark.shards;
+package dev.qedspark.train;
 
 import org.apache.spark.Partitioner;
 

@@ -1,4 +1,4 @@
-package dev.qedspark.shards;
+package dev.qedspark.train;
 
 import java.util.ArrayList;
 import java.util.Arrays;
