@@ -80,6 +80,8 @@ final class DemoJob implements Command {
         OptionSpec.value("problems", "N", "curated problems to run the FineProofs chain on (default 3)"),
         OptionSpec.value("samples", "N", "teacher proofs per problem (default 2)"),
         OptionSpec.value("rollouts", "N", "policy rollouts per problem; sets rl.rollouts (default 2)"),
+        OptionSpec.value("train-command", "CMD", "what each of the 2 trainer ranks runs (default: docker/trainer/check_shard.py,"
+            + " which reads the rank's shard; e.g. 'python3 docker/trainer/train.py' with PyTorch)"),
         OptionSpec.flag("force", "run every step, even those that are up to date"));
   }
 
@@ -96,7 +98,7 @@ final class DemoJob implements Command {
     SparkSession spark = SparkSessions.create(config.spark());
     try (Stages stages = Stages.with(spark, config)) {
       out.println("qed demo: the pipeline on the embedded defaults (Spark " + spark.sparkContext().master() + "), output in " + root);
-      Chain chain = DemoChain.of(stages, stages.catalog(), root, problems, samples);
+      Chain chain = DemoChain.of(stages, stages.catalog(), root, problems, samples, args.value("train-command", DemoChain.TRAIN_COMMAND), out);
       chain.run(args.has("force"), step -> Summaries.printStep(step, out), step -> {
         Summaries.printResult(step.result(), stages.endpoint(Stages.TEACHER), out);
         printSample(spark, step.result(), out);

@@ -45,7 +45,15 @@ class DemoChainTest {
           """.formatted(Path.of("..", "data", "benchmarks", "imobench", "answerbench_v2.csv").toAbsolutePath().normalize(),
               Path.of("..", "data", "benchmarks", "imobench", "proofbench_v2.csv").toAbsolutePath().normalize()));
     }
+    Path fetch = Path.of("..", "data", "tokenizers", "fetch-qwen3").toAbsolutePath().normalize();
+    try {
+      assertEquals(0, new ProcessBuilder("bash", fetch.toString()).inheritIO().start().waitFor(), "fetch-qwen3");
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    String checkShard = Path.of("..", "docker", "trainer", "check_shard.py").toAbsolutePath().normalize().toString();
     List<String> args = new ArrayList<>(List.of("demo", "--out", dir.resolve("demo").toString(), "--problems", "2",
+        "--set", "shards.tokenizer=" + fetch.getParent().resolve("qwen3"), "--train-command", "python3 " + checkShard,
         "--set", "spark.master=local[2]", "--set", "ingest.sources=" + catalog, "--set", "curate.decontam.embeddings=false",
         "--set", "llm.cache-dir=" + dir.resolve("cache"), "--set", "llm.max-tokens=8", "--set", "llm.engine.context=2048"));
     args.addAll(List.of(extra));
@@ -71,9 +79,13 @@ class DemoChainTest {
   void theDemoRunsTheWholeChainAndASecondRunSkipsEveryStep() throws IOException {
     String first = demo("--samples", "2");
     for (String step : List.of("ingest", "curate", "pick", "filter", "rubrics", "generate", "grade", "rl", "sft", "benchmark", "responses",
-        "eval")) {
+        "eval", "shards", "train")) {
       assertTrue(first.contains("] " + step + ": runs, because it has not run"), step + " in:\n" + first);
     }
+    assertTrue(first.contains("shards: 2 examples -> 2 packed"), "the SFT set's best proof per problem, packed: " + first);
+    assertTrue(first.contains("[rank 0] rank 0/2 (master 127.0.0.1:") && first.contains("[rank 1] rank 1/2 (master 127.0.0.1:"),
+        "both ranks read their shard: " + first);
+    assertTrue(first.contains("train: 2 ranks finished"), first);
     assertTrue(first.contains("eval: imo-answerbench, 3 problems, 3 samples"), first);
     assertTrue(Files.exists(dir.resolve("demo/eval/report.html")), "the demo ends with an evaluation report");
     assertTrue(first.contains("exact_duplicate 1"), first);
@@ -91,7 +103,7 @@ class DemoChainTest {
         "tags, three scheme attempts, four proofs, two judgements (the rollouts repeat cached requests), three benchmark answers");
 
     String second = demo("--samples", "2", "--set", "llm.progress-seconds=3");
-    assertEquals(12, second.lines().filter(l -> l.contains("skipped, up to date")).count(), second);
+    assertEquals(14, second.lines().filter(l -> l.contains("skipped, up to date")).count(), second);
     assertFalse(second.contains("runs, because"), second);
     assertEquals(cached, cachedResponses(), "the second run sent nothing");
 

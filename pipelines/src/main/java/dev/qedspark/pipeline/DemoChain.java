@@ -6,6 +6,7 @@ import dev.qedspark.curation.Pick;
 import dev.qedspark.eval.Benchmark;
 import dev.qedspark.ingest.Ingest;
 import dev.qedspark.ingest.SourceSpec;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +30,7 @@ public final class DemoChain {
   public static final String SHARDS = "shards";
   public static final String TRAIN = "train";
   /** The demo's trainer: every rank checks its rendezvous variables and reads its token files (Python's standard library only). */
-  static final String TRAIN_COMMAND = "python3 " + ProjectPaths.resolve("docker/trainer/check_shard.py");
+  public static final String TRAIN_COMMAND = "python3 " + ProjectPaths.resolve("docker/trainer/check_shard.py");
   static final int TRAIN_RANKS = 2;
   /** The benchmark the demo ends with, and how many of its problems the model under test answers. */
   static final String EVAL_BENCHMARK = "imo-answerbench";
@@ -42,8 +43,11 @@ public final class DemoChain {
   /**
    * @param problems how many curated problems to run the FineProofs chain on
    * @param samples teacher proofs per problem
+   * @param trainCommand what each of the two trainer ranks runs ({@link #TRAIN_COMMAND} by default)
+   * @param rankOutput where the ranks' output is printed
    */
-  public static Chain of(Stages stages, List<SourceSpec> sources, String root, int problems, int samples) {
+  public static Chain of(Stages stages, List<SourceSpec> sources, String root, int problems, int samples, String trainCommand,
+      PrintStream rankOutput) {
     String ingested = root + "/" + INGEST;
     List<Chain.Step> steps = new ArrayList<>(List.of(
         Chain.step(INGEST, () -> stages.ingest(sources).into(ingested)),
@@ -57,7 +61,8 @@ public final class DemoChain {
     steps.addAll(EvalChain.steps(stages, answers, root + "/" + EVAL, null, 1, EVAL_PROBLEMS, "direct"));
     steps.add(Chain.step(SHARDS, () -> stages.shards(root + "/sft", "packed", stages.shardSettings().withCount(TRAIN_RANKS).withMmapFiles(true))
         .into(root + "/" + SHARDS)));
-    steps.add(Chain.step(TRAIN, () -> stages.train(root + "/" + SHARDS, TRAIN_COMMAND, TRAIN_RANKS).into(root + "/" + TRAIN)));
+    steps.add(Chain.step(TRAIN, () -> stages.train(root + "/" + SHARDS, trainCommand, TRAIN_RANKS).output(rankOutput)
+        .into(root + "/" + TRAIN)));
     return Chain.of(steps.toArray(Chain.Step[]::new));
   }
 }
