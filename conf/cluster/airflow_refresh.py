@@ -2,7 +2,8 @@
 one task each, so a failed step is retried alone and the ones before it are not run again (each
 qed step also skips itself when its outputs are up to date).
 
-Copy this file into the DAGs folder; it needs apache-airflow and spark-submit on the worker.
+Copy this file into the DAGs folder; it needs apache-airflow and spark-submit on the worker, and
+vLLM and PyTorch on the cluster's GPU nodes (train.py is shipped with --files).
 """
 from datetime import datetime, timedelta
 
@@ -11,15 +12,18 @@ from airflow.operators.bash import BashOperator
 
 SUBMIT = ("spark-submit --master yarn --deploy-mode cluster"
           " --properties-file /opt/qed/conf/cluster/yarn.spark-defaults.conf"
-          " --files /opt/qed/conf/cluster/yarn.yaml --class dev.qedspark.jobs.Qed /opt/qed/qed-spark.jar")
+          " --files /opt/qed/conf/cluster/yarn.yaml,/opt/qed/trainer/train.py,/opt/qed/trainer/qed_shards.py"
+          " --class dev.qedspark.jobs.Qed /opt/qed/qed-spark.jar")
+# Which models the LLM steps use: here a fleet of 8 vLLM servers of QED-Nano on the GPU executors.
+LLM = "--set llm.model=lm-provers/QED-Nano --set llm.fleet.servers=8"
 ROOT = "hdfs:///user/qed/refresh/{{ ds }}"
 STEPS = [
     ("ingest", f"ingest --out {ROOT}/ingest"),
     ("curate", f"curate --problems {ROOT}/ingest/problems --out {ROOT}/curate"),
-    ("datasets", f"datasets --problems {ROOT}/curate/curated --out {ROOT}/datasets"),
+    ("datasets", f"datasets --problems {ROOT}/curate/curated --out {ROOT}/datasets {LLM}"),
     ("shards", f"shards --input {ROOT}/datasets/sft --out {ROOT}/shards --mmap-files"),
     ("train", f"train --shards {ROOT}/shards --out {ROOT}/train"
-              " --command 'python3 /opt/qed/trainer/train.py --model Qwen/Qwen3-4B-Thinking-2507'"),
+              " --command 'python3 train.py --model Qwen/Qwen3-4B-Thinking-2507'"),
 ]
 
 with DAG(

@@ -9,8 +9,13 @@
 #   QED_SUBMIT=./qed refresh.sh local        the same steps on this machine (Spark local[*])
 #
 # Environment: QED_JAR (default jobs/target/qed-spark.jar), QED_REFRESH_ROOT (where the dated
-# folders go), QED_TRAIN_COMMAND (what every trainer rank runs), QED_SUBMIT (the command line that
-# runs one qed job; built from the cluster's defaults when unset).
+# folders go), QED_LLM (the --set options of the datasets step: which models, which endpoints or
+# fleet; by default a fleet of 8 vLLM servers of QED_MODEL), QED_TRAIN_COMMAND (what every
+# trainer rank runs), QED_SUBMIT (the command line that runs one qed job; built from the
+# cluster's defaults when unset).
+# The LLM and train steps need their programs where the executors run: on Kubernetes the
+# qed-vllm and qed-trainer images (docker/); on YARN, vLLM and PyTorch installed on the GPU nodes
+# (train.py and qed_shards.py are shipped with --files, into each container's working folder).
 set -euo pipefail
 
 cluster="${1:?usage: refresh.sh yarn|k8s|local}"
@@ -21,7 +26,8 @@ case "$cluster" in
   yarn)
     root="${QED_REFRESH_ROOT:-hdfs:///user/qed/refresh}/$day"
     conf=(--conf yarn.yaml)
-    submit="${QED_SUBMIT:-spark-submit --master yarn --deploy-mode cluster --properties-file $here/yarn.spark-defaults.conf --files $here/yarn.yaml --class dev.qedspark.jobs.Qed $jar}"
+    trainer="$here/../../docker/trainer"  # shipped with every job (two small files), used by train
+    submit="${QED_SUBMIT:-spark-submit --master yarn --deploy-mode cluster --properties-file $here/yarn.spark-defaults.conf --files $here/yarn.yaml,$trainer/train.py,$trainer/qed_shards.py --class dev.qedspark.jobs.Qed $jar}"
     ;;
   k8s)
     root="${QED_REFRESH_ROOT:-s3a://qed-data/refresh}/$day"
@@ -35,17 +41,41 @@ case "$cluster" in
     ;;
   *) echo "refresh.sh: unknown cluster '$cluster' (yarn, k8s or local)" >&2; exit 2 ;;
 esac
-train_command="${QED_TRAIN_COMMAND:-python3 /opt/qed/trainer/train.py --model Qwen/Qwen3-4B-Thinking-2507}"
+model="${QED_MODEL:-lm-provers/QED-Nano}"
+read -r -a llm <<< "${QED_LLM:---set llm.model=$model --set llm.fleet.servers=8}"
+llm_image=()
+trainer_image=()
+case "$cluster" in
+  yarn)
+    train_command="${QED_TRAIN_COMMAND:-python3 train.py --model Qwen/Qwen3-4B-Thinking-2507}" ;;
+  k8s)
+    llm_image=(--conf spark.kubernetes.executor.container.image=qed-vllm:0.1.0)
+    trainer_image=(--conf spark.kubernetes.executor.container.image=qed-trainer:0.1.0)
+    train_command="${QED_TRAIN_COMMAND:-python3 /opt/qed/trainer/train.py --model Qwen/Qwen3-4B-Thinking-2507}" ;;
+  *)
+    llm=()
+    train_command="${QED_TRAIN_COMMAND:-python3 docker/trainer/check_shard.py}" ;;
+esac
 
+# step [spark-submit options --] qed-command args...: one job.
 step() {
+  local options=()
+  while [ "$#" -gt 0 ] && [ "$1" != "--" ] && [[ "$1" == --* ]]; do options+=("$1" "$2"); shift 2; done
+  [ "${1:-}" = "--" ] && shift
   echo "refresh $day: $*" >&2
+  # The spark-submit options go before the jar: right after spark-submit itself.
   # shellcheck disable=SC2086
-  $submit "$@" ${conf[@]+"${conf[@]}"}
+  if [ "${#options[@]}" -gt 0 ] && [[ "$submit" == spark-submit* ]]; then
+    ${submit%% *} "${options[@]}" ${submit#* } "$@" ${conf[@]+"${conf[@]}"}
+  else
+    $submit "$@" ${conf[@]+"${conf[@]}"}
+  fi
 }
 
-step ingest --out "$root/ingest"
-step curate --problems "$root/ingest/problems" --out "$root/curate"
-step datasets --problems "$root/curate/curated" --out "$root/datasets"
-step shards --input "$root/datasets/sft" --out "$root/shards" --mmap-files
-step train --shards "$root/shards" --out "$root/train" --command "$train_command"
+step -- ingest --out "$root/ingest"
+step -- curate --problems "$root/ingest/problems" --out "$root/curate"
+step ${llm_image[@]+"${llm_image[@]}"} -- datasets --problems "$root/curate/curated" --out "$root/datasets" ${llm[@]+"${llm[@]}"}
+step -- shards --input "$root/datasets/sft" --out "$root/shards" --mmap-files
+step ${trainer_image[@]+"${trainer_image[@]}"} -- \
+  train --shards "$root/shards" --out "$root/train" --command "$train_command"
 echo "refresh $day: done, in $root" >&2

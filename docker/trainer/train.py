@@ -9,7 +9,8 @@ example into the next.
                     next token's id modulo --buckets, for checking the handoff end to end on CPU:
                     the tests run it on 2 ranks with gloo.
   --model NAME      a Hugging Face causal LM (transformers), fed position_ids that restart per
-                    example so that flash-attention's variable-length path keeps examples apart.
+                    example and a block-diagonal causal attention mask built from the example
+                    boundaries, so no token attends to another example.
 
 After each step the gradients are all-reduced (averaged) across ranks; with --check-allreduce every
 rank also compares a checksum of the averaged gradients with the others'.
@@ -25,19 +26,33 @@ from qed_shards import rank_token_files
 
 def batches(files, device):
     for f in files:
+        example = 0  # examples are stored in sequence order: walk them with one pointer
         for i in range(f.sequences):
             ids, mask = f.sequence(i)
             ids = torch.tensor(ids.tolist(), dtype=torch.long, device=device)
             mask = torch.tensor(mask.tolist(), dtype=torch.bool, device=device)
-            start = i * f.seq_len
+            start, end = i * f.seq_len, (i + 1) * f.seq_len
             positions = torch.zeros_like(ids)
+            segments = torch.zeros_like(ids)  # 1, 2, ... per example; 0 is padding
             same_example = torch.zeros_like(mask)  # token t and t+1 belong to the same example
-            for s, n in zip(f.starts, f.lengths):
-                if start <= s < start + f.seq_len:
-                    a = s - start
-                    positions[a:a + n] = torch.arange(n, device=device)
-                    same_example[a:a + n - 1] = True
-            yield ids, mask, positions, same_example
+            segment = 0
+            while example < f.examples and f.starts[example] < end:
+                a, n = f.starts[example] - start, f.lengths[example]
+                segment += 1
+                positions[a:a + n] = torch.arange(n, device=device)
+                segments[a:a + n] = segment
+                same_example[a:a + n - 1] = True
+                example += 1
+            yield ids, mask, positions, segments, same_example
+
+
+def block_causal_mask(segments, dtype):
+    """A 4D additive attention mask: causal, and only within one packed example (padding sees itself alone, so no row is empty)."""
+    same = (segments[:, None] == segments[None, :]) & (segments[:, None] > 0)
+    allowed = (same & torch.ones_like(same).tril()) | torch.eye(len(segments), dtype=torch.bool, device=segments.device)
+    mask = torch.zeros(allowed.shape, dtype=dtype, device=segments.device)
+    mask.masked_fill_(~allowed, torch.finfo(dtype).min)
+    return mask[None, None]
 
 
 def tiny_model(vocab, buckets):
@@ -57,13 +72,16 @@ def main():
     cuda = torch.cuda.is_available()
     dist.init_process_group("nccl" if cuda else "gloo", init_method="env://")
     rank, world = dist.get_rank(), dist.get_world_size()
+    # ./qed train gives each rank its own GPUs (CUDA_VISIBLE_DEVICES) and LOCAL_RANK 0.
     device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if cuda else "cpu")
     torch.manual_seed(0)  # every rank starts from the same weights
     if args.model == "tiny":
         model = tiny_model(args.vocab, args.buckets).to(device)
     else:
         from transformers import AutoModelForCausalLM
-        model = AutoModelForCausalLM.from_pretrained(args.model, torch_dtype=torch.bfloat16).to(device)
+        model = AutoModelForCausalLM.from_pretrained(args.model, torch_dtype=torch.bfloat16, attn_implementation="sdpa").to(device)
+        model.config.use_cache = False
+    model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr)
 
     data = batches(rank_token_files(), device)
@@ -73,14 +91,16 @@ def main():
             print(f"step {step}: no sequence left in this rank's shards", flush=True)
             ids = torch.zeros(2, dtype=torch.long, device=device)
             mask = same_example = torch.zeros(2, dtype=torch.bool, device=device)
-            positions = torch.zeros_like(ids)
+            positions = segments = torch.zeros_like(ids)
         else:
-            ids, mask, positions, same_example = batch
+            ids, mask, positions, segments, same_example = batch
         targets_ok = mask[1:] & same_example[:-1]  # predict token t+1 from t within one example, on assistant tokens
         if args.model == "tiny":
             logits, targets = model(ids[:-1]), ids[1:] % args.buckets
         else:
-            logits, targets = model(input_ids=ids[None, :-1], position_ids=positions[None, :-1]).logits[0], ids[1:]
+            attention = block_causal_mask(segments[:-1], torch.bfloat16)
+            logits = model(input_ids=ids[None, :-1], position_ids=positions[None, :-1], attention_mask=attention, use_cache=False).logits[0]
+            targets = ids[1:]
         losses = torch.nn.functional.cross_entropy(logits.float(), targets, reduction="none")
         loss = (losses * targets_ok).sum() / targets_ok.sum().clamp(min=1)
         optimizer.zero_grad()

@@ -5,6 +5,7 @@ Reads JSON lines {"template": str, "variables": {...}} on stdin and writes one J
 """
 import json
 import sys
+from datetime import datetime
 
 from jinja2.ext import loopcontrols
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -21,6 +22,7 @@ def tojson(value, ensure_ascii=False, indent=None, separators=None, sort_keys=Fa
 env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
 env.filters["tojson"] = tojson
 env.globals["raise_exception"] = raise_exception
+env.globals["strftime_now"] = lambda fmt: datetime.now().strftime(fmt)
 for line in sys.stdin:
     case = json.loads(line)
     try:

@@ -29,15 +29,17 @@ final class TrainJob implements Command {
     return """
         Starts --ranks copies of --command at once, one per Spark barrier task, each asking for
         train.gpus-per-rank GPUs. Every rank gets MASTER_ADDR and MASTER_PORT (rank 0's host
-        and a free port), WORLD_SIZE, RANK, LOCAL_RANK, LOCAL_WORLD_SIZE, NODE_RANK,
-        CUDA_VISIBLE_DEVICES (the task's GPUs), QED_SHARDS (its Parquet shards: r, r + ranks,
-        ...), QED_TOKEN_FILES (its token files, with shards --mmap-files), QED_SHARD_FORMAT and
-        QED_SEQ_LEN. Output is printed here prefixed [rank N]. A rank that exits non-zero or
+        and a free port), WORLD_SIZE and RANK; each task is a node of one process, as in
+        Spark's TorchDistributor: NODE_RANK = RANK, LOCAL_RANK 0, LOCAL_WORLD_SIZE 1, and
+        CUDA_VISIBLE_DEVICES the task's own GPUs (so the rank's device is cuda:0). QED_SHARDS
+        names its Parquet shards (r, r + ranks, ...), QED_TOKEN_FILES its token files (with
+        shards --mmap-files), both local files (shards on HDFS or S3 are copied to the task's
+        disk first); QED_SHARD_FORMAT and QED_SEQ_LEN say what they hold. Output is printed here prefixed [rank N]. A rank that exits non-zero or
         runs past train.timeout-minutes fails the launch: the others are stopped, their process
         groups killed, and the error quotes every rank's last lines.
 
         Needs as many free task slots as ranks (local[N] with N >= ranks; on a cluster,
-        dynamic allocation off for barrier stages: conf/cluster/*.yaml).
+        dynamic allocation off for barrier stages: conf/cluster/*.spark-defaults.conf).
 
         OUT/ranks.log keeps every line of every rank; OUT/report.json the hosts and shards.
 

@@ -33,8 +33,40 @@ final class Builtins {
         throw new TemplateException("the chat template refused the conversation: " + (args.isEmpty() ? "" : str(args.get(0))));
       };
       case "range" -> (Values.Callable) (args, kwargs) -> range(args);
+      case "strftime_now" -> (Values.Callable) (args, kwargs) -> strftimeNow(asString(args.get(0), "strftime_now's format"));
       default -> UNDEFINED;
     };
+  }
+
+  /** Hugging Face's {@code strftime_now}: today's date in a Python strftime format (Llama 3 templates print it). */
+  private static String strftimeNow(String format) {
+    java.time.LocalDateTime now = java.time.LocalDateTime.now();
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < format.length(); i++) {
+      char c = format.charAt(i);
+      if (c != '%' || i + 1 == format.length()) {
+        out.append(c);
+        continue;
+      }
+      char d = format.charAt(++i);
+      String pattern = switch (d) {
+        case 'd' -> "dd";
+        case 'm' -> "MM";
+        case 'Y' -> "yyyy";
+        case 'y' -> "yy";
+        case 'b' -> "MMM";
+        case 'B' -> "MMMM";
+        case 'a' -> "EEE";
+        case 'A' -> "EEEE";
+        case 'H' -> "HH";
+        case 'M' -> "mm";
+        case 'S' -> "ss";
+        case '%' -> null;
+        default -> throw new TemplateException("strftime_now does not know %" + d);
+      };
+      out.append(pattern == null ? "%" : now.format(java.time.format.DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH)));
+    }
+    return out.toString();
   }
 
   private static List<Object> range(List<Object> args) {
@@ -48,8 +80,11 @@ final class Builtins {
     return out;
   }
 
-  /** {@code value.name}: a method of a string or dict, a dict's key, or undefined. */
+  /** {@code value.name}: a method of a string or dict, a dict's key, or undefined; an error on an undefined value, as in Jinja. */
   static Object attribute(Object value, String name) {
+    if (value == UNDEFINED) {
+      throw new TemplateException("'" + name + "' is read from an undefined value");
+    }
     if (value instanceof String s) {
       return stringMethod(s, name);
     }

@@ -185,7 +185,8 @@ public final class ChatTemplate {
       List<Node> otherwise = elseBody;
       return (scope, out) -> {
         List<Object> items = new ArrayList<>();
-        for (Object item : Values.asList(iterable.eval(scope), "the for loop's items (line " + piece.line() + ")")) {
+        Object over = iterable.eval(scope);
+        for (Object item : over == Values.UNDEFINED ? List.of() : Values.asList(over, "the for loop's items (line " + piece.line() + ")")) {
           Scope probe = new Scope(scope);
           bind(probe, targets, item, p);
           if (condition == null || Values.truthy(condition.eval(probe))) {

@@ -273,8 +273,11 @@ final class Values {
     return v.getClass().getSimpleName();
   }
 
-  /** Python's indexing: negative indexes count from the end; out of range is undefined. */
+  /** Python's indexing: negative indexes count from the end; out of range is undefined; indexing an undefined value is an error. */
   static Object index(Object container, Object key) {
+    if (container == UNDEFINED) {
+      throw new TemplateException("[" + repr(key) + "] is read from an undefined value");
+    }
     if (container instanceof Map<?, ?> m) {
       return m.containsKey(key) ? m.get(key) : UNDEFINED;
     }

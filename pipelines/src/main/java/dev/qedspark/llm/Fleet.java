@@ -172,6 +172,11 @@ public final class Fleet implements AutoCloseable {
   /** Stops every server and waits (up to a minute) for their tasks to end. */
   @Override
   public void close() {
+    try {
+      registry.close(); // first, so that no server registers after the others were let go
+    } catch (IOException ignored) {
+      // already closed
+    }
     synchronized (connections) {
       for (Socket s : connections) {
         try {
@@ -180,11 +185,6 @@ public final class Fleet implements AutoCloseable {
           // already gone
         }
       }
-    }
-    try {
-      registry.close();
-    } catch (IOException ignored) {
-      // already closed
     }
     if (job != null) {
       try {

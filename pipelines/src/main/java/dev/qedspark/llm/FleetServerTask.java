@@ -51,9 +51,14 @@ final class FleetServerTask implements Serializable {
     }
     String command = spec.command().replace("{model}", spec.model()).replace("{host}", host).replace("{port}", String.valueOf(port));
     String baseUrl = "http://" + host + ":" + port + "/v1";
-    Process process = ProcessGroups.start(command, Map.of("PYTHONUNBUFFERED", "1"));
-    Set<ProcessHandle> started = new HashSet<>();
     TaskContext task = TaskContext.get();
+    Map<String, String> env = new java.util.HashMap<>(Map.of("PYTHONUNBUFFERED", "1"));
+    scala.Option<org.apache.spark.resource.ResourceInformation> gpus = task.resources().get("gpu");
+    if (gpus.isDefined()) {
+      env.put("CUDA_VISIBLE_DEVICES", String.join(",", gpus.get().addresses())); // the server's own GPUs only
+    }
+    Process process = ProcessGroups.start(command, env);
+    Set<ProcessHandle> started = new HashSet<>();
     try (RelayClient output = new RelayClient(spec.driverHost(), spec.outputPort(), "server " + index);
         Socket control = new Socket(spec.driverHost(), spec.registryPort())) {
       output.copy(process);

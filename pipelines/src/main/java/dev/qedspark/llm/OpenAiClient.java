@@ -91,18 +91,27 @@ public final class OpenAiClient implements AutoCloseable {
 
   private CompletableFuture<Exchange> attempt(byte[] payload, int attempt, long started) {
     Replicas.Server server = replicas.pick();
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl + "/chat/completions"))
-        .timeout(readTimeout)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
-    headers.forEach(request::header);
-    if (apiKey != null && !apiKey.isEmpty()) {
-      request.header("Authorization", "Bearer " + apiKey);
+    CompletableFuture<HttpResponse<String>> sent;
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl + "/chat/completions"))
+          .timeout(readTimeout)
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(payload));
+      headers.forEach(request::header);
+      if (apiKey != null && !apiKey.isEmpty()) {
+        request.header("Authorization", "Bearer " + apiKey);
+      }
+      sent = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (RuntimeException e) { // e.g. a header the HTTP client refuses: the request never left
+      replicas.done(server);
+      return CompletableFuture.completedFuture(new Exchange(0, null, "cannot send the request: " + e.getMessage(), attempt, elapsedMs(started)));
     }
-    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+    return sent
         .handle((response, failure) -> {
           replicas.done(server);
-          boolean refused = failure != null && !(unwrap(failure) instanceof HttpTimeoutException);
+          Throwable cause = failure == null ? null : unwrap(failure);
+          // No connection (refused, reset, or not made in time) means the server is down; a slow answer does not.
+          boolean refused = cause != null && (!(cause instanceof HttpTimeoutException) || cause instanceof java.net.http.HttpConnectTimeoutException);
           if (refused) {
             replicas.markDead(server);
           }
@@ -138,7 +147,8 @@ public final class OpenAiClient implements AutoCloseable {
     long latency = elapsedMs(started);
     if (failure != null) {
       Throwable cause = unwrap(failure);
-      String what = cause instanceof HttpTimeoutException ? "timed out after " + readTimeout.toSeconds() + " s"
+      String what = cause instanceof java.net.http.HttpConnectTimeoutException ? "connection failed: no connection within the connect time-out"
+          : cause instanceof HttpTimeoutException ? "timed out after " + readTimeout.toSeconds() + " s"
           : "connection failed: " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage());
       return new Outcome(new Exchange(0, null, what, attempt, latency), 0);
     }

@@ -29,6 +29,7 @@ public final class OutputRelay implements AutoCloseable {
   private final int tailLines;
   private final Map<String, Deque<String>> tails = new TreeMap<>();
   private final List<Thread> readers = new ArrayList<>();
+  private final List<Socket> sockets = new ArrayList<>();
   private final PrintStream log;
 
   /** @param logFile every line is also written here (null: none), e.g. a launch's {@code ranks.log} */
@@ -51,6 +52,9 @@ public final class OutputRelay implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket socket = server.accept();
+        synchronized (sockets) {
+          sockets.add(socket);
+        }
         Thread reader = new Thread(() -> read(socket), "rank-output-reader");
         reader.setDaemon(true);
         synchronized (readers) {
@@ -118,6 +122,11 @@ public final class OutputRelay implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.close();
+    synchronized (sockets) {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
     synchronized (tails) {
       if (log != null) {
         log.close();

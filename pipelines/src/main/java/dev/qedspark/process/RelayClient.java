@@ -27,12 +27,19 @@ public final class RelayClient implements AutoCloseable {
   /** Copies the process's output in a daemon thread; join it to wait for the last line. */
   public Thread copy(Process process) {
     Thread copier = new Thread(() -> {
+      boolean relaying = true;
       try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String l = in.readLine(); l != null; l = in.readLine()) {
-          line(l);
+          if (relaying) {
+            try {
+              line(l);
+            } catch (IOException driverGone) {
+              relaying = false; // keep reading: a full pipe would block the process
+            }
+          }
         }
       } catch (IOException ignored) {
-        // the process or the relay is gone; the exit code says what happened
+        // the process is gone; its exit code says what happened
       }
     }, "relay-" + process.pid());
     copier.setDaemon(true);

@@ -3,6 +3,7 @@ package dev.qedspark.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.qedspark.common.ConfigException;
 import dev.qedspark.io.Manifest;
+import dev.qedspark.io.HadoopConf;
 import dev.qedspark.io.Run;
 import dev.qedspark.process.OutputRelay;
 import dev.qedspark.spark.SparkJobs;
@@ -43,7 +44,7 @@ public final class Launch extends Stage<Launch, TrainReport> {
   private final String shardsFolder;
   private final String command;
   private final TrainSettings settings;
-  private PrintStream out = System.out;
+  private PrintStream printTo = System.out;
 
   private Launch(SparkSession spark, String shardsFolder, String command, TrainSettings settings) {
     super(spark);
@@ -62,7 +63,7 @@ public final class Launch extends Stage<Launch, TrainReport> {
 
   /** Where the ranks' prefixed output goes (standard output by default). */
   public Launch output(PrintStream stream) {
-    this.out = stream;
+    this.printTo = stream;
     return this;
   }
 
@@ -97,9 +98,9 @@ public final class Launch extends Stage<Launch, TrainReport> {
     Shards shards = Shards.read(spark, shardsFolder, ranks);
     String driverHost = spark.sparkContext().getConf().get("spark.driver.host", "127.0.0.1");
     long started = System.nanoTime();
-    try (OutputRelay output = new OutputRelay(driverHost, out, settings.tailLines(), run.path(LOG), spark.sparkContext().hadoopConfiguration())) {
+    try (OutputRelay output = new OutputRelay(driverHost, printTo, settings.tailLines(), run.path(LOG), spark.sparkContext().hadoopConfiguration())) {
       RankTask task = new RankTask(new RankTask.Spec(command, ranks, shards.parquet(), shards.tokenFiles(), shards.format(), shards.seqLen(),
-          driverHost, output.port(), (long) (settings.timeoutMinutes() * 60_000)));
+          driverHost, output.port(), (long) (settings.timeoutMinutes() * 60_000), new HadoopConf(spark.sparkContext().hadoopConfiguration())));
       try {
         List<String> hosts = SparkJobs.named(spark, "train: " + ranks + " ranks", () -> barrier(task, ranks).collect());
         output.drain();
@@ -108,7 +109,10 @@ public final class Launch extends Stage<Launch, TrainReport> {
         return report;
       } catch (Exception e) { // SparkException too: Spark rethrows it unchecked
         output.drain();
-        throw new TrainException("the launch failed: " + rootMessage(e) + "\n" + output.tails());
+        output.close();
+        String kept = keepFailedLog(run);
+        throw new TrainException("the launch failed: " + rootMessage(e) + "\n" + output.tails()
+            + (kept == null ? "" : "every rank's whole output: " + kept + "\n"));
       }
     } catch (IOException e) {
       throw new TrainException("cannot relay the ranks' output to the driver at " + driverHost + ": " + e.getMessage());
@@ -149,6 +153,18 @@ public final class Launch extends Stage<Launch, TrainReport> {
     }
   }
 
+  /** The failed run's log, copied beside the run (the run's own folder is removed): its path, or null. */
+  private String keepFailedLog(Run run) {
+    try {
+      Path log = new Path(run.path(LOG));
+      FileSystem fs = log.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Path kept = new Path(out(), "ranks-failed-" + java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-') + ".log");
+      return org.apache.hadoop.fs.FileUtil.copy(fs, log, fs, kept, false, spark.sparkContext().hadoopConfiguration()) ? kept.toString() : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   private static final java.util.regex.Pattern RANK_FAILURE = java.util.regex.Pattern.compile("rank \\d+ (exited|timed out)[^\\n]*");
 
   /** The failing rank's own words ("rank 1 exited with code 3"), found in Spark's wrapped messages; else the first line. */
@@ -163,7 +179,10 @@ public final class Launch extends Stage<Launch, TrainReport> {
     return message.lines().findFirst().orElse(message);
   }
 
-  /** A path as the rank's process opens it: a plain path on the local file system, else the full URI (hdfs://, s3a://). */
+  /**
+   * A path as the rank's task receives it: a plain path on the local file system, else the full
+   * URI (hdfs://, s3a://), which the task copies to its local disk before the process starts.
+   */
   private static String forProcess(FileSystem fs, Path path) {
     Path qualified = fs.makeQualified(path);
     return "file".equals(qualified.toUri().getScheme()) ? qualified.toUri().getPath() : qualified.toString();
@@ -182,14 +201,20 @@ public final class Launch extends Stage<Launch, TrainReport> {
         try (InputStream in = fs.open(report)) {
           json = Manifest.JSON.readTree(in);
         }
-        Path dataset = new Path(json.get("dataset").asText());
+        // The shards are where the report is (OUT/<format>, OUT/tokens-NNNNN.bin), wherever they were written from.
+        String format = json.get("format").asText();
+        Path dataset = new Path(folder, format);
         int count = json.get("shard_tokens").size();
         if (count % ranks != 0) {
           throw new ConfigException(folder + " has " + count + " shards, not a multiple of the " + ranks
               + " ranks: write the shards again with --shards " + ranks + " (or a multiple)");
         }
         List<String> tokenFiles = new ArrayList<>();
-        json.get("token_files").forEach(f -> tokenFiles.add(forProcess(fs, new Path(f.asText()))));
+        if (json.get("token_files").size() > 0) {
+          for (int shard = 0; shard < count; shard++) {
+            tokenFiles.add(forProcess(fs, new Path(folder, TokenFile.name(shard))));
+          }
+        }
         List<List<String>> parquetByRank = new ArrayList<>();
         List<List<String>> tokensByRank = new ArrayList<>();
         for (int rank = 0; rank < ranks; rank++) {
@@ -204,7 +229,7 @@ public final class Launch extends Stage<Launch, TrainReport> {
           parquetByRank.add(mine);
           tokensByRank.add(myTokens);
         }
-        return new Shards(json.get("format").asText(), json.get("seq_len").asInt(), dataset.toString(), parquetByRank, tokensByRank);
+        return new Shards(format, json.get("seq_len").asInt(), dataset.toString(), parquetByRank, tokensByRank);
       } catch (IOException e) {
         throw new ConfigException("cannot read the shards in " + folder + ": " + e.getMessage(), e);
       }

@@ -2,10 +2,12 @@ package dev.qedspark.train;
 
 import dev.qedspark.process.ProcessGroups;
 import dev.qedspark.process.RelayClient;
+import dev.qedspark.io.HadoopConf;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.resource.ResourceInformation;
@@ -29,7 +32,7 @@ final class RankTask implements Serializable {
 
   /** What every rank needs; the rank's own shards are {@code shards.get(rank)}. */
   record Spec(String command, int ranks, List<List<String>> shards, List<List<String>> tokenFiles, String format, int seqLen,
-      String driverHost, int outputPort, long timeoutMillis) implements Serializable {}
+      String driverHost, int outputPort, long timeoutMillis, HadoopConf hadoop) implements Serializable {}
 
   private final Spec spec;
 
@@ -43,7 +46,38 @@ final class RankTask implements Serializable {
     String host = SparkEnv.get().blockManager().blockManagerId().host();
     int port = rank == 0 ? freePort(host) : 0;
     String[] everyone = context.allGather(host + " " + port);
-    Map<String, String> env = environment(rank, everyone, gpuAddresses(context));
+    java.nio.file.Path scratch = Files.createTempDirectory("qed-rank-" + rank + "-");
+    try {
+      Map<String, String> env = environment(rank, everyone, gpuAddresses(context), localCopies(spec.shards().get(rank), scratch),
+          localCopies(spec.tokenFiles().get(rank), scratch));
+      return runProcess(context, rank, host, env);
+    } finally {
+      try (var files = Files.walk(scratch)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  /**
+   * The files as the process can open them: local paths stay, files on HDFS or S3 are copied into
+   * the task's scratch folder first (trainers open and mmap plain files).
+   */
+  private List<String> localCopies(List<String> paths, java.nio.file.Path scratch) throws IOException {
+    List<String> local = new ArrayList<>();
+    for (String path : paths) {
+      if (!path.contains("://")) {
+        local.add(path);
+        continue;
+      }
+      Path remote = new Path(path);
+      java.nio.file.Path copy = scratch.resolve(remote.getName());
+      remote.getFileSystem(spec.hadoop().get()).copyToLocalFile(false, remote, new Path(copy.toUri()), true);
+      local.add(copy.toString());
+    }
+    return local;
+  }
+
+  private String runProcess(BarrierTaskContext context, int rank, String host, Map<String, String> env) throws Exception {
     Process process = ProcessGroups.start(spec.command(), env);
     Set<ProcessHandle> started = new HashSet<>();
     try (RelayClient relay = new RelayClient(spec.driverHost(), spec.outputPort(), "rank " + rank)) {
@@ -68,27 +102,26 @@ final class RankTask implements Serializable {
     }
   }
 
-  private Map<String, String> environment(int rank, String[] everyone, String[] gpus) {
+  /**
+   * torchrun's variables, with each Spark task as one torchrun node of one process (as Spark's
+   * TorchDistributor does): NODE_RANK is the rank, LOCAL_RANK 0, and CUDA_VISIBLE_DEVICES the
+   * task's own GPUs, so a rank's device is cuda:0 however many ranks share a host.
+   */
+  private Map<String, String> environment(int rank, String[] everyone, String[] gpus, List<String> shards, List<String> tokenFiles) {
     String[] master = everyone[0].split(" ");
-    List<String> hosts = new ArrayList<>();
-    for (String info : everyone) {
-      hosts.add(info.split(" ")[0]);
-    }
-    String host = hosts.get(rank);
-    List<String> distinctHosts = hosts.stream().distinct().toList();
     Map<String, String> env = new LinkedHashMap<>();
     env.put("MASTER_ADDR", master[0]);
     env.put("MASTER_PORT", master[1]);
     env.put("WORLD_SIZE", String.valueOf(spec.ranks()));
     env.put("RANK", String.valueOf(rank));
-    env.put("LOCAL_RANK", String.valueOf(hosts.subList(0, rank).stream().filter(host::equals).count()));
-    env.put("LOCAL_WORLD_SIZE", String.valueOf(hosts.stream().filter(host::equals).count()));
-    env.put("NODE_RANK", String.valueOf(distinctHosts.indexOf(host)));
+    env.put("LOCAL_RANK", "0");
+    env.put("LOCAL_WORLD_SIZE", "1");
+    env.put("NODE_RANK", String.valueOf(rank));
     if (gpus.length > 0) {
       env.put("CUDA_VISIBLE_DEVICES", String.join(",", gpus));
     }
-    env.put("QED_SHARDS", String.join(",", spec.shards().get(rank)));
-    env.put("QED_TOKEN_FILES", String.join(",", spec.tokenFiles().get(rank)));
+    env.put("QED_SHARDS", String.join(",", shards));
+    env.put("QED_TOKEN_FILES", String.join(",", tokenFiles));
     env.put("QED_SHARD_FORMAT", spec.format());
     env.put("QED_SEQ_LEN", String.valueOf(spec.seqLen()));
     env.put("PYTHONUNBUFFERED", "1");

@@ -14,7 +14,6 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +25,9 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -187,8 +188,9 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
     select.addAll(Arrays.asList(columns));
     Dataset<Row> selected = rows.selectExpr(select.toArray(String[]::new));
     int shards = settings.count();
-    JavaRDD<Row> byShard = selected.javaRDD()
-        .mapToPair(r -> new Tuple2<>(ShardPartitioner.key(Math.floorMod(r.getString(0).hashCode(), shards), 0), r))
+    // Round robin over the rows in the order they are read, so shards differ by one row at most.
+    JavaRDD<Row> byShard = selected.javaRDD().zipWithIndex()
+        .mapToPair(r -> new Tuple2<>(ShardPartitioner.key((int) (r._2() % shards), (int) (r._2() / shards)), r._1()))
         .partitionBy(new ShardPartitioner(shards)).values();
     Dataset<Row> sharded = spark.createDataFrame(byShard, selected.schema());
     Manifest written = DatasetWriter.of(sharded).to(run.path(format)).named(format).keyedBy("example_id").settings(datasets)
@@ -223,9 +225,9 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
     Broadcast<TokenizerFiles> files = jsc.broadcast(tokenizer());
     int seqLen = settings.seqLen();
     boolean truncate = settings.overlong().equals("truncate");
-    Dataset<Row> tokenized = rows.selectExpr(exampleId(rows) + " AS example_id", "messages")
+    Dataset<Row> tokenized = withoutDuplicateIds(rows.selectExpr(exampleId(rows) + " AS example_id", "messages")
         .mapPartitions((org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row>) it -> tokenize(it, files.value(), seqLen, truncate),
-            org.apache.spark.sql.Encoders.row(TOKENIZED))
+            org.apache.spark.sql.Encoders.row(TOKENIZED)))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, Long> rejected = new TreeMap<>();
@@ -261,7 +263,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
         }
         long realTokens = Arrays.stream(tokens).asLongStream().sum();
         long trained = job("count trained tokens", () -> tokenized.where("status != 'rejected'")
-            .selectExpr("sum(aggregate(loss_mask, 0L, (a, m) -> a + m))").first().getLong(0));
+            .selectExpr("coalesce(sum(aggregate(loss_mask, 0L, (a, m) -> a + m)), 0L)").first().getLong(0));
         long slots = (long) sequences.size() * seqLen;
         ShardsReport report = new ShardsReport(format, run.finalPath(format), seqLen, sorted.size() + rejected.values().stream().mapToLong(Long::longValue).sum(),
             sorted.size(), truncated, rejected, sequences.size(), realTokens, trained, slots == 0 ? 0 : 1.0 - (double) realTokens / slots,
@@ -274,6 +276,22 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
     } finally {
       tokenized.unpersist(false);
     }
+  }
+
+  /**
+   * Examples are placed by id, so an id must name one example: of the rows that share one (the
+   * same conversation twice, or several rows of a problem without a sample_index), the shortest
+   * is kept (ties by content) and the others are rejected as {@code duplicate_id}.
+   */
+  private static Dataset<Row> withoutDuplicateIds(Dataset<Row> tokenized) {
+    Column copy = org.apache.spark.sql.functions.row_number().over(Window.partitionBy("example_id")
+        .orderBy(col("num_tokens"), org.apache.spark.sql.functions.xxhash64(col("input_ids")), org.apache.spark.sql.functions.xxhash64(col("detail"))));
+    return tokenized.withColumn("copy", copy).selectExpr("example_id",
+        "CASE WHEN copy > 1 THEN 'rejected' ELSE status END AS status",
+        "CASE WHEN copy > 1 THEN 'duplicate_id' ELSE reason END AS reason",
+        "CASE WHEN copy > 1 THEN 'another example has this id (ids are problem_id#sample_index, problem_id, or a hash of the messages)'"
+            + " ELSE detail END AS detail",
+        "num_tokens", "input_ids", "loss_mask");
   }
 
   private void writeTokenFiles(Run run, JavaPairRDD<Long, Row> packedRows, Plan plan, int seqLen) {
@@ -366,19 +384,44 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
     return new GenericRowWithSchema(new Object[] {id, "rejected", reason, detail, 0, null, null}, TOKENIZED);
   }
 
-  /** The messages column as the chat template sees it: a list of maps with every field of the struct. */
+  /** The messages column as the chat template sees it: a list of maps with every field of the struct, nested values included. */
   static List<Map<String, Object>> messages(Row row) {
     List<Row> structs = row.isNullAt(1) ? List.of() : row.getList(1);
     List<Map<String, Object>> messages = new ArrayList<>(structs.size());
     for (Row m : structs) {
-      Map<String, Object> message = new HashMap<>();
-      for (String field : m.schema().fieldNames()) {
-        Object v = m.getAs(field);
-        message.put(field, v instanceof Integer i ? (Object) i.longValue() : v);
-      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> message = (Map<String, Object>) templateValue(m);
       messages.add(message);
     }
     return messages;
+  }
+
+  /** A Spark value as the template's Python-like values: Row to map, Seq to list, integers to long, floats to double. */
+  private static Object templateValue(Object v) {
+    if (v instanceof Row r) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      for (String field : r.schema().fieldNames()) {
+        map.put(field, templateValue(r.getAs(field)));
+      }
+      return map;
+    }
+    if (v instanceof scala.collection.Seq<?> seq) {
+      List<Object> list = new ArrayList<>();
+      scala.collection.JavaConverters.seqAsJavaList(seq).forEach(x -> list.add(templateValue(x)));
+      return list;
+    }
+    if (v instanceof scala.collection.Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      scala.collection.JavaConverters.mapAsJavaMap(map).forEach((k, x) -> out.put(String.valueOf(k), templateValue(x)));
+      return out;
+    }
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof Float f) {
+      return f.doubleValue();
+    }
+    return v;
   }
 
   /** One packed sequence from its examples (rows of tokenized joined with the plan), padded to seq-len. */

@@ -56,6 +56,9 @@ class ChatTemplateTest {
     assertTrue(macro.getMessage().contains("line 2") && macro.getMessage().contains("macro"), macro.getMessage());
     TemplateException open = assertThrows(TemplateException.class, () -> ChatTemplate.parse("{% if x %}never closed"));
     assertTrue(open.getMessage().contains("endif"), open.getMessage());
+    TemplateException undefined = assertThrows(TemplateException.class,
+        () -> ChatTemplate.parse("{{ messages[0].role }}").render(Map.of("messages", List.of())));
+    assertTrue(undefined.getMessage().contains("'role' is read from an undefined value"), "Jinja raises here too: " + undefined.getMessage());
     TemplateException raised = assertThrows(TemplateException.class,
         () -> ChatTemplate.parse("{{ raise_exception('roles must alternate') }}").render(Map.of()));
     assertTrue(raised.getMessage().contains("roles must alternate"), raised.getMessage());
@@ -111,6 +114,7 @@ class ChatTemplateTest {
         "{{ msgs | selectattr('role', 'equalto', 'user') | map(attribute='content') | list }} {{ msgs | rejectattr('role', 'eq', 'user') | list | length }}",
         "{{ 'x' is string }} {{ 3 is number }} {{ d is mapping }} {{ xs is iterable }} {{ true is true }} {{ 3 is odd }} {{ d.missing | default('dv') }}",
         "line1\n    {% if true %}\n    kept\n    {% endif %}\n  {%- if true -%}  stripped  {%- endif %}\nend {# comment #}\n{{ 'x' }}\n",
+        "{% for x in nothing %}{{ x }}{% else %}nothing to loop over{% endfor %} {{ strftime_now('%d %b %Y') }}",
         "{{ 'a\\nb\\t\"q\"' | tojson }} {{ 'it''s' if false else \"it's\" }} {{ [1.5, 2.0] }} {{ {'k': none} }} {{ s.startswith(('x', '  H')) }}");
     List<Map<String, Object>> cases = new ArrayList<>();
     templates.forEach(t -> cases.add(vars("template", t, "variables", data)));

@@ -82,7 +82,7 @@ class LaunchTest extends SparkTestBase {
     String[] rank0 = env.get(0).split(" ");
     String[] rank1 = env.get(1).split(" ");
     assertEquals(List.of("0", "2", "0", "0"), List.of(rank0).subList(0, 4), "rank, world, local rank and node rank of rank 0");
-    assertEquals(List.of("1", "2", "1", "0"), List.of(rank1).subList(0, 4), "both ranks run on this one host");
+    assertEquals(List.of("1", "2", "0", "1"), List.of(rank1).subList(0, 4), "each task is a node of one process, as in TorchDistributor");
     assertEquals(rank0[4], rank1[4], "one master address and port for all");
     assertTrue(rank0[4].matches(".+:\\d+") && !rank0[4].endsWith(":0"), rank0[4]);
     assertEquals("packed", rank0[5]);

@@ -54,6 +54,7 @@ class TrainingShardsTest extends SparkTestBase {
     rows.add(conversation("multi", "system", "Be rigorous.", "user", "First?", "assistant", "<think>a</think>One.", "user", "Second?",
         "assistant", "<think>\nb\n</think>\n\nTwo."));
     rows.add(conversation("no-answer", "user", "Only a question."));
+    rows.add(rows.get(0)); // the same conversation twice: one id for two rows
     rows.add(conversation("huge", "user", "Long.", "assistant", "word ".repeat(2_000)));
     String path = dir.resolve("sft").toString();
     DatasetWriter.of(spark.createDataFrame(rows, SFT)).to(path).named("default").keyedBy("problem_id", "sample_index").shards(2).execute();
@@ -68,8 +69,8 @@ class TrainingShardsTest extends SparkTestBase {
     String out = dir.resolve("shards").toString();
     ShardsReport report = TrainingShards.of(spark, sft, "packed", settings).into(out).execute();
 
-    assertEquals(33, report.examples());
-    assertEquals(Map.of("no_assistant_turn", 1L, "too_long", 1L), report.rejected());
+    assertEquals(34, report.examples());
+    assertEquals(Map.of("duplicate_id", 1L, "no_assistant_turn", 1L, "too_long", 1L), report.rejected());
     assertEquals(31, report.written());
     ChatTokenizer tokenizer = ChatTokenizer.of(TokenizerFiles.read(settings.tokenizer(), spark.sparkContext().hadoopConfiguration()));
     Map<String, List<Map<String, Object>>> conversations = new HashMap<>();
@@ -121,7 +122,7 @@ class TrainingShardsTest extends SparkTestBase {
     assertEquals(1.0 - (double) tokens / (packed.size() * 512L), report.paddingFraction(), 1e-12);
     List<String> rejected = DatasetReader.read(spark, out + "/rejected").orderBy("example_id").selectExpr("concat(example_id, ':', reason)")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    assertEquals(List.of("huge#0:too_long", "no-answer#0:no_assistant_turn"), rejected);
+    assertEquals(List.of("huge#0:too_long", "no-answer#0:no_assistant_turn", "p0#0:duplicate_id"), rejected);
 
     for (int shard = 0; shard < 2; shard++) {
       int s = shard;
@@ -185,12 +186,24 @@ class TrainingShardsTest extends SparkTestBase {
   }
 
   @Test
+  void aSetWithNothingToTrainOnStillReportsWhy() throws Exception {
+    String path = dir.resolve("questions").toString();
+    DatasetWriter.of(spark.createDataFrame(List.of(conversation("q1", "user", "Why?"), conversation("q2", "user", "How?")), SFT))
+        .to(path).named("default").keyedBy("problem_id", "sample_index").shards(1).execute();
+    ShardsReport report = TrainingShards.of(spark, path, "packed", ShardSettings.DEFAULTS.withTokenizer(Qwen3Tokenizer.folder().toString()))
+        .into(dir.resolve("none").toString()).execute();
+    assertEquals(Map.of("no_assistant_turn", 2L), report.rejected());
+    assertEquals(0, report.written());
+    assertEquals(0, report.sequences());
+    assertEquals(0, report.trainedTokens());
+  }
+
+  @Test
   void messagesFormatPassesConversationsThroughInShards() throws Exception {
     String sft = sftDataset();
     ShardsReport report = TrainingShards.of(spark, sft, "messages", ShardSettings.DEFAULTS.withCount(3)).into(dir.resolve("m").toString()).execute();
-    assertEquals(33, report.written());
-    assertEquals(3, report.shardTokens().size());
-    assertEquals(33L, report.shardTokens().stream().mapToLong(Long::longValue).sum());
+    assertEquals(34, report.written());
+    assertEquals(List.of(12L, 11L, 11L), report.shardTokens(), "round robin: shards differ by one row at most");
     assertEquals(List.of("example_id", "messages"), List.of(DatasetReader.read(spark, report.dataset()).columns()));
   }
 }
