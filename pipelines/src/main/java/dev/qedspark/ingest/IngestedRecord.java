@@ -17,6 +17,7 @@ public record IngestedRecord(
   public static final String NOT_AN_OBJECT = "not_an_object";
   public static final String MALFORMED_CSV = "malformed_csv";
   public static final String MISSING_PROBLEM = "missing_problem";
+  public static final String WRONG_TYPE = "wrong_type";
   public static final String DUPLICATE_ID = "duplicate_id";
 
   static IngestedRecord quarantined(String source, String file, long line, String raw, String reason, String detail) {

@@ -46,6 +46,10 @@ final class RecordMapper implements Serializable {
     }
     Map<String, String> byComparable = new HashMap<>();
     record.fieldNames().forEachRemaining(name -> byComparable.putIfAbsent(ColumnMapping.comparable(name), name));
+    String wrongType = problemOfWrongType(record, byComparable);
+    if (wrongType != null) {
+      return quarantine(file, line, raw, IngestedRecord.WRONG_TYPE, wrongType);
+    }
     Set<String> used = new HashSet<>();
     Map<String, String> values = new HashMap<>();
     for (String field : ColumnMapping.FIELDS) {
@@ -94,11 +98,40 @@ final class RecordMapper implements Serializable {
         used.add(actual);
       }
       String value = node == null || node.isNull() ? null : text(node).strip();
-      if (value != null && !value.isEmpty() && !spec.nullValues().contains(value)) {
+      if (value != null && !isBlank(value) && !spec.nullValues().contains(value)) {
         return value;
       }
     }
     return null;
+  }
+
+  /**
+   * The problem text must be text: a number, boolean, array or object in the first problem column
+   * that holds a value is an error in the source, not a problem to keep as "42" or "[1,2]".
+   */
+  private String problemOfWrongType(ObjectNode record, Map<String, String> byComparable) {
+    for (String candidate : spec.columns().candidatesFor("problem")) {
+      Matcher indexed = INDEXED.matcher(candidate);
+      String actual = byComparable.get(ColumnMapping.comparable(indexed.matches() ? indexed.group(1) : candidate));
+      JsonNode node = actual == null ? null : record.get(actual);
+      if (node != null && indexed.matches()) {
+        node = node.isArray() ? node.get(Integer.parseInt(indexed.group(2))) : null;
+      }
+      if (node == null || node.isNull() || node.isTextual() && isBlank(node.asText())) {
+        continue;
+      }
+      return node.isTextual() ? null : "the problem in column '" + actual + "' must be text, not " + node.getNodeType().toString().toLowerCase();
+    }
+    return null;
+  }
+
+  /**
+   * Blank in Unicode: nothing but white space (any Unicode space separator: no-break, figure,
+   * narrow, ideographic, ...), zero-width characters, the byte-order mark and control characters.
+   */
+  static boolean isBlank(String value) {
+    return value.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
+        || c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF || Character.getType(c) == Character.FORMAT);
   }
 
   private static String text(JsonNode node) {

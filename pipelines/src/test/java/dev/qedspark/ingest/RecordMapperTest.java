@@ -83,4 +83,27 @@ class RecordMapperTest {
     assertEquals(IngestedRecord.NOT_AN_OBJECT, r.reason());
     assertNotNull(r.detail());
   }
+
+  @Test
+  void textThatIsOnlyUnicodeSpaceIsBlank() throws Exception {
+    SourceSpec spec = declared(Map.of("problem", "statement", "solution", "proof"), Map.of(), List.of());
+    for (String blank : List.of("\\u00a0\\u00a0", "\\u200b", "\\u2007 \\u202f", "\\ufeff", "\\u3000\\n\\t", "\\u2060\\u200d")) {
+      IngestedRecord r = map(spec, "{\"statement\": \"" + blank + "\"}");
+      assertEquals(IngestedRecord.MISSING_PROBLEM, r.reason(), "'" + blank + "' is blank");
+    }
+    Problem p = map(spec, "{\"statement\": \"Prove it.\", \"proof\": \"\\u00a0\\u200b\"}").problem();
+    assertNull(p.solution(), "a blank solution is no solution");
+    assertEquals("Prove\u00a0it.", map(spec, "{\"statement\": \"Prove\\u00a0it.\"}").problem().problem(), "inner spaces stay");
+  }
+
+  @Test
+  void aProblemThatIsNotTextIsTheWrongType() throws Exception {
+    SourceSpec spec = declared(Map.of("problem", "statement"), Map.of(), List.of());
+    for (String value : List.of("42", "false", "[1, 2, \"x\"]", "{\"text\": \"Prove it.\"}")) {
+      IngestedRecord r = map(spec, "{\"statement\": " + value + "}");
+      assertNull(r.problem(), value);
+      assertEquals(IngestedRecord.WRONG_TYPE, r.reason(), value);
+      assertTrue(r.detail().contains("must be text"), r.detail());
+    }
+  }
 }

@@ -33,7 +33,7 @@ public final class BatchInput {
   private BatchInput() {}
 
   /** One parsed line: the request, or what is wrong with it. */
-  private record Line(long number, BatchRequest request, String problem) implements Serializable {}
+  record Line(long number, BatchRequest request, String problem) implements Serializable {}
 
   /** The requests of a batch file as rows with the {@link BatchRequest} schema. */
   public static Dataset<Row> read(SparkSession spark, String path) {
@@ -56,7 +56,8 @@ public final class BatchInput {
   static Line parse(long number, String text) {
     JsonNode line;
     try {
-      line = JSON.readTree(text);
+      // One JSON value per line: a second object on the same line is an error, not silently dropped.
+      line = JSON.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
     } catch (Exception e) {
       return new Line(number, null, "not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
     }
@@ -76,8 +77,16 @@ public final class BatchInput {
       return new Line(number, null, "body has no messages");
     }
     List<ChatMessage> messages = new ArrayList<>();
+    int index = 0;
     for (JsonNode m : body.path("messages")) {
-      messages.add(new ChatMessage(m.path("role").asText("user"), contentText(m.path("content"))));
+      JsonNode content = m.path("content");
+      boolean toolCall = (content.isNull() || content.isMissingNode()) && m.path("tool_calls").isArray();
+      if (!content.isTextual() && !content.isArray() && !toolCall) {
+        return new Line(number, null, "message " + index + " has " + (content.isMissingNode() ? "no content"
+            : "content of type " + content.getNodeType().toString().toLowerCase()) + "; content must be text or a list of parts");
+      }
+      messages.add(new ChatMessage(m.path("role").asText("user"), contentText(content)));
+      index++;
     }
     ObjectNode rest = ((ObjectNode) body).deepCopy();
     rest.remove("messages");
