@@ -49,6 +49,7 @@ public final class Ingest extends Stage<Ingest, IngestReport> {
 
   private final List<SourceSpec> sources;
   private Map<SourceSpec, List<String>> filesBySource;
+  private int maxTextChars = IngestSettings.DEFAULTS.maxTextChars();
 
   private Ingest(SparkSession spark, List<SourceSpec> sources) {
     super(spark);
@@ -76,7 +77,13 @@ public final class Ingest extends Stage<Ingest, IngestReport> {
 
   @Override
   protected Object settings() {
-    return sources;
+    return Map.of("sources", sources, "max_text_chars", maxTextChars);
+  }
+
+  /** Records with a longer problem, solution, answer or rubric are quarantined as {@code too_long}. */
+  public Ingest maxTextChars(int chars) {
+    this.maxTextChars = chars;
+    return this;
   }
 
   /**
@@ -123,7 +130,7 @@ public final class Ingest extends Stage<Ingest, IngestReport> {
   /** Every record of the sources, as {@link IngestedRecord} rows, duplicate ids marked. */
   private Dataset<Row> records(Map<SourceSpec, List<String>> filesBySource) {
     List<JavaRDD<Row>> parts = new ArrayList<>();
-    filesBySource.forEach((spec, files) -> parts.add(SourceReader.read(spark, spec, files)));
+    filesBySource.forEach((spec, files) -> parts.add(SourceReader.read(spark, spec, files, maxTextChars)));
     JavaRDD<Row> rows = parts.get(0);
     for (int i = 1; i < parts.size(); i++) {
       rows = rows.union(parts.get(i));

@@ -25,9 +25,21 @@ final class RecordMapper implements Serializable {
   private static final Pattern INDEXED = Pattern.compile("(.*)\\[(\\d+)]$");
 
   private final SourceSpec spec;
+  private final int maxTextChars;
+
+  RecordMapper(SourceSpec spec, int maxTextChars) {
+    this.spec = spec;
+    this.maxTextChars = maxTextChars;
+  }
 
   RecordMapper(SourceSpec spec) {
-    this.spec = spec;
+    this(spec, IngestSettings.DEFAULTS.maxTextChars());
+  }
+
+  /** A record with a text longer than ingest.max-text-chars: its raw text is cut, the reason says by how much. */
+  IngestedRecord tooLong(String file, long line, String raw, String what, long chars) {
+    return quarantine(file, line, RecordParsers.truncate(raw), IngestedRecord.TOO_LONG,
+        what + " has " + chars + " characters, more than ingest.max-text-chars (" + maxTextChars + ")");
   }
 
   String source() {
@@ -58,6 +70,12 @@ final class RecordMapper implements Serializable {
         value = spec.constants().get(field);
       }
       values.put(field, value);
+    }
+    for (String field : List.of("problem", "solution", "answer", "rubric")) {
+      String value = values.get(field);
+      if (value != null && value.length() > maxTextChars) {
+        return tooLong(file, line, raw, "the " + field, value.length());
+      }
     }
     String problem = values.get("problem");
     if (problem == null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,6 +39,8 @@ final class RecordParsers {
     JsonNode node;
     try {
       node = JSON_LINE.readTree(text);
+    } catch (StreamConstraintsException e) { // a string past the parser's limit: valid JSON, just too long
+      return mapper.tooLong(file, line, text, "a string in the record", text.length());
     } catch (JsonProcessingException e) {
       return mapper.quarantine(file, line, text, IngestedRecord.MALFORMED_JSON, e.getOriginalMessage());
     }
@@ -49,6 +52,7 @@ final class RecordParsers {
    * document: everything from the broken record on is quarantined as one record.
    */
   static List<IngestedRecord> jsonDocument(RecordMapper mapper, String file, String text) {
+    text = text.startsWith("\uFEFF") ? text.substring(1) : text; // a byte-order mark is not part of the document
     List<IngestedRecord> out = new ArrayList<>();
     long recordLine = 1;
     int recordStart = 0;
@@ -73,6 +77,9 @@ final class RecordParsers {
           out.add(mapper.map(file, recordLine, node.toString(), node));
         }
       }
+    } catch (StreamConstraintsException e) {
+      out.add(mapper.tooLong(file, recordLine, text.substring(Math.min(recordStart, text.length())), "a string in the record",
+          text.length() - recordStart));
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String detail = e.getOriginalMessage() + (at != null ? " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")" : "")
@@ -116,7 +123,7 @@ final class RecordParsers {
     return out;
   }
 
-  private static String truncate(String text) {
+  static String truncate(String text) {
     return text.length() <= MAX_RAW_CHARS ? text : text.substring(0, MAX_RAW_CHARS) + "\n[... truncated]";
   }
 }

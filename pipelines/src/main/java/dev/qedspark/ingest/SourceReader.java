@@ -48,16 +48,16 @@ final class SourceReader {
     }
   }
 
-  static JavaRDD<Row> read(SparkSession spark, SourceSpec spec, List<String> files) {
+  static JavaRDD<Row> read(SparkSession spark, SourceSpec spec, List<String> files, int maxTextChars) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    RecordMapper mapper = new RecordMapper(spec);
+    RecordMapper mapper = new RecordMapper(spec, maxTextChars);
     List<JavaRDD<IngestedRecord>> parts = new ArrayList<>();
     for (String file : files) {
       parts.add(switch (spec.effectiveFormat()) {
-        case JSONL -> lines(jsc.textFile(file), mapper, file);
+        case JSONL -> byteLines(jsc, file, mapper);
         case PARQUET -> lines(spark.read().parquet(file).toJSON().javaRDD(), mapper, file);
-        case JSON -> jsc.binaryFiles(file).flatMap(f -> RecordParsers.jsonDocument(mapper, file, decode(f._2().toArray())).iterator());
-        case CSV -> jsc.binaryFiles(file).flatMap(f -> RecordParsers.csv(mapper, file, decode(f._2().toArray())).iterator());
+        case JSON -> jsc.binaryFiles(file).flatMap(f -> document(f._2().toArray(), mapper, file, RecordParsers::jsonDocument).iterator());
+        case CSV -> jsc.binaryFiles(file).flatMap(f -> document(f._2().toArray(), mapper, file, RecordParsers::csv).iterator());
       });
     }
     JavaRDD<IngestedRecord> all = parts.size() == 1 ? parts.get(0) : jsc.union(parts.toArray(JavaRDD[]::new));
@@ -71,8 +71,43 @@ final class SourceReader {
     });
   }
 
-  private static String decode(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
+  /**
+   * The lines of a JSON Lines file as bytes, each decoded strictly: a line that is not valid
+   * UTF-8 is quarantined as {@code invalid_utf8} (its text shown with U+FFFD where the bad bytes
+   * were), never read as a problem with replacement characters in it.
+   */
+  private static JavaRDD<IngestedRecord> byteLines(JavaSparkContext jsc, String file, RecordMapper mapper) {
+    return jsc.hadoopFile(file, org.apache.hadoop.mapred.TextInputFormat.class, org.apache.hadoop.io.LongWritable.class,
+            org.apache.hadoop.io.Text.class)
+        .map(t -> java.util.Arrays.copyOf(t._2().getBytes(), t._2().getLength())) // Hadoop reuses the Text object
+        .zipWithIndex()
+        .flatMap(t -> {
+          long line = t._2() + 1;
+          Utf8.Decoded text = Utf8.decode(t._1());
+          IngestedRecord record = text.badByte() >= 0
+              ? mapper.quarantine(file, line, RecordParsers.truncate(text.text()), IngestedRecord.INVALID_UTF8,
+                  "bytes that are not UTF-8 at byte " + text.badByte() + " of the line")
+              : RecordParsers.jsonLine(mapper, file, line, text.text());
+          return record == null ? Collections.emptyIterator() : Arrays.asList(record).iterator();
+        });
+  }
+
+  /** A whole-file format (JSON, CSV): a file that is not valid UTF-8 is quarantined whole, since its records cannot be told apart before decoding. */
+  private static List<IngestedRecord> document(byte[] bytes, RecordMapper mapper, String file,
+      DocumentParser parse) {
+    Utf8.Decoded text = Utf8.decode(bytes);
+    if (text.badByte() >= 0) {
+      long line = 1 + text.text().substring(0, Math.min(text.text().length(), text.charAt())).chars().filter(c -> c == '\n').count();
+      return List.of(mapper.quarantine(file, line, RecordParsers.truncate(text.text()), IngestedRecord.INVALID_UTF8,
+          "bytes that are not UTF-8 at byte " + text.badByte() + " (line " + line + "); the whole file is left out"));
+    }
+    return parse.parse(mapper, file, text.text());
+  }
+
+  /** A parser of a whole-file format. */
+  @FunctionalInterface
+  private interface DocumentParser {
+    List<IngestedRecord> parse(RecordMapper mapper, String file, String text);
   }
 
   /** Local files are shown as plain paths, others as URIs. */

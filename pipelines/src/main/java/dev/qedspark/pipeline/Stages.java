@@ -92,7 +92,7 @@ public final class Stages implements AutoCloseable {
   }
 
   public Ingest ingest(List<SourceSpec> sources) {
-    return Ingest.of(spark, sources).datasets(config.datasets());
+    return Ingest.of(spark, sources).maxTextChars(config.ingest().maxTextChars()).datasets(config.datasets());
   }
 
   /** Curates the problems dataset at {@code problems}, against its benchmark rows and {@code benchmarkFiles}. */

@@ -11,6 +11,7 @@ import dev.qedspark.io.Problem;
 import dev.qedspark.io.QuarantinedRecord;
 import dev.qedspark.spark.SparkTestBase;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -136,5 +137,40 @@ class IngestTest extends SparkTestBase {
     IngestException e = assertThrows(IngestException.class, () -> ingest(specs, dir.resolve("out")));
     assertTrue(e.getMessage().contains("no input files found for missing: " + dir.resolve("missing.jsonl")), e.getMessage());
     assertTrue(Files.notExists(dir.resolve("out")), "nothing was written");
+  }
+
+  @Test
+  void encodingAndSizeProblemsAreQuarantinedByName() throws IOException {
+    java.io.ByteArrayOutputStream jsonl = new java.io.ByteArrayOutputStream();
+    jsonl.write("{\"id\": \"ok\", \"problem\": \"Prove that 3 is odd.\"}\n".getBytes(StandardCharsets.UTF_8));
+    jsonl.write("{\"id\": \"bad\", \"problem\": \"caf".getBytes(StandardCharsets.UTF_8));
+    jsonl.write(new byte[] {(byte) 0xE9, (byte) 0xFF});
+    jsonl.write("\"}\n".getBytes(StandardCharsets.UTF_8));
+    jsonl.write(("{\"id\": \"long\", \"problem\": \"" + "x".repeat(5_000) + "\"}\n").getBytes(StandardCharsets.UTF_8));
+    jsonl.write(("{\"id\": \"huge\", \"problem\": \"" + "y".repeat(20_000_001) + "\"}\n").getBytes(StandardCharsets.UTF_8));
+    Path lines = Files.write(dir.resolve("enc.jsonl"), jsonl.toByteArray());
+    Path bom = Files.writeString(dir.resolve("bom.json"), "\uFEFF[{\"id\": \"b1\", \"problem\": \"A document with a byte-order mark.\"}]");
+    byte[] latin1 = "[{\"id\": \"l1\", \"problem\": \"Caf\u00e9 problem.\"}]".getBytes(StandardCharsets.ISO_8859_1);
+    Path notUtf8 = Files.write(dir.resolve("latin.json"), latin1);
+    Path csv = Files.writeString(dir.resolve("cells.csv"), "id,problem\nc1,Short.\nc2," + "z".repeat(5_000) + "\n");
+
+    List<SourceSpec> specs = InputFiles.specs(List.of(lines.toString(), bom.toString(), notUtf8.toString(), csv.toString()), null, false, Map.of());
+    IngestReport report = Ingest.of(spark, specs).maxTextChars(4_000).into(dir.resolve("out").toString()).execute();
+
+    Map<String, String> reasons = new java.util.TreeMap<>();
+    for (QuarantinedRecord q : quarantine(report)) {
+      reasons.put(q.source() + "#" + q.line(), q.reason() + ": " + q.detail());
+      assertTrue(q.raw().length() <= 70_000, "a quarantined text is cut, not kept whole: " + q.raw().length());
+    }
+    assertEquals(java.util.Set.of("enc#2", "enc#3", "enc#4", "latin#1", "cells#3"), reasons.keySet(), reasons.toString());
+    assertTrue(reasons.get("enc#2").startsWith("invalid_utf8: bytes that are not UTF-8 at byte 29"), reasons.get("enc#2"));
+    assertTrue(reasons.get("enc#3").startsWith("too_long: the problem has 5000 characters"), reasons.get("enc#3"));
+    assertTrue(reasons.get("enc#4").startsWith("too_long:"), "valid JSON past the parser's string limit is too long, not malformed: "
+        + reasons.get("enc#4"));
+    assertTrue(reasons.get("latin#1").startsWith("invalid_utf8:") && reasons.get("latin#1").contains("whole file"), reasons.get("latin#1"));
+    assertTrue(reasons.get("cells#3").startsWith("too_long: the problem has 5000 characters"), reasons.get("cells#3"));
+    Set<String> ids = DatasetReader.read(spark, report.problemsPath()).collectAsList().stream()
+        .map(r -> r.<String>getAs("problem_id")).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(new TreeSet<>(Set.of("enc:ok", "bom:b1", "cells:c1")), ids, "the byte-order mark does not stop the document");
   }
 }

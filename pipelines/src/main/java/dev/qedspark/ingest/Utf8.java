@@ -1,0 +1,34 @@
+package dev.qedspark.ingest;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** Strict UTF-8: where bytes are not UTF-8, say where, instead of quietly putting U+FFFD in their place. */
+final class Utf8 {
+  private Utf8() {}
+
+  /**
+   * @param text the decoded text (with U+FFFD for bad bytes when there are some, for showing)
+   * @param badByte the offset of the first byte that is not UTF-8, or -1
+   * @param charAt where in {@code text} that byte's replacement is, or -1
+   */
+  record Decoded(String text, long badByte, int charAt) {}
+
+  static Decoded decode(byte[] bytes) {
+    CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length + 1); // UTF-8 never gives more chars than bytes
+    CoderResult result = strict.decode(in, out, true);
+    if (!result.isError()) {
+      strict.flush(out);
+      return new Decoded(out.flip().toString(), -1, -1);
+    }
+    // The valid prefix decodes the same either way, so the bad byte's place in the lossy text is known.
+    return new Decoded(new String(bytes, StandardCharsets.UTF_8), in.position(), out.position());
+  }
+}
