@@ -55,7 +55,7 @@ final class SourceReader {
     for (String file : files) {
       parts.add(switch (spec.effectiveFormat()) {
         case JSONL -> byteLines(jsc, file, mapper);
-        case PARQUET -> lines(spark.read().parquet(file).toJSON().javaRDD(), mapper, file);
+        case PARQUET -> parquet(spark, jsc, file, mapper);
         case JSON -> jsc.binaryFiles(file).flatMap(f -> document(f._2().toArray(), mapper, file, RecordParsers::jsonDocument).iterator());
         case CSV -> jsc.binaryFiles(file).flatMap(f -> document(f._2().toArray(), mapper, file, RecordParsers::csv).iterator());
       });
@@ -69,6 +69,19 @@ final class SourceReader {
       IngestedRecord record = RecordParsers.jsonLine(mapper, file, t._2() + 1, t._1());
       return record == null ? Collections.emptyIterator() : Arrays.asList(record).iterator();
     });
+  }
+
+  /**
+   * The rows of a Parquet file (or folder) as JSON lines. A file that is not Parquet, or was cut
+   * short, is one quarantined record ({@code unreadable_file}, with the reader's reason); the other
+   * files of the source are still read.
+   */
+  private static JavaRDD<IngestedRecord> parquet(SparkSession spark, JavaSparkContext jsc, String file, RecordMapper mapper) {
+    String unreadable = ParquetFiles.unreadable(spark.sparkContext().hadoopConfiguration(), file);
+    if (unreadable != null) {
+      return jsc.parallelize(List.of(unreadable), 1).map(why -> mapper.quarantine(file, 0, "", IngestedRecord.UNREADABLE_FILE, why));
+    }
+    return lines(spark.read().parquet(file).toJSON().javaRDD(), mapper, file);
   }
 
   /**

@@ -173,4 +173,25 @@ class IngestTest extends SparkTestBase {
         .map(r -> r.<String>getAs("problem_id")).collect(Collectors.toCollection(TreeSet::new));
     assertEquals(new TreeSet<>(Set.of("enc:ok", "bom:b1", "cells:c1")), ids, "the byte-order mark does not stop the document");
   }
+
+  @Test
+  void anUnreadableParquetInputIsQuarantinedAndTheRestIsRead() throws IOException {
+    Path good = dir.resolve("good.parquet");
+    StructType schema = new StructType().add("uid", DataTypes.StringType).add("statement", DataTypes.StringType);
+    spark.createDataFrame(List.of(RowFactory.create("g1", "A readable problem.")), schema).coalesce(1).write().parquet(good.toString());
+    Path part;
+    try (var files = Files.list(good)) {
+      part = files.filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(part);
+    Path cut = Files.write(dir.resolve("cut.parquet"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Path fake = Files.writeString(dir.resolve("fake.parquet"), "this is not Parquet at all");
+    List<SourceSpec> specs = InputFiles.specs(List.of(good.toString(), cut.toString(), fake.toString()), null, false, Map.of());
+    IngestReport report = ingest(specs, dir.resolve("out"));
+    Map<String, String> quarantined = new java.util.TreeMap<>();
+    quarantine(report).forEach(q -> quarantined.put(q.source(), q.reason() + ": " + q.detail()));
+    assertEquals(Set.of("cut", "fake"), quarantined.keySet());
+    quarantined.values().forEach(v -> assertTrue(v.startsWith("unreadable_file: ") && v.contains("not a readable Parquet file"), v));
+    assertEquals(1, report.problems(), "the readable file is still read");
+  }
 }
