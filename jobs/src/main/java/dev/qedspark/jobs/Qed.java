@@ -79,6 +79,11 @@ public final class Qed {
       err.println("qed: " + e.getMessage());
       return 1;
     } catch (Exception e) {
+      Failures.Explained known = Failures.explain(e);
+      if (known != null && System.getenv("QED_DEBUG") == null) {
+        err.println("qed: " + (command == null ? "" : command.name() + " failed: ") + known.message() + " (QED_DEBUG=1 shows the stack trace)");
+        return known.exitCode();
+      }
       err.println("qed: " + (command == null ? "" : command.name() + " failed: ") + e);
       e.printStackTrace(err);
       return 1;

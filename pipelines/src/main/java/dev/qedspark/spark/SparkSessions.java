@@ -28,7 +28,20 @@ public final class SparkSessions {
     conf.setIfMissing("spark.app.name", settings.appName());
     conf.setIfMissing("spark.sql.session.timeZone", "UTC");
     settings.conf().forEach(conf::set);
-    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    SparkSession spark;
+    try {
+      spark = SparkSession.builder().config(conf).getOrCreate();
+    } catch (RuntimeException e) {
+      // A setting Spark refuses only once the context runs (e.g. a malformed SQL option): stop that
+      // context too, so the next session in this JVM starts clean.
+      scala.Option<org.apache.spark.SparkContext> started = org.apache.spark.SparkContext$.MODULE$.getActive();
+      if (started.isDefined()) {
+        started.get().stop();
+      }
+      SparkSession.clearActiveSession();
+      SparkSession.clearDefaultSession();
+      throw e;
+    }
     spark.sparkContext().setLogLevel(settings.logLevel());
     return spark;
   }

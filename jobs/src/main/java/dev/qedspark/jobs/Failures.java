@@ -1,0 +1,67 @@
+package dev.qedspark.jobs;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One line that says what to fix, for failures that come from Spark, Hadoop or Parquet rather
+ * than from the project's own checks (which throw {@code QedException}s with their own message).
+ * Anything not recognised here is printed with its stack trace.
+ */
+final class Failures {
+  private static final Pattern SPARK_CONF = Pattern.compile("(spark\\.[\\w.]+) should be (\\w+), but was (.*)");
+  private static final Pattern NOT_PARQUET = Pattern.compile("(\\S+) is not a Parquet file|Expected magic number at tail.*in (\\S+)");
+  private static final Pattern UNREADABLE = Pattern.compile("Encountered error while reading file (\\S+?)\\.? Details");
+
+  private Failures() {}
+
+  /** What failed and what to do, with the exit code; null when the failure is not a known kind. */
+  record Explained(String message, int exitCode) {}
+
+  static Explained explain(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      Matcher conf = SPARK_CONF.matcher(message);
+      if (conf.find()) {
+        return new Explained("the Spark setting " + conf.group(1) + " must be " + article(conf.group(2)) + ", not '" + conf.group(3).strip()
+            + "': fix spark.conf." + conf.group(1) + " (--set or the --conf file)", 2);
+      }
+      if (t.getClass().getName().equals("org.apache.hadoop.fs.ChecksumException")) {
+        return new Explained("a file changed after it was written (its checksum does not match): " + firstLine(message)
+            + ". Run the step that wrote it again (--force), or restore the file", 1);
+      }
+      Matcher parquet = NOT_PARQUET.matcher(message);
+      if (parquet.find()) {
+        String file = parquet.group(1) != null ? parquet.group(1) : parquet.group(2);
+        return new Explained(file + " is not a Parquet file, or it was cut short: run the step that wrote it again (--force),"
+            + " or restore the file", 1);
+      }
+      Matcher unreadable = UNREADABLE.matcher(message);
+      if (unreadable.find()) {
+        return new Explained(unreadable.group(1) + " cannot be read (" + firstLine(String.valueOf(rootCause(t).getMessage()))
+            + "): it is corrupted; run the step that wrote it again (--force), or restore it. ./qed dataset DIR checks a dataset"
+            + " against its manifest", 1);
+      }
+      if (t instanceof java.nio.file.AccessDeniedException || message.contains("Permission denied") || message.startsWith("Mkdirs failed to create")) {
+        return new Explained("cannot write there: " + firstLine(message) + ". Choose another --out, or fix the folder's permissions", 1);
+      }
+    }
+    return null;
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
+  }
+
+  private static String article(String type) {
+    return ("aeiou".indexOf(Character.toLowerCase(type.charAt(0))) >= 0 ? "an " : "a ") + type;
+  }
+
+  private static String firstLine(String message) {
+    return message.lines().findFirst().orElse(message);
+  }
+}
