@@ -1,6 +1,8 @@
 package dev.qedspark.jobs;
 
 import dev.qedspark.config.QedConfig;
+import dev.qedspark.curation.Curate;
+import dev.qedspark.ingest.SourceSpec;
 import dev.qedspark.curation.CurateReport;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;
@@ -38,6 +40,9 @@ final class CurateJob implements Command {
         Benchmarks are the rows ingested with benchmark = true (IMO-ProofBench and
         IMO-AnswerBench by default) plus every --benchmark FILE (JSONL, JSON, CSV or Parquet
         with a problem column). They are the reference set and are not written to curated.
+        When the problems hold no benchmark rows (ingested with --input alone) and no
+        --benchmark is given, the catalog's benchmark sources are used, and curate says so;
+        --no-default-benchmarks opts out.
 
         Writes OUT/curated (problems), OUT/removed (each removed problem with reason,
         matched_id and evidence: similarity or shared_ngrams) and OUT/report.json (counts per
@@ -49,14 +54,23 @@ final class CurateJob implements Command {
     return List.of(
         OptionSpec.required("problems", "DIR", "a problems dataset (from ./qed ingest)"),
         OptionSpec.required("out", "DIR", "output folder for curated/, removed/ and report.json"),
-        OptionSpec.repeated("benchmark", "FILE", "another benchmark to decontaminate against"));
+        OptionSpec.repeated("benchmark", "FILE", "another benchmark to decontaminate against"),
+        OptionSpec.flag("no-default-benchmarks", "when the problems hold no benchmark rows and no --benchmark is given, decontaminate"
+            + " against nothing instead of the catalog's benchmarks"));
   }
 
   @Override
   public int run(Arguments args, QedConfig config, PrintStream out) {
     SparkSession spark = SparkSessions.create(config.spark());
     try (Stages stages = Stages.with(spark, config)) {
-      CurateReport report = stages.curate(args.value("problems"), args.values("benchmark")).into(args.value("out")).execute();
+      Curate curate = stages.curate(args.value("problems"), args.values("benchmark"));
+      List<SourceSpec> defaults = args.has("no-default-benchmarks") ? List.of() : stages.defaultBenchmarks(curate, args.values("benchmark"));
+      if (!defaults.isEmpty()) {
+        out.println("curate: the problems hold no benchmark rows and no --benchmark was given, so the catalog's benchmarks are the"
+            + " reference: " + defaults.stream().map(SourceSpec::name).toList() + " (--no-default-benchmarks: none)");
+        curate.benchmarkSources(defaults);
+      }
+      CurateReport report = curate.into(args.value("out")).execute();
       Summaries.printCurate(report, out);
       return 0;
     } finally {

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.qedspark.decontam.Decontamination;
 import dev.qedspark.dedup.Dedup;
 import dev.qedspark.ingest.Ingest;
+import dev.qedspark.ingest.SourceSpec;
 import dev.qedspark.ingest.InputFiles;
 import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Problem;
@@ -85,6 +86,28 @@ public final class Curate extends Stage<Curate, CurateReport> {
     }
     this.inputPaths = paths;
     return this;
+  }
+
+  /**
+   * Benchmark sources of a catalog (their declared columns), read as reference problems; their
+   * files join the inputs, so a changed benchmark makes the curation stale.
+   */
+  public Curate benchmarkSources(List<SourceSpec> sources) {
+    if (sources.isEmpty()) {
+      return this;
+    }
+    List<String> paths = inputPaths;
+    benchmarks(Ingest.problemsOf(spark, sources));
+    if (paths != null) {
+      sources.forEach(source -> paths.addAll(Ingest.files(spark, source)));
+    }
+    this.inputPaths = paths;
+    return this;
+  }
+
+  /** Whether the problems hold benchmark rows of their own ({@code benchmark = true}). */
+  public boolean hasBenchmarkRows() {
+    return job("look for benchmark rows", () -> !problems.filter(col("benchmark")).limit(1).isEmpty());
   }
 
   public Curate settings(CurateSettings settings) {

@@ -86,6 +86,11 @@ public final class Ingest extends Stage<Ingest, IngestReport> {
     return this;
   }
 
+  /** The files a source's path matches, as ingest would read them. */
+  public static List<String> files(SparkSession spark, SourceSpec source) {
+    return SourceReader.files(spark, source);
+  }
+
   /**
    * The problems of some sources, read without writing anything: for small reference sets such
    * as extra benchmark files. Records that cannot be problems are counted in a warning.

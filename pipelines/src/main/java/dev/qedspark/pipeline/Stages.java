@@ -101,6 +101,18 @@ public final class Stages implements AutoCloseable {
         .settings(config.curate()).datasets(config.datasets());
   }
 
+  /**
+   * The benchmark sources of the catalog, when curating {@code problems} needs them as its
+   * reference: the problems hold no benchmark rows and no benchmark file was given. Empty
+   * otherwise. Decontaminating against nothing is never what a user means by default.
+   */
+  public List<SourceSpec> defaultBenchmarks(Curate curate, List<String> benchmarkFiles) {
+    if (!benchmarkFiles.isEmpty() || curate.hasBenchmarkRows()) {
+      return List.of();
+    }
+    return catalog().stream().filter(SourceSpec::benchmark).toList();
+  }
+
   /** A few problems of the problems dataset at {@code problems}: add conditions with {@link Pick#take}. */
   public Pick pick(String problems) {
     return Pick.of(spark, problems).datasets(config.datasets());
