@@ -19,7 +19,8 @@ import org.apache.spark.sql.Row;
  * sizing and spacing commands go ({@code \left}, {@code \right}, {@code \big}, {@code \,},
  * {@code \quad}, {@code \displaystyle}, ...); synonyms map to one form ({@code \dfrac} and
  * {@code \tfrac} to {@code \frac}, {@code \leq} to {@code \le}, ...); boilerplate prefixes go
- * ("Problem 3.", "(USAMO 2019)"); case and white space fold. Digits and LaTeX commands stay as
+ * ("Problem 3.", "(USAMO 2019)", and leading enumerators: "Q7)", "7.", "(7)", "#7", "Exercise 3.2",
+ * "[7 points]"); case and white space fold. Digits and LaTeX commands stay as
  * tokens, so problems that differ only in their constants stay different.
  *
  * <p>Adds {@code normalized} (string) and {@code tokens} (array of strings) to the input rows.
@@ -43,6 +44,13 @@ public final class MathNormalizer {
       new Rule("\\\\to", "\\\\rightarrow(?![a-zA-Z])"),
       new Rule("{", "\\\\lbrace(?![a-zA-Z])", "\\\\\\{"),
       new Rule("}", "\\\\rbrace(?![a-zA-Z])", "\\\\\\}"),
+      // Leading enumerators are not part of the problem: its numbers must not count them. Each rule
+      // is one pass, anchored at the start, so "Problem 7 [7 points]" loses both in turn.
+      new Rule("", "^\\s*\\[[^\\[\\]]{0,40}(?i:points?|pts|marks?)\\s*]\\s*"),
+      new Rule("", "^\\s*(?i:problem|question|exercise|task|prob|ex|q)\\s*\\.?\\s*#?\\s*[0-9]+(?:\\.[0-9]+)*[a-z]?\\s*[.:)]?\\s+",
+          "^\\s*#\\s*[0-9]+(?:\\.[0-9]+)*[.:)]?\\s+",
+          "^\\s*\\(?[0-9]{1,3}(?:\\.[0-9]{1,3})*[.):]\\s+"),
+      new Rule("", "^\\s*\\[[^\\[\\]]{0,40}(?i:points?|pts|marks?)\\s*]\\s*"),
       new Rule("", "^\\s*(?i:problem|question|exercise|task)\\s*[0-9]*[a-z]?\\s*[.:)]\\s*",
           "^\\s*\\([^()]{0,60}[0-9]{2,4}[^()]{0,30}\\)\\s*[.:]?\\s*",
           "^\\s*\\[[^\\[\\]]{0,60}[0-9]{2,4}[^\\[\\]]{0,30}]\\s*[.:]?\\s*"),

@@ -53,6 +53,8 @@ class CurationQualityTest extends SparkTestBase {
             text.replaceAll("\\$\\$([^$]+)\\$\\$", "\\\\[$1\\\\]").replaceAll("\\$([^$]+)\\$", "\\\\( $1 \\\\)")
                 .replace(" ", "  ").toUpperCase().toLowerCase());
         add(corpus, id + "-prefix", "exact: prefix", Dedupish.EXACT, "Problem 7. " + text);
+        String[] enumerators = {"Q7) ", "7. ", "(7) ", "#7 ", "Exercise 3.2 ", "[7 points] "};
+        add(corpus, id + "-numbered", "exact: numbered prefix", Dedupish.EXACT, enumerators[(taken / 3) % enumerators.length] + text);
         add(corpus, id + "-appended", "near: appended sentence", Dedupish.NEAR, text + " Justify your answer.");
         add(corpus, id + "-constant", "different constant", "kept", changeFirstNumber(text));
         String otherQuestion = changeQuestion(text);
@@ -174,7 +176,7 @@ class CurationQualityTest extends SparkTestBase {
     Map<String, double[]> recall = recallByKind();
     long wrongRemovals = removed.keySet().stream().filter(id -> LABELS.get(id)[0].equals("kept")).count();
     assertEquals(0, wrongRemovals, "precision: originals and different-constant problems are kept");
-    for (String kind : List.of("exact: delimiters, spacing, case", "exact: prefix", "near: appended sentence",
+    for (String kind : List.of("exact: delimiters, spacing, case", "exact: prefix", "exact: numbered prefix", "near: appended sentence",
         "contaminated: inside a longer text", "contaminated: variant 0", "contaminated: variant 1", "contaminated: variant 2", "contaminated: variant 3")) {
       double[] c = recall.get(kind);
       assertEquals(c[1], c[0], "all of " + kind);

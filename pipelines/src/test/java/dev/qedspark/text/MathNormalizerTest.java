@@ -63,4 +63,20 @@ class MathNormalizerTest extends SparkTestBase {
     List<String> values = List.copyOf(n.values());
     assertNotEquals(values.get(0), values.get(1), "different constants, different problems");
   }
+
+  @Test
+  void leadingEnumeratorsAreNotPartOfTheProblem() {
+    String bare = "Let $ABC$ be a triangle with $AB = 5$. Prove that $BC < 12$.";
+    List<String> numbered = List.of("Q7) " + bare, "7. " + bare, "(7) " + bare, "#7 " + bare, "Problem 7: " + bare,
+        "Exercise 3.2 " + bare, "[7 points] " + bare, "Problem 7 [7 points] " + bare, "  12) " + bare);
+    List<String> all = new ArrayList<>(numbered);
+    all.add(0, bare);
+    List<String> values = List.copyOf(normalize(all.toArray(String[]::new)).values());
+    for (int i = 1; i < values.size(); i++) {
+      assertEquals(values.get(0), values.get(i), numbered.get(i - 1));
+    }
+    Map<String, String> kept = normalize("2023 is odd. Prove it.", "5 points lie on a circle.");
+    assertEquals(List.of("2023 is odd . prove it .", "5 points lie on a circle ."), List.copyOf(kept.values()),
+        "a number that starts the sentence itself stays");
+  }
 }
