@@ -25,7 +25,9 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Input rows need {@code problem_id}, {@code normalized}, {@code tokens} and the preference
  * columns {@code has_reference} (boolean) and {@code source_rank} (int). Exact duplicates share
- * the sha256 of their normalized text. Near duplicates: MinHash signatures over word shingles,
+ * the sha256 of their normalized text. Near duplicates: MinHash signatures over word shingles
+ * (and, with {@code canonical-variables}, over shingles with every single-letter variable written
+ * as one symbol, {@link CanonicalVariables}),
  * LSH banding, candidate pairs from band collisions, an exact Jaccard check, then connected
  * components by iterative min-label propagation, all as Spark joins (nothing is collected to the
  * driver). Two candidates are near duplicates only if their Jaccard similarity reaches the threshold
@@ -97,22 +99,37 @@ public final class Dedup {
     StructType schema = new StructType()
         .add("problem_id", DataTypes.StringType, false)
         .add("shingles", DataTypes.createArrayType(DataTypes.LongType, false), false)
+        .add("canonical", DataTypes.createArrayType(DataTypes.LongType, false), false)
         .add("bands", DataTypes.createArrayType(DataTypes.LongType, false), false)
         .add("specifics", DataTypes.StringType, false);
     JavaRDD<Row> rows = distinct.select("problem_id", "tokens").javaRDD().map(row -> {
-      long[] shingles = Shingles.of(row.getList(1), s.shingleSize());
-      long[] signature = MinHash.signature(shingles, s.bands() * s.rows());
-      Long[] bands = new Long[s.bands()];
-      for (int b = 0; b < s.bands(); b++) {
-        bands[b] = MinHash.bandKey(signature, b, s.rows());
+      List<String> tokens = row.getList(1);
+      long[] shingles = Shingles.of(tokens, s.shingleSize());
+      // The canonical stream's band keys follow the plain ones: band b + bands, so buckets never mix streams.
+      long[] canonical = s.canonicalVariables() ? Shingles.of(CanonicalVariables.of(tokens), s.shingleSize()) : new long[0];
+      Long[] bands = new Long[s.bands() * (s.canonicalVariables() ? 2 : 1)];
+      addBands(shingles, s, bands, 0);
+      if (s.canonicalVariables()) {
+        addBands(canonical, s, bands, s.bands());
       }
-      Long[] boxed = new Long[shingles.length];
-      for (int i = 0; i < shingles.length; i++) {
-        boxed[i] = shingles[i];
-      }
-      return RowFactory.create(row.getString(0), boxed, bands, specifics(row.getList(1)));
+      return RowFactory.create(row.getString(0), boxed(shingles), boxed(canonical), bands, specifics(tokens));
     });
     return distinct.sparkSession().createDataFrame(rows, schema);
+  }
+
+  private static void addBands(long[] shingles, DedupSettings s, Long[] bands, int from) {
+    long[] signature = MinHash.signature(shingles, s.bands() * s.rows());
+    for (int b = 0; b < s.bands(); b++) {
+      bands[from + b] = MinHash.bandKey(signature, b, s.rows());
+    }
+  }
+
+  private static Long[] boxed(long[] values) {
+    Long[] boxed = new Long[values.length];
+    for (int i = 0; i < values.length; i++) {
+      boxed[i] = values[i];
+    }
+    return boxed;
   }
 
   /** Pairs that share a band (all pairs in small buckets, a star in large ones), checked by Jaccard. */
@@ -175,16 +192,23 @@ public final class Dedup {
         .collect(java.util.stream.Collectors.joining(" "));
   }
 
-  /** Adds the exact Jaccard similarity of {@code problem_id} and {@code keeper}. */
+  /**
+   * Adds the exact Jaccard similarity of {@code problem_id} and {@code keeper}: of their shingles,
+   * or of their canonical-variable shingles when that is higher.
+   */
   private static Dataset<Row> withSimilarity(Dataset<Row> pairs, Dataset<Row> shingled) {
-    Dataset<Row> left = shingled.select(col("problem_id"), col("shingles").as("left_shingles"));
-    Dataset<Row> right = shingled.select(col("problem_id").as("keeper"), col("shingles").as("right_shingles"));
-    org.apache.spark.sql.api.java.UDF2<scala.collection.Seq<Long>, scala.collection.Seq<Long>, Double> jaccard =
-        (a, b) -> MinHash.jaccard(toArray(a), toArray(b));
+    Dataset<Row> left = shingled.select(col("problem_id"), col("shingles").as("left_shingles"), col("canonical").as("left_canonical"));
+    Dataset<Row> right = shingled.select(col("problem_id").as("keeper"), col("shingles").as("right_shingles"),
+        col("canonical").as("right_canonical"));
+    org.apache.spark.sql.api.java.UDF4<scala.collection.Seq<Long>, scala.collection.Seq<Long>, scala.collection.Seq<Long>,
+        scala.collection.Seq<Long>, Double> jaccard = (a, b, ca, cb) -> {
+          double plain = MinHash.jaccard(toArray(a), toArray(b));
+          return ca.isEmpty() || cb.isEmpty() ? plain : Math.max(plain, MinHash.jaccard(toArray(ca), toArray(cb)));
+        };
     return pairs.join(left, "problem_id").join(right, "keeper")
         .withColumn("similarity", org.apache.spark.sql.functions.udf(jaccard, DataTypes.DoubleType)
-            .apply(col("left_shingles"), col("right_shingles")))
-        .drop("left_shingles", "right_shingles");
+            .apply(col("left_shingles"), col("right_shingles"), col("left_canonical"), col("right_canonical")))
+        .drop("left_shingles", "right_shingles", "left_canonical", "right_canonical");
   }
 
   private static long[] toArray(scala.collection.Seq<Long> values) {

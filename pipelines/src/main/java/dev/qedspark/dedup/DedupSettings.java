@@ -11,6 +11,11 @@ import java.io.Serializable;
  * 0.9997 at 0.85; the curve's midpoint (1/20)^(1/6) is about 0.61, below the 0.75 threshold, so
  * pairs above the threshold are almost never missed and the exact Jaccard check removes the
  * extra candidates.
+ *
+ * <p>With {@code canonicalVariables}, a second stream of shingles writes every single-letter
+ * variable as one symbol and drops its primes ({@code $x + y' = n$} reads {@code $v + v = v$});
+ * two problems are near duplicates when either stream's Jaccard reaches the threshold (and their
+ * numbers and question words agree, as always).
  */
 public record DedupSettings(
     @JsonPropertyDescription("words per shingle") int shingleSize,
@@ -18,10 +23,12 @@ public record DedupSettings(
     @JsonPropertyDescription("signature rows per band") int rows,
     @JsonPropertyDescription("Jaccard similarity from which two problems are near duplicates") double threshold,
     @JsonPropertyDescription("check candidate pairs with exact Jaccard (false: every band collision counts)") boolean verify,
-    @JsonPropertyDescription("buckets larger than this link to their smallest id instead of all pairs") int maxBucketPairs)
+    @JsonPropertyDescription("buckets larger than this link to their smallest id instead of all pairs") int maxBucketPairs,
+    @JsonPropertyDescription("also compare with every single-letter variable written as one symbol (x, y' -> v),"
+        + " so a copy with renamed variables is found") boolean canonicalVariables)
     implements Serializable {
 
-  public static final DedupSettings DEFAULTS = new DedupSettings(5, 20, 6, 0.75, true, 100);
+  public static final DedupSettings DEFAULTS = new DedupSettings(5, 20, 6, 0.75, true, 100, true);
 
   public DedupSettings {
     if (shingleSize < 1 || bands < 1 || rows < 1) {

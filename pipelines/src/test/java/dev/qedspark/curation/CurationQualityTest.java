@@ -66,6 +66,12 @@ class CurationQualityTest extends SparkTestBase {
         if (!renamed.equals(text)) {
           add(corpus, id + "-renamed", "near: renamed variable", Dedupish.NEAR, renamed);
         }
+        if (!text.matches("(?s).*\\b[um]\\b.*")) {
+          String relettered = text.replaceAll("\\bx\\b", "u").replaceAll("\\bn\\b", "m");
+          if (!relettered.equals(text)) {
+            add(corpus, id + "-relettered", "near: other variable letters", Dedupish.NEAR, relettered);
+          }
+        }
         String reordered = swapFirstSentences(text);
         if (!reordered.equals(text)) {
           add(corpus, id + "-reordered", "near: reordered sentences", Dedupish.NEAR, reordered);
@@ -177,6 +183,7 @@ class CurationQualityTest extends SparkTestBase {
     long wrongRemovals = removed.keySet().stream().filter(id -> LABELS.get(id)[0].equals("kept")).count();
     assertEquals(0, wrongRemovals, "precision: originals and different-constant problems are kept");
     for (String kind : List.of("exact: delimiters, spacing, case", "exact: prefix", "exact: numbered prefix", "near: appended sentence",
+        "near: renamed variable", "near: other variable letters",
         "contaminated: inside a longer text", "contaminated: variant 0", "contaminated: variant 1", "contaminated: variant 2", "contaminated: variant 3")) {
       double[] c = recall.get(kind);
       assertEquals(c[1], c[0], "all of " + kind);
