@@ -11,6 +11,7 @@ import ai.djl.repository.zoo.ZooModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import dev.qedspark.common.NativeLibraries;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class SentenceEmbedder implements AutoCloseable {
   public static SentenceEmbedder load() {
     System.setProperty("ai.djl.offline", "true");
     try {
+      useOwnOnnxRuntimeFolder(Path.of(System.getProperty("java.io.tmpdir"), "qed-models"));
       Path dir = Path.of(System.getProperty("java.io.tmpdir"), "qed-models", "all-minilm-l6-v2");
       Path modelFile = unpack(MODEL, dir);
       Path tokenizerFile = unpack(TOKENIZER, dir);
@@ -63,6 +65,23 @@ public final class SentenceEmbedder implements AutoCloseable {
       return new SentenceEmbedder(tokenizer, criteria.loadModel());
     } catch (Exception e) {
       throw new IllegalStateException("cannot load all-MiniLM-L6-v2: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * ONNX Runtime extracts its libraries into a new {@code onnxruntime-java*} temp folder on every
+   * start and leaves it behind; pointed at a folder of ours ({@code onnxruntime.native.path}), it
+   * loads them from there, extracted once.
+   */
+  private static synchronized void useOwnOnnxRuntimeFolder(Path cacheRoot) throws java.io.IOException {
+    String arch = NativeLibraries.linuxArch();
+    if (System.getProperty("onnxruntime.native.path") != null || !"x86_64".equals(arch) && !"aarch64".equals(arch)) {
+      return;
+    }
+    Path folder = NativeLibraries.extractOnce("/ai/onnxruntime/native/linux-" + (arch.equals("x86_64") ? "x64" : "aarch64"),
+        List.of("libonnxruntime.so", "libonnxruntime4j_jni.so"), cacheRoot, "onnxruntime");
+    if (folder != null) {
+      System.setProperty("onnxruntime.native.path", folder.toString());
     }
   }
 

@@ -30,4 +30,14 @@ class SentenceEmbedderTest {
     embedder.embed(many.subList(32, 64));
     System.out.printf("all-MiniLM-L6-v2: %.0f texts/s on this machine%n", 64 / ((System.nanoTime() - started) / 1e9));
   }
+
+  @Test
+  void onnxRuntimeLoadsItsLibrariesFromOneFolderOfOurs() {
+    SentenceEmbedder.shared();
+    String folder = System.getProperty("onnxruntime.native.path");
+    org.junit.jupiter.api.Assumptions.assumeTrue(dev.qedspark.common.NativeLibraries.linuxArch() != null, "Linux only");
+    org.junit.jupiter.api.Assertions.assertNotNull(folder, "not a fresh onnxruntime-java* temp folder per run");
+    org.junit.jupiter.api.Assertions.assertTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of(folder, "libonnxruntime.so")), folder);
+    org.junit.jupiter.api.Assertions.assertTrue(java.nio.file.Path.of(folder).getFileName().toString().startsWith("onnxruntime-"), folder);
+  }
 }

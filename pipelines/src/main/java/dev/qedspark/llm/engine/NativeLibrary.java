@@ -1,12 +1,9 @@
 package dev.qedspark.llm.engine;
 
-import dev.qedspark.common.Hashes;
+import dev.qedspark.common.NativeLibraries;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Locale;
+import java.util.List;
 
 /**
  * Gives llama.cpp's JNI library a file of its own before de.kherud:llama loads it. Left alone,
@@ -24,29 +21,15 @@ final class NativeLibrary {
 
   /** Extracts the library for this OS and architecture into {@code scratch}, unless the property is set already. */
   static synchronized void prepare(Path scratch) {
-    if (System.getProperty(PROPERTY) != null) {
-      return;
+    String arch = NativeLibraries.linuxArch();
+    if (System.getProperty(PROPERTY) != null || arch == null) {
+      return; // set by the user, or another system: the loader's own extraction
     }
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    if (!os.contains("linux")) {
-      return; // other systems keep the loader's own extraction
-    }
-    String resource = "/de/kherud/llama/Linux/" + (arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch) + "/" + FILE;
-    try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        return;
+    try {
+      Path folder = NativeLibraries.extractOnce("/de/kherud/llama/Linux/" + arch, List.of(FILE), scratch.resolve("native"), "jllama");
+      if (folder != null) {
+        System.setProperty(PROPERTY, folder.toString());
       }
-      byte[] bytes = in.readAllBytes();
-      Path folder = scratch.resolve("native").resolve(Hashes.sha256(bytes).substring(0, 16));
-      Path library = folder.resolve(FILE);
-      if (!Files.exists(library) || Files.size(library) != bytes.length) {
-        Files.createDirectories(folder);
-        Path partial = Files.createTempFile(folder, FILE, ".partial");
-        Files.write(partial, bytes);
-        Files.move(partial, library, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      }
-      System.setProperty(PROPERTY, folder.toString());
     } catch (IOException e) {
       throw new EngineException("cannot extract llama.cpp's native library into " + scratch + ": " + e.getMessage(), e);
     }
