@@ -1,26 +1,29 @@
 package dev.qedspark.dedup;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Normalized tokens with every single-letter variable written as one symbol and its primes
- * dropped: {@code $ x + y ' = n $} and {@code $ a + b = c $} both read {@code $ v + v = v $}. A
- * copy that calls its variables otherwise, or renames only some of them ({@code x'} for
- * {@code x}, {@code u} for {@code x} but {@code x_1} kept), then reads like the original.
- * Outside math ({@code $ ... $}) statements name variables too ("for every integer n"), so single
- * letters are replaced there as well, except "a", which is mostly the article.
+ * Normalized tokens with single-letter variables renamed by first occurrence and their primes
+ * dropped: {@code $ x + y ' = n $} and {@code $ a + b = c $} both read {@code $ v1 + v2 = v3 $}.
+ * Two statements that differ only in what their variables are called read the same; statements
+ * whose variables play different parts stay apart ({@code f(x+f(y)) = f(x)+y} is not
+ * {@code f(x+f(y)) = f(y)+x}). Primes go because a copy that decorates its variables
+ * ({@code x'} for {@code x}) is the same problem. Outside math ({@code $ ... $}) statements name
+ * variables too ("for every integer n"), so single letters are renamed there as well, except
+ * "a", which is mostly the article.
  *
  * <p>This stream is only a second view for near-duplicate search: the numbers and question words
  * of both texts must still agree, so problems that differ in their constants stay apart.
  */
 final class CanonicalVariables {
-  static final String VARIABLE = "\u0001v";
-
   private CanonicalVariables() {}
 
   static List<String> of(List<String> tokens) {
     List<String> out = new ArrayList<>(tokens.size());
+    Map<String, String> names = new HashMap<>();
     boolean math = false;
     for (int i = 0; i < tokens.size(); i++) {
       String t = tokens.get(i);
@@ -30,7 +33,7 @@ final class CanonicalVariables {
         while (i + 1 < tokens.size() && tokens.get(i + 1).equals("'")) {
           i++;
         }
-        out.add(VARIABLE);
+        out.add(names.computeIfAbsent(t, n -> "\u0001v" + (names.size() + 1)));
         continue;
       }
       out.add(t);

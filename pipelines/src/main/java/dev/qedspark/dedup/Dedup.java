@@ -26,8 +26,8 @@ import org.apache.spark.sql.types.StructType;
  * <p>Input rows need {@code problem_id}, {@code normalized}, {@code tokens} and the preference
  * columns {@code has_reference} (boolean) and {@code source_rank} (int). Exact duplicates share
  * the sha256 of their normalized text. Near duplicates: MinHash signatures over word shingles
- * (and, with {@code canonical-variables}, over shingles with every single-letter variable written
- * as one symbol, {@link CanonicalVariables}),
+ * (and, with {@code canonical-variables} and {@code verify}, over shingles with variables renamed
+ * by first occurrence, {@link CanonicalVariables}),
  * LSH banding, candidate pairs from band collisions, an exact Jaccard check, then connected
  * components by iterative min-label propagation, all as Spark joins (nothing is collected to the
  * driver). Two candidates are near duplicates only if their Jaccard similarity reaches the threshold
@@ -95,7 +95,8 @@ public final class Dedup {
   }
 
   private Dataset<Row> signatures(Dataset<Row> distinct) {
-    DedupSettings s = settings;
+    // Unverified candidates would join on a canonical bucket collision alone: the second stream needs the check.
+    DedupSettings s = settings.verify() ? settings : settings.withoutCanonicalVariables();
     StructType schema = new StructType()
         .add("problem_id", DataTypes.StringType, false)
         .add("shingles", DataTypes.createArrayType(DataTypes.LongType, false), false)

@@ -12,8 +12,8 @@ import java.io.Serializable;
  * pairs above the threshold are almost never missed and the exact Jaccard check removes the
  * extra candidates.
  *
- * <p>With {@code canonicalVariables}, a second stream of shingles writes every single-letter
- * variable as one symbol and drops its primes ({@code $x + y' = n$} reads {@code $v + v = v$});
+ * <p>With {@code canonicalVariables}, a second stream of shingles renames single-letter variables
+ * by first occurrence and drops their primes ({@code $x + y' = n$} reads {@code $v1 + v2 = v3$});
  * two problems are near duplicates when either stream's Jaccard reaches the threshold (and their
  * numbers and question words agree, as always).
  */
@@ -24,8 +24,8 @@ public record DedupSettings(
     @JsonPropertyDescription("Jaccard similarity from which two problems are near duplicates") double threshold,
     @JsonPropertyDescription("check candidate pairs with exact Jaccard (false: every band collision counts)") boolean verify,
     @JsonPropertyDescription("buckets larger than this link to their smallest id instead of all pairs") int maxBucketPairs,
-    @JsonPropertyDescription("also compare with every single-letter variable written as one symbol (x, y' -> v),"
-        + " so a copy with renamed variables is found") boolean canonicalVariables)
+    @JsonPropertyDescription("also compare with single-letter variables renamed by first occurrence, primes dropped (x, y' -> v1, v2),"
+        + " so a copy with renamed variables is found (only with verify: each pair is still checked)") boolean canonicalVariables)
     implements Serializable {
 
   public static final DedupSettings DEFAULTS = new DedupSettings(5, 20, 6, 0.75, true, 100, true);
@@ -40,5 +40,10 @@ public record DedupSettings(
     if (maxBucketPairs < 2) {
       throw new IllegalArgumentException("max-bucket-pairs must be at least 2");
     }
+  }
+
+  /** These settings with the canonical-variable stream off. */
+  public DedupSettings withoutCanonicalVariables() {
+    return new DedupSettings(shingleSize, bands, rows, threshold, verify, maxBucketPairs, false);
   }
 }
