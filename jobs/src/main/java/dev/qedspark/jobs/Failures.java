@@ -28,7 +28,8 @@ final class Failures {
       }
       if (t.getClass().getName().equals("org.apache.hadoop.fs.ChecksumException")) {
         return new Explained("a file changed after it was written (its checksum does not match): " + firstLine(message)
-            + ". Run the step that wrote it again (--force), or restore the file", 1);
+            + ". Run the step that wrote it again (--force), or restore the file; if you changed it yourself on purpose,"
+            + " delete the .crc file beside it", 1);
       }
       Matcher parquet = NOT_PARQUET.matcher(message);
       if (parquet.find()) {
@@ -38,12 +39,19 @@ final class Failures {
       }
       Matcher unreadable = UNREADABLE.matcher(message);
       if (unreadable.find()) {
-        return new Explained(unreadable.group(1) + " cannot be read (" + firstLine(String.valueOf(rootCause(t).getMessage()))
-            + "): it is corrupted; run the step that wrote it again (--force), or restore it. ./qed dataset DIR checks a dataset"
-            + " against its manifest", 1);
+        String cause = firstLine(String.valueOf(rootCause(t).getMessage()));
+        boolean corrupted = cause.toLowerCase(java.util.Locale.ROOT).matches(".*(corrupt|decompress|checksum|magic number|invalid|unexpected end).*");
+        return new Explained(unreadable.group(1) + " cannot be read (" + cause + ")" + (corrupted
+            ? ": it is corrupted; run the step that wrote it again (--force), or restore it. ./qed dataset DIR checks a dataset"
+                + " against its manifest"
+            : ": check that it is there and that this job may read it"), 1);
       }
-      if (t instanceof java.nio.file.AccessDeniedException || message.contains("Permission denied") || message.startsWith("Mkdirs failed to create")) {
-        return new Explained("cannot write there: " + firstLine(message) + ". Choose another --out, or fix the folder's permissions", 1);
+      if (message.startsWith("Mkdirs failed to create")) {
+        return new Explained("cannot create a folder: " + firstLine(message) + ". Choose another --out, or fix the parent folder's"
+            + " permissions", 1);
+      }
+      if (t instanceof java.nio.file.AccessDeniedException || message.contains("Permission denied")) {
+        return new Explained("permission denied: " + firstLine(message) + ". Fix the permissions of that path, or use another one", 1);
       }
     }
     return null;

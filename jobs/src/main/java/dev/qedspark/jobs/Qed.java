@@ -80,7 +80,7 @@ public final class Qed {
       return 1;
     } catch (Exception e) {
       Failures.Explained known = Failures.explain(e);
-      if (known != null && System.getenv("QED_DEBUG") == null) {
+      if (known != null && !"1".equals(System.getenv("QED_DEBUG"))) {
         err.println("qed: " + (command == null ? "" : command.name() + " failed: ") + known.message() + " (QED_DEBUG=1 shows the stack trace)");
         return known.exitCode();
       }

@@ -48,11 +48,13 @@ public final class NativeLibraries {
         all.write(bytes);
       }
     }
-    Path folder = cacheRoot.resolve(name + "-" + Hashes.sha256(all.toByteArray()).substring(0, 16));
+    // Per user, so another user of a shared temp folder cannot put a library there for us to load.
+    Path folder = cacheRoot.resolve(System.getProperty("user.name", "user")).resolve(name + "-" + Hashes.sha256(all.toByteArray()).substring(0, 16));
     Files.createDirectories(folder);
     for (int i = 0; i < files.size(); i++) {
       Path target = folder.resolve(files.get(i));
-      if (!Files.exists(target) || Files.size(target) != contents.get(i).length) {
+      // Loaded only when its content is what the jar holds.
+      if (!Files.exists(target) || !Hashes.sha256(contents.get(i)).equals(Hashes.sha256(Files.readAllBytes(target)))) {
         Path partial = Files.createTempFile(folder, files.get(i), ".partial");
         Files.write(partial, contents.get(i));
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

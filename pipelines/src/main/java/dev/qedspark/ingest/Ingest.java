@@ -98,6 +98,14 @@ public final class Ingest extends Stage<Ingest, IngestReport> {
   public static Dataset<Row> problemsOf(SparkSession spark, List<SourceSpec> sources) {
     Ingest ingest = new Ingest(spark, sources);
     Dataset<Row> records = ingest.records(ingest.listFiles());
+    List<Row> unreadable = SparkJobs.named(spark, "check benchmark files", () -> records
+        .filter(col("reason").isin(IngestedRecord.INVALID_UTF8, IngestedRecord.UNREADABLE_FILE))
+        .select("file", "reason", "detail").limit(5).collectAsList());
+    if (!unreadable.isEmpty()) {
+      Row first = unreadable.get(0);
+      throw new IngestException("the benchmark file " + first.getString(0) + " cannot be read (" + first.getString(1) + ": "
+          + first.getString(2) + "); decontaminating without it would miss its problems: fix the file or leave it out");
+    }
     long bad = SparkJobs.named(spark, "read benchmark files", () -> records.filter(col("reason").isNotNull()).count());
     if (bad > 0) {
       LOG.warn("{} records of {} could not be read as problems and are left out; ingest them with ./qed ingest to see why",

@@ -23,7 +23,8 @@ public record IngestedRecord(
   public static final String UNREADABLE_FILE = "unreadable_file";
   public static final String DUPLICATE_ID = "duplicate_id";
 
+  /** A record that is no problem; its raw text is cut at {@link RecordParsers#MAX_RAW_CHARS}, whatever the reason. */
   static IngestedRecord quarantined(String source, String file, long line, String raw, String reason, String detail) {
-    return new IngestedRecord(source, file, line, raw, null, reason, detail);
+    return new IngestedRecord(source, file, line, RecordParsers.truncate(raw), null, reason, detail);
   }
 }

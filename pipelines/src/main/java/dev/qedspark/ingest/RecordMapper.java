@@ -65,7 +65,8 @@ final class RecordMapper implements Serializable {
     Set<String> used = new HashSet<>();
     Map<String, String> values = new HashMap<>();
     for (String field : ColumnMapping.FIELDS) {
-      String value = resolve(record, byComparable, spec.columns().candidatesFor(field), used);
+      // The problem is read from text only: a numeric "problem" column is its number, not its statement.
+      String value = resolve(record, byComparable, spec.columns().candidatesFor(field), used, field.equals("problem"));
       if (value == null) {
         value = spec.constants().get(field);
       }
@@ -101,7 +102,7 @@ final class RecordMapper implements Serializable {
   }
 
   /** The first candidate column with a value that is present and not a null marker. */
-  private String resolve(ObjectNode record, Map<String, String> byComparable, List<String> candidates, Set<String> used) {
+  private String resolve(ObjectNode record, Map<String, String> byComparable, List<String> candidates, Set<String> used, boolean textOnly) {
     for (String candidate : candidates) {
       Matcher indexed = INDEXED.matcher(candidate);
       String column = indexed.matches() ? indexed.group(1) : candidate;
@@ -115,7 +116,7 @@ final class RecordMapper implements Serializable {
       } else {
         used.add(actual);
       }
-      String value = node == null || node.isNull() ? null : text(node).strip();
+      String value = node == null || node.isNull() || textOnly && !node.isTextual() ? null : text(node).strip();
       if (value != null && !isBlank(value) && !spec.nullValues().contains(value)) {
         return value;
       }
@@ -124,10 +125,12 @@ final class RecordMapper implements Serializable {
   }
 
   /**
-   * The problem text must be text: a number, boolean, array or object in the first problem column
-   * that holds a value is an error in the source, not a problem to keep as "42" or "[1,2]".
+   * The problem text must be text: a number, boolean, array or object is an error in the source,
+   * not a problem to keep as "42" or "[1,2]". Only when no problem column holds text: a record
+   * with a numeric "problem" (its number) and a text "statement" is read from the statement.
    */
   private String problemOfWrongType(ObjectNode record, Map<String, String> byComparable) {
+    String wrong = null;
     for (String candidate : spec.columns().candidatesFor("problem")) {
       Matcher indexed = INDEXED.matcher(candidate);
       String actual = byComparable.get(ColumnMapping.comparable(indexed.matches() ? indexed.group(1) : candidate));
@@ -138,9 +141,14 @@ final class RecordMapper implements Serializable {
       if (node == null || node.isNull() || node.isTextual() && isBlank(node.asText())) {
         continue;
       }
-      return node.isTextual() ? null : "the problem in column '" + actual + "' must be text, not " + node.getNodeType().toString().toLowerCase();
+      if (node.isTextual()) {
+        return null;
+      }
+      if (wrong == null) {
+        wrong = "the problem in column '" + actual + "' must be text, not " + node.getNodeType().toString().toLowerCase();
+      }
     }
-    return null;
+    return wrong;
   }
 
   /**

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,10 +24,16 @@ final class RecordParsers {
   static final int MAX_RAW_CHARS = 64 * 1024;
 
   /** For a whole line: anything after the first value makes the line malformed. */
-  private static final ObjectMapper JSON_LINE =
-      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON_LINE = mapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   /** For values inside a document, where more values follow. */
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = mapper();
+
+  /** No string limit in the parser: ingest.max-text-chars decides what is too long, with its own reason. */
+  private static ObjectMapper mapper() {
+    ObjectMapper mapper = new ObjectMapper();
+    mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build());
+    return mapper;
+  }
 
   private RecordParsers() {}
 
@@ -39,8 +45,6 @@ final class RecordParsers {
     JsonNode node;
     try {
       node = JSON_LINE.readTree(text);
-    } catch (StreamConstraintsException e) { // a string past the parser's limit: valid JSON, just too long
-      return mapper.tooLong(file, line, text, "a string in the record", text.length());
     } catch (JsonProcessingException e) {
       return mapper.quarantine(file, line, text, IngestedRecord.MALFORMED_JSON, e.getOriginalMessage());
     }
@@ -77,9 +81,6 @@ final class RecordParsers {
           out.add(mapper.map(file, recordLine, node.toString(), node));
         }
       }
-    } catch (StreamConstraintsException e) {
-      out.add(mapper.tooLong(file, recordLine, text.substring(Math.min(recordStart, text.length())), "a string in the record",
-          text.length() - recordStart));
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String detail = e.getOriginalMessage() + (at != null ? " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")" : "")

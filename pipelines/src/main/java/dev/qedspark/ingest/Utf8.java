@@ -18,17 +18,24 @@ final class Utf8 {
    */
   record Decoded(String text, long badByte, int charAt) {}
 
+  /** Checks the bytes in small steps (no second copy of a large file), then decodes them once. */
   static Decoded decode(byte[] bytes) {
     CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
-    CharBuffer out = CharBuffer.allocate(bytes.length + 1); // UTF-8 never gives more chars than bytes
-    CoderResult result = strict.decode(in, out, true);
-    if (!result.isError()) {
-      strict.flush(out);
-      return new Decoded(out.flip().toString(), -1, -1);
+    CharBuffer window = CharBuffer.allocate(8192);
+    int chars = 0;
+    while (true) {
+      CoderResult result = strict.decode(in, window, true);
+      chars += window.position();
+      window.clear();
+      if (result.isError()) {
+        // The valid prefix decodes the same either way, so the bad byte's place in the lossy text is known.
+        return new Decoded(new String(bytes, StandardCharsets.UTF_8), in.position(), chars);
+      }
+      if (result.isUnderflow()) {
+        return new Decoded(new String(bytes, StandardCharsets.UTF_8), -1, -1);
+      }
     }
-    // The valid prefix decodes the same either way, so the bad byte's place in the lossy text is known.
-    return new Decoded(new String(bytes, StandardCharsets.UTF_8), in.position(), out.position());
   }
 }

@@ -1,6 +1,8 @@
 package dev.qedspark.pipeline;
 
 import dev.qedspark.common.ProjectPaths;
+import dev.qedspark.common.ConfigException;
+import dev.qedspark.common.QedException;
 import dev.qedspark.config.QedConfig;
 import dev.qedspark.train.ShardSettings;
 import dev.qedspark.train.TrainingShards;
@@ -110,7 +112,12 @@ public final class Stages implements AutoCloseable {
     if (!benchmarkFiles.isEmpty() || curate.hasBenchmarkRows()) {
       return List.of();
     }
-    return catalog().stream().filter(SourceSpec::benchmark).toList();
+    try {
+      return catalog().stream().filter(SourceSpec::benchmark).toList();
+    } catch (QedException e) {
+      throw new ConfigException("the problems hold no benchmark rows, and the catalog's benchmarks cannot be read to use instead ("
+          + e.getMessage() + "): name benchmark files with --benchmark, or curate without with --no-default-benchmarks", e);
+    }
   }
 
   /** A few problems of the problems dataset at {@code problems}: add conditions with {@link Pick#take}. */

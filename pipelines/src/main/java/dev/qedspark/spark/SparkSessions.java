@@ -29,13 +29,14 @@ public final class SparkSessions {
     conf.setIfMissing("spark.sql.session.timeZone", "UTC");
     settings.conf().forEach(conf::set);
     SparkSession spark;
+    scala.Option<org.apache.spark.SparkContext> before = org.apache.spark.SparkContext$.MODULE$.getActive();
     try {
       spark = SparkSession.builder().config(conf).getOrCreate();
     } catch (RuntimeException e) {
-      // A setting Spark refuses only once the context runs (e.g. a malformed SQL option): stop that
-      // context too, so the next session in this JVM starts clean.
+      // A setting Spark refuses only once the context runs (e.g. a malformed SQL option): stop the
+      // context this call started (never one that was there before), so the next session starts clean.
       scala.Option<org.apache.spark.SparkContext> started = org.apache.spark.SparkContext$.MODULE$.getActive();
-      if (started.isDefined()) {
+      if (started.isDefined() && (before.isEmpty() || before.get() != started.get())) {
         started.get().stop();
       }
       SparkSession.clearActiveSession();

@@ -73,15 +73,19 @@ public final class SentenceEmbedder implements AutoCloseable {
    * start and leaves it behind; pointed at a folder of ours ({@code onnxruntime.native.path}), it
    * loads them from there, extracted once.
    */
-  private static synchronized void useOwnOnnxRuntimeFolder(Path cacheRoot) throws java.io.IOException {
+  private static synchronized void useOwnOnnxRuntimeFolder(Path cacheRoot) {
     String arch = NativeLibraries.linuxArch();
     if (System.getProperty("onnxruntime.native.path") != null || !"x86_64".equals(arch) && !"aarch64".equals(arch)) {
       return;
     }
-    Path folder = NativeLibraries.extractOnce("/ai/onnxruntime/native/linux-" + (arch.equals("x86_64") ? "x64" : "aarch64"),
-        List.of("libonnxruntime.so", "libonnxruntime4j_jni.so"), cacheRoot, "onnxruntime");
-    if (folder != null) {
-      System.setProperty("onnxruntime.native.path", folder.toString());
+    try {
+      Path folder = NativeLibraries.extractOnce("/ai/onnxruntime/native/linux-" + (arch.equals("x86_64") ? "x64" : "aarch64"),
+          List.of("libonnxruntime.so", "libonnxruntime4j_jni.so"), cacheRoot, "onnxruntime");
+      if (folder != null) {
+        System.setProperty("onnxruntime.native.path", folder.toString());
+      }
+    } catch (java.io.IOException e) {
+      // ONNX Runtime's own extraction still works; it only leaves a temp folder behind.
     }
   }
 

@@ -165,7 +165,7 @@ class IngestTest extends SparkTestBase {
     assertEquals(java.util.Set.of("enc#2", "enc#3", "enc#4", "latin#1", "cells#3"), reasons.keySet(), reasons.toString());
     assertTrue(reasons.get("enc#2").startsWith("invalid_utf8: bytes that are not UTF-8 at byte 29"), reasons.get("enc#2"));
     assertTrue(reasons.get("enc#3").startsWith("too_long: the problem has 5000 characters"), reasons.get("enc#3"));
-    assertTrue(reasons.get("enc#4").startsWith("too_long:"), "valid JSON past the parser's string limit is too long, not malformed: "
+    assertTrue(reasons.get("enc#4").startsWith("too_long:"), "a 20,000,001-character string is too long, not malformed JSON: "
         + reasons.get("enc#4"));
     assertTrue(reasons.get("latin#1").startsWith("invalid_utf8:") && reasons.get("latin#1").contains("whole file"), reasons.get("latin#1"));
     assertTrue(reasons.get("cells#3").startsWith("too_long: the problem has 5000 characters"), reasons.get("cells#3"));

@@ -106,4 +106,13 @@ class RecordMapperTest {
       assertTrue(r.detail().contains("must be text"), r.detail());
     }
   }
+
+  @Test
+  void aNumberInOneProblemColumnDoesNotHideTheTextInAnother() throws Exception {
+    SourceSpec spec = declared(Map.of("problem", "problem"), Map.of(), List.of());
+    SourceSpec common = new SourceSpec("src", "f.jsonl", null, false, ColumnMapping.COMMON_NAMES, Map.of(), List.of());
+    Problem p = map(common, "{\"problem\": 17, \"statement\": \"Prove that 17 is prime.\"}").problem();
+    assertEquals("Prove that 17 is prime.", p.problem(), "the numeric column is the problem's number");
+    assertEquals(IngestedRecord.WRONG_TYPE, map(spec, "{\"problem\": 17}").reason());
+  }
 }

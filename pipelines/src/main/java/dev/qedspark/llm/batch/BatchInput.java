@@ -53,11 +53,14 @@ public final class BatchInput {
     return spark.createDataFrame(requests.map(BatchRequest.SCHEMA::toRow), BatchRequest.SCHEMA.schema());
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectReader ONE_VALUE =
+      JSON.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   static Line parse(long number, String text) {
     JsonNode line;
     try {
       // One JSON value per line: a second object on the same line is an error, not silently dropped.
-      line = JSON.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
+      line = ONE_VALUE.readTree(text);
     } catch (Exception e) {
       return new Line(number, null, "not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
     }
@@ -80,8 +83,10 @@ public final class BatchInput {
     int index = 0;
     for (JsonNode m : body.path("messages")) {
       JsonNode content = m.path("content");
-      boolean toolCall = (content.isNull() || content.isMissingNode()) && m.path("tool_calls").isArray();
-      if (!content.isTextual() && !content.isArray() && !toolCall) {
+      if (m.has("tool_calls") || m.has("tool_call_id") || "tool".equals(m.path("role").asText())) {
+        return new Line(number, null, "message " + index + " is a tool call or result; tool calls are not supported here");
+      }
+      if (!content.isTextual() && !content.isArray()) {
         return new Line(number, null, "message " + index + " has " + (content.isMissingNode() ? "no content"
             : "content of type " + content.getNodeType().toString().toLowerCase()) + "; content must be text or a list of parts");
       }

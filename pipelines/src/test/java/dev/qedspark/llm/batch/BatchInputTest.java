@@ -34,6 +34,7 @@ class BatchInputTest {
     assertNotNull(parts.request(), parts.problem());
     BatchInput.Line toolCall = BatchInput.parse(1, request("a", "[{\"role\": \"user\", \"content\": \"q\"},"
         + " {\"role\": \"assistant\", \"content\": null, \"tool_calls\": []}, {\"role\": \"tool\", \"content\": \"42\"}]"));
-    assertNotNull(toolCall.request(), "an assistant turn that only calls tools has no content: " + toolCall.problem());
+    assertEquals("message 1 is a tool call or result; tool calls are not supported here", toolCall.problem(),
+        "refused, not sent on without the calls");
   }
 }
