@@ -52,8 +52,9 @@ public final class MathNormalizer {
           "^\\s*\\(?[0-9]{1,3}(?:\\.[0-9]{1,3})*[.):]\\s+"),
       new Rule("", "^\\s*\\[[^\\[\\]]{0,40}(?i:points?|pts|marks?)\\s*]\\s*"),
       new Rule("", "^\\s*(?i:problem|question|exercise|task)\\s*[0-9]*[a-z]?\\s*[.:)]\\s*",
-          "^\\s*\\([^()]{0,60}[0-9]{2,4}[^()]{0,30}\\)\\s*[.:]?\\s*",
-          "^\\s*\\[[^\\[\\]]{0,60}[0-9]{2,4}[^\\[\\]]{0,30}]\\s*[.:]?\\s*"),
+          // A source in brackets names a year ("(USAMO 2019)"); "(x+10)^2 = 5" is mathematics and stays.
+          "^\\s*\\([^()$]{0,60}(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])[^()$]{0,30}\\)\\s*[.:]?\\s*",
+          "^\\s*\\[[^\\[\\]$]{0,60}(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])[^\\[\\]$]{0,30}]\\s*[.:]?\\s*"),
       // Last: every token apart, so splitting at spaces gives commands, words, numbers, symbols.
       new Rule(" $1 ", "(" + TOKEN_PATTERN + ")"));
 

@@ -75,6 +75,10 @@ class MathNormalizerTest extends SparkTestBase {
     for (int i = 1; i < values.size(); i++) {
       assertEquals(values.get(0), values.get(i), numbered.get(i - 1));
     }
+    Map<String, String> math = normalize("(x+10)^2 = 5 has two real roots.", "(x+20)^2 = 5 has two real roots.", "(IMO Shortlist 2019) Prove it.");
+    List<String> m = List.copyOf(math.values());
+    assertNotEquals(m.get(0), m.get(1), "a leading parenthesis of mathematics is not a source");
+    assertEquals("prove it .", m.get(2), "a source with a year is");
     Map<String, String> kept = normalize("2023 is odd. Prove it.", "5 points lie on a circle.");
     assertEquals(List.of("2023 is odd . prove it .", "5 points lie on a circle ."), List.copyOf(kept.values()),
         "a number that starts the sentence itself stays");
