@@ -76,16 +76,7 @@ public final class Curate extends Stage<Curate, CurateReport> {
 
   /** Benchmark files (JSONL, JSON, CSV or Parquet with a problem column) to decontaminate against. */
   public Curate benchmarkFiles(List<String> files) {
-    if (files.isEmpty()) {
-      return this;
-    }
-    List<String> paths = inputPaths;
-    benchmarks(Ingest.problemsOf(spark, InputFiles.specs(files, null, true, Map.of())));
-    if (paths != null) {
-      paths.addAll(files);
-    }
-    this.inputPaths = paths;
-    return this;
+    return files.isEmpty() ? this : benchmarksFrom(InputFiles.specs(files, null, true, Map.of()), files);
   }
 
   /**
@@ -93,13 +84,16 @@ public final class Curate extends Stage<Curate, CurateReport> {
    * files join the inputs, so a changed benchmark makes the curation stale.
    */
   public Curate benchmarkSources(List<SourceSpec> sources) {
-    if (sources.isEmpty()) {
-      return this;
-    }
+    return sources.isEmpty() ? this
+        : benchmarksFrom(sources, sources.stream().flatMap(source -> Ingest.files(spark, source).stream()).toList());
+  }
+
+  /** Benchmark problems read from files: they join the inputs, unlike problems given in memory. */
+  private Curate benchmarksFrom(List<SourceSpec> sources, List<String> files) {
     List<String> paths = inputPaths;
     benchmarks(Ingest.problemsOf(spark, sources));
     if (paths != null) {
-      sources.forEach(source -> paths.addAll(Ingest.files(spark, source)));
+      paths.addAll(files);
     }
     this.inputPaths = paths;
     return this;

@@ -104,16 +104,12 @@ final class RecordMapper implements Serializable {
   /** The first candidate column with a value that is present and not a null marker. */
   private String resolve(ObjectNode record, Map<String, String> byComparable, List<String> candidates, Set<String> used, boolean textOnly) {
     for (String candidate : candidates) {
-      Matcher indexed = INDEXED.matcher(candidate);
-      String column = indexed.matches() ? indexed.group(1) : candidate;
-      String actual = byComparable.get(ColumnMapping.comparable(column));
+      String actual = byComparable.get(ColumnMapping.comparable(column(candidate)));
       if (actual == null) {
         continue;
       }
-      JsonNode node = record.get(actual);
-      if (indexed.matches()) {
-        node = node.isArray() ? node.get(Integer.parseInt(indexed.group(2))) : null;
-      } else {
+      JsonNode node = value(record.get(actual), candidate);
+      if (!INDEXED.matcher(candidate).matches()) {
         used.add(actual);
       }
       String value = node == null || node.isNull() || textOnly && !node.isTextual() ? null : text(node).strip();
@@ -132,12 +128,8 @@ final class RecordMapper implements Serializable {
   private String problemOfWrongType(ObjectNode record, Map<String, String> byComparable) {
     String wrong = null;
     for (String candidate : spec.columns().candidatesFor("problem")) {
-      Matcher indexed = INDEXED.matcher(candidate);
-      String actual = byComparable.get(ColumnMapping.comparable(indexed.matches() ? indexed.group(1) : candidate));
-      JsonNode node = actual == null ? null : record.get(actual);
-      if (node != null && indexed.matches()) {
-        node = node.isArray() ? node.get(Integer.parseInt(indexed.group(2))) : null;
-      }
+      String actual = byComparable.get(ColumnMapping.comparable(column(candidate)));
+      JsonNode node = actual == null ? null : value(record.get(actual), candidate);
       if (node == null || node.isNull() || node.isTextual() && isBlank(node.asText())) {
         continue;
       }
@@ -158,6 +150,21 @@ final class RecordMapper implements Serializable {
   static boolean isBlank(String value) {
     return value.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)
         || c == 0x200B || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF || Character.getType(c) == Character.FORMAT);
+  }
+
+  /** The column a candidate names: {@code sols} for {@code sols[1]}. */
+  private static String column(String candidate) {
+    Matcher indexed = INDEXED.matcher(candidate);
+    return indexed.matches() ? indexed.group(1) : candidate;
+  }
+
+  /** The candidate's value in a column's node: element i for {@code name[i]}, else the node itself. */
+  private static JsonNode value(JsonNode node, String candidate) {
+    Matcher indexed = INDEXED.matcher(candidate);
+    if (!indexed.matches()) {
+      return node;
+    }
+    return node != null && node.isArray() ? node.get(Integer.parseInt(indexed.group(2))) : null;
   }
 
   private static String text(JsonNode node) {

@@ -109,22 +109,19 @@ public final class OpenAiClient implements AutoCloseable {
     return sent
         .handle((response, failure) -> {
           replicas.done(server);
-          Throwable cause = failure == null ? null : unwrap(failure);
-          // No connection (refused, reset, or not made in time) means the server is down; a slow answer does not.
-          boolean refused = cause != null && (!(cause instanceof HttpTimeoutException) || cause instanceof java.net.http.HttpConnectTimeoutException);
-          if (refused) {
+          Outcome outcome = outcome(response, failure, attempt, started);
+          if (outcome.serverDown()) {
             replicas.markDead(server);
           }
-          return outcome(response, failure, attempt, started);
+          return outcome;
         })
         .thenCompose(outcome -> {
           if (outcome.retryAfterMs() < 0) {
             return CompletableFuture.completedFuture(outcome.exchange());
           }
           long elapsedMs = elapsedMs(started);
-          // A server that refused the connection is down: another live server takes the request at once.
-          boolean failOver = outcome.exchange().httpStatus() == 0 && outcome.exchange().error().startsWith("connection failed")
-              && replicas.anotherAlive(server);
+          // A server that is down: another live server takes the request at once.
+          boolean failOver = outcome.serverDown() && replicas.anotherAlive(server);
           long waitMs = failOver ? 0 : Math.max(outcome.retryAfterMs(), retry.backoffMs(attempt, ThreadLocalRandom.current().nextDouble()));
           if (attempt >= retry.maxAttempts() || elapsedMs + waitMs > retry.maxTotalSeconds() * 1000) {
             Exchange last = outcome.exchange();
@@ -136,8 +133,16 @@ public final class OpenAiClient implements AutoCloseable {
         });
   }
 
-  /** What one try gave, and whether (after how long at least) to try again: -1 means final. */
-  private record Outcome(Exchange exchange, long retryAfterMs) {}
+  /**
+   * What one try gave, and whether (after how long at least) to try again: -1 means final.
+   * {@code serverDown}: no connection was made (refused, reset, or not within the connect
+   * time-out), unlike a slow answer.
+   */
+  private record Outcome(Exchange exchange, long retryAfterMs, boolean serverDown) {
+    Outcome(Exchange exchange, long retryAfterMs) {
+      this(exchange, retryAfterMs, false);
+    }
+  }
 
   private static Throwable unwrap(Throwable failure) {
     return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
@@ -147,10 +152,11 @@ public final class OpenAiClient implements AutoCloseable {
     long latency = elapsedMs(started);
     if (failure != null) {
       Throwable cause = unwrap(failure);
-      String what = cause instanceof java.net.http.HttpConnectTimeoutException ? "connection failed: no connection within the connect time-out"
-          : cause instanceof HttpTimeoutException ? "timed out after " + readTimeout.toSeconds() + " s"
+      boolean slow = cause instanceof HttpTimeoutException && !(cause instanceof java.net.http.HttpConnectTimeoutException);
+      String what = slow ? "timed out after " + readTimeout.toSeconds() + " s"
+          : cause instanceof java.net.http.HttpConnectTimeoutException ? "connection failed: no connection within the connect time-out"
           : "connection failed: " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage());
-      return new Outcome(new Exchange(0, null, what, attempt, latency), 0);
+      return new Outcome(new Exchange(0, null, what, attempt, latency), 0, !slow);
     }
     int status = response.statusCode();
     if (status == 200) {

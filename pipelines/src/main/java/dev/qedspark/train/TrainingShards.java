@@ -67,6 +67,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
       .add("reason", DataTypes.StringType, true)
       .add("detail", DataTypes.StringType, true)
       .add("num_tokens", DataTypes.IntegerType, false)
+      .add("num_trained", DataTypes.IntegerType, false)
       .add("input_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), true)
       .add("loss_mask", DataTypes.createArrayType(DataTypes.ByteType, false), true);
   static final StructType PACKED = new StructType()
@@ -235,7 +236,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
           .forEach(r -> rejected.put(r.getString(0), r.getLong(1)));
       writeDataset(run, tokenized.where("status = 'rejected'").select("example_id", "reason", "detail"), REJECTED, "example_id");
       List<Row> lengths = job("collect example lengths", () -> tokenized.where("status != 'rejected'")
-          .select(col("example_id"), col("num_tokens"), col("status")).collectAsList());
+          .select(col("example_id"), col("num_tokens"), col("status"), col("num_trained")).collectAsList());
       List<Row> sorted = new ArrayList<>(lengths);
       sorted.sort(Comparator.comparing(r -> r.getString(0)));
       int[] tokens = sorted.stream().mapToInt(r -> r.getInt(1)).toArray();
@@ -262,8 +263,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
           tokenFiles = TokenFile.names(shards).stream().map(run::finalPath).toList();
         }
         long realTokens = Arrays.stream(tokens).asLongStream().sum();
-        long trained = job("count trained tokens", () -> tokenized.where("status != 'rejected'")
-            .selectExpr("coalesce(sum(aggregate(loss_mask, 0L, (a, m) -> a + m)), 0L)").first().getLong(0));
+        long trained = sorted.stream().mapToLong(r -> r.getInt(3)).sum();
         long slots = (long) sequences.size() * seqLen;
         ShardsReport report = new ShardsReport(format, run.finalPath(format), seqLen, sorted.size() + rejected.values().stream().mapToLong(Long::longValue).sum(),
             sorted.size(), truncated, rejected, sequences.size(), realTokens, trained, slots == 0 ? 0 : 1.0 - (double) realTokens / slots,
@@ -291,7 +291,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
         "CASE WHEN copy > 1 THEN 'duplicate_id' ELSE reason END AS reason",
         "CASE WHEN copy > 1 THEN 'another example has this id (ids are problem_id#sample_index, problem_id, or a hash of the messages)'"
             + " ELSE detail END AS detail",
-        "num_tokens", "input_ids", "loss_mask");
+        "num_tokens", "num_trained", "input_ids", "loss_mask");
   }
 
   private void writeTokenFiles(Run run, JavaPairRDD<Long, Row> packedRows, Plan plan, int seqLen) {
@@ -372,7 +372,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
           if (trained == 0) {
             return rejected(id, "no_trained_tokens", "no assistant token within the first " + seqLen + " tokens");
           }
-          return new GenericRowWithSchema(new Object[] {id, status, null, null, ids.length, boxed(ids), boxed(mask)}, TOKENIZED);
+          return new GenericRowWithSchema(new Object[] {id, status, null, null, ids.length, trained, boxed(ids), boxed(mask)}, TOKENIZED);
         } catch (ExampleRejected e) {
           return rejected(id, e.reason(), e.getMessage());
         }
@@ -381,7 +381,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
   }
 
   private static Row rejected(String id, String reason, String detail) {
-    return new GenericRowWithSchema(new Object[] {id, "rejected", reason, detail, 0, null, null}, TOKENIZED);
+    return new GenericRowWithSchema(new Object[] {id, "rejected", reason, detail, 0, 0, null, null}, TOKENIZED);
   }
 
   /** The messages column as the chat template sees it: a list of maps with every field of the struct, nested values included. */
