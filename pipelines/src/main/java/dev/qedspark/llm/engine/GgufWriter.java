@@ -87,7 +87,9 @@ final class GgufWriter {
 
   void write(Path file) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
-    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    // A name of its own: two servers of a fleet that start at once each write theirs, and the last rename wins.
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Path partial = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".partial");
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial))) {
       Sink sink = new Sink(out);
       sink.bytes("GGUF".getBytes(StandardCharsets.US_ASCII));
