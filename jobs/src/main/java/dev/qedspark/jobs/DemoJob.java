@@ -99,10 +99,11 @@ final class DemoJob implements Command {
     try (Stages stages = Stages.with(spark, config)) {
       out.println("qed demo: the pipeline on the embedded defaults (Spark " + spark.sparkContext().master() + "), output in " + root);
       Chain chain = DemoChain.of(stages, stages.catalog(), root, problems, samples, args.value("train-command", DemoChain.TRAIN_COMMAND), out);
-      chain.run(args.has("force"), step -> Summaries.printStep(step, out), step -> {
+      List<Chain.Outcome> outcomes = chain.run(args.has("force"), step -> Summaries.printStep(step, out), step -> {
         Summaries.printResult(step.result(), stages.endpoint(Stages.TEACHER), out);
         printSample(spark, step.result(), out);
       });
+      DemoChain.writeTimings(spark, root, outcomes);
       out.println();
       out.println("done. Read the datasets with any Parquet reader, e.g. DuckDB:");
       out.println("  SELECT source, count(*) FROM '" + root + "/ingest/problems/*.parquet' GROUP BY source;");

@@ -141,6 +141,7 @@ public final class Curate extends Stage<Curate, CurateReport> {
         .withColumn("source_rank", sourceRank())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      job("normalize (Spark NLP)", normalized::count);
       return curate(run, normalized, started);
     } finally {
       normalized.unpersist();
@@ -169,8 +170,8 @@ public final class Curate extends Stage<Curate, CurateReport> {
           java.util.stream.Stream.of(col("reason"), col("matched_id"), col("similarity"), col("shared_ngrams"), col("cosine"))).toArray(Column[]::new);
       Dataset<Row> removed = corpus.join(removedInfo, "problem_id").select(removedCols);
 
-      long kept = writeDataset(run, curated, CURATED, "problem_id").rows();
-      writeDataset(run, removed, REMOVED, "problem_id");
+      long kept = job("write curated", () -> writeDataset(run, curated, CURATED, "problem_id")).rows();
+      job("write removed", () -> writeDataset(run, removed, REMOVED, "problem_id"));
 
       Map<String, Long> byReason = new TreeMap<>();
       Map<String, Map<String, Long>> bySource = new TreeMap<>();
@@ -188,7 +189,8 @@ public final class Curate extends Stage<Curate, CurateReport> {
       long benchmarkCount = job("count benchmarks", benchmarks::count);
       long input = benchmarkCount + bySource.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
       CurateReport report = new CurateReport(input, benchmarkCount, kept, byReason, bySource, sizes,
-          settings.dedup(), settings.decontam(), run.finalPath(CURATED), run.finalPath(REMOVED), (System.nanoTime() - started) / 1e9);
+          settings.dedup(), settings.decontam(), run.finalPath(CURATED), run.finalPath(REMOVED), (System.nanoTime() - started) / 1e9,
+          jobSeconds());
       run.writeJson(REPORT, report);
       LOG.info("curate: {} kept, removed {}", kept, byReason);
       removedInfo.unpersist();

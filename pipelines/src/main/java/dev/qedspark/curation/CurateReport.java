@@ -18,6 +18,8 @@ import java.util.Map;
  * @param curatedPath where the curated dataset is
  * @param removedPath where the removed rows are
  * @param seconds wall time
+ * @param secondsByStep wall time of each step, in order (normalization, decontamination, dedup,
+ *     writing, counting): where the time went
  */
 public record CurateReport(
     long input,
@@ -30,4 +32,5 @@ public record CurateReport(
     DecontamSettings decontam,
     String curatedPath,
     String removedPath,
-    double seconds) {}
+    double seconds,
+    Map<String, Double> secondsByStep) {}

@@ -23,7 +23,8 @@ import org.apache.spark.sql.types.StructType;
  * embedding with the nearest benchmark problem's. Benchmarks are embedded once, on the driver,
  * and broadcast; each distinct normalized corpus text is embedded once, on the executors, in
  * batches of similar length (sorted within partitions, so batches pad little), with the model
- * loaded once per executor thread.
+ * loaded once per executor thread and given the task's share of the cores ({@code spark.task.cpus})
+ * as ONNX Runtime threads, so concurrent tasks do not oversubscribe the machine.
  */
 final class EmbeddingMatches {
   static final int BATCH = 32;
@@ -54,7 +55,11 @@ final class EmbeddingMatches {
     Broadcast<float[][]> benchmarkVectors = jsc.broadcast(vectors);
     Broadcast<List<String>> benchmarkIds = jsc.broadcast(ids);
 
+    // One partition per core at least: adaptive execution would otherwise coalesce a small shuffle
+    // into one task, and one task embeds on one core.
+    int partitions = corpus.sparkSession().sparkContext().defaultParallelism();
     Dataset<Row> distinct = corpus.groupBy("normalized").agg(first("problem").as("problem"))
+        .repartition(partitions)
         .sortWithinPartitions(length(col("problem")));
     JavaRDD<Row> matches = distinct.javaRDD().mapPartitions(rows -> {
       List<Row> out = new ArrayList<>();
@@ -62,7 +67,7 @@ final class EmbeddingMatches {
       while (rows.hasNext()) {
         batch.add(rows.next());
         if (batch.size() == BATCH || !rows.hasNext()) {
-          float[][] embedded = SentenceEmbedder.shared().embed(batch.stream().map(r -> r.getString(1)).toList());
+          float[][] embedded = SentenceEmbedder.shared(org.apache.spark.TaskContext.get().cpus()).embed(batch.stream().map(r -> r.getString(1)).toList());
           for (int i = 0; i < batch.size(); i++) {
             int best = -1;
             double bestCosine = -2;

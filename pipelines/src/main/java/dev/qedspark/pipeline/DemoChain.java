@@ -9,6 +9,7 @@ import dev.qedspark.ingest.SourceSpec;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -64,5 +65,20 @@ public final class DemoChain {
     steps.add(Chain.step(TRAIN, () -> stages.train(root + "/" + SHARDS, trainCommand, TRAIN_RANKS).output(rankOutput)
         .into(root + "/" + TRAIN)));
     return Chain.of(steps.toArray(Chain.Step[]::new));
+  }
+
+  /** The file where a demo run lists its steps: name, whether it ran, seconds. */
+  public static final String TIMINGS = "timings.json";
+
+  /** Writes {@code ROOT/timings.json}: each step's name, whether it ran, and its wall seconds. */
+  public static void writeTimings(org.apache.spark.sql.SparkSession spark, String root, List<Chain.Outcome> outcomes) {
+    List<Map<String, Object>> steps = outcomes.stream().map(o -> Map.<String, Object>of("step", o.name(), "ran", o.ran(),
+        "seconds", Math.round(o.seconds() * 100) / 100.0)).toList();
+    org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(root, TIMINGS);
+    try (var stream = file.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(file, true)) {
+      stream.write(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(steps));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
   }
 }

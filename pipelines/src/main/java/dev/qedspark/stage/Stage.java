@@ -32,6 +32,7 @@ public abstract class Stage<S extends Stage<S, R>, R> {
   protected final SparkSession spark;
   protected DatasetSettings datasets = DatasetSettings.DEFAULTS;
   protected String out;
+  private final Map<String, Double> jobSeconds = new java.util.LinkedHashMap<>();
   private Fingerprint fingerprint;
 
   protected Stage(SparkSession spark) {
@@ -135,9 +136,21 @@ public abstract class Stage<S extends Stage<S, R>, R> {
         .fingerprint(fingerprint()).execute();
   }
 
-  /** Runs a Spark action with its jobs named after this stage. */
+  /** Runs a Spark action with its jobs named after this stage, and times it ({@link #jobSeconds()}). */
   protected <T> T job(String description, Supplier<T> action) {
-    return SparkJobs.named(spark, name() + ": " + description, action);
+    long started = System.nanoTime();
+    try {
+      return SparkJobs.named(spark, name() + ": " + description, action);
+    } finally {
+      jobSeconds.merge(description, (System.nanoTime() - started) / 1e9, Double::sum);
+    }
+  }
+
+  /** Wall seconds of each {@link #job} this stage ran, in the order they first ran. */
+  protected Map<String, Double> jobSeconds() {
+    Map<String, Double> rounded = new java.util.LinkedHashMap<>();
+    jobSeconds.forEach((job, seconds) -> rounded.put(job, Math.round(seconds * 100) / 100.0));
+    return rounded;
   }
 
   @SuppressWarnings("unchecked")

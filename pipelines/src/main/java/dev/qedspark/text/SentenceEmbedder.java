@@ -31,7 +31,7 @@ public final class SentenceEmbedder implements AutoCloseable {
   static final int MAX_TOKENS = 256;
   private static final String MODEL = "all-minilm-l6-v2.onnx";
   private static final String TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
-  private static final ThreadLocal<SentenceEmbedder> PER_THREAD = ThreadLocal.withInitial(SentenceEmbedder::load);
+  private static final ThreadLocal<SentenceEmbedder> PER_THREAD = new ThreadLocal<>();
 
   private final HuggingFaceTokenizer tokenizer;
   private final ZooModel<NDList, NDList> model;
@@ -43,29 +43,60 @@ public final class SentenceEmbedder implements AutoCloseable {
     this.predictor = model.newPredictor();
   }
 
-  /** This thread's embedder, loaded on first use and kept for the JVM's life. */
+  /** This thread's embedder, loaded on first use with all cores and kept for the JVM's life. */
   public static SentenceEmbedder shared() {
-    return PER_THREAD.get();
+    return shared(0);
   }
 
-  public static SentenceEmbedder load() {
+  /**
+   * This thread's embedder, loaded on first use and kept for the JVM's life.
+   *
+   * @param threads ONNX Runtime's threads per inference when it is loaded (0: one per core). A
+   *     Spark task passes its share of the cores ({@code spark.task.cpus}): tasks that each spread
+   *     over every core fight over them and run slower than one thread each.
+   */
+  public static SentenceEmbedder shared(int threads) {
+    SentenceEmbedder embedder = PER_THREAD.get();
+    if (embedder == null) {
+      embedder = load(threads);
+      PER_THREAD.set(embedder);
+    }
+    return embedder;
+  }
+
+  /** A new embedder whose inferences use {@code threads} threads (0: one per core). */
+  public static SentenceEmbedder load(int threads) {
     System.setProperty("ai.djl.offline", "true");
     try {
-      useOwnOnnxRuntimeFolder(Path.of(System.getProperty("java.io.tmpdir"), "qed-models"));
-      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "qed-models", "all-minilm-l6-v2");
-      Path modelFile = unpack(MODEL, dir);
-      Path tokenizerFile = unpack(TOKENIZER, dir);
-      HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(tokenizerFile,
-          Map.of("maxLength", String.valueOf(MAX_TOKENS), "truncation", "true", "padding", "true"));
+      ModelFiles files = unpacked();
+      HuggingFaceTokenizer tokenizer = newTokenizer(files.tokenizer());
       Criteria<NDList, NDList> criteria = Criteria.builder()
           .setTypes(NDList.class, NDList.class)
-          .optModelPath(modelFile)
+          .optModelPath(files.model())
           .optEngine("OnnxRuntime")
+          .optOption("interOpNumThreads", "1")
+          .optOption("intraOpNumThreads", String.valueOf(Math.max(0, threads)))
           .build();
       return new SentenceEmbedder(tokenizer, criteria.loadModel());
     } catch (Exception e) {
       throw new IllegalStateException("cannot load all-MiniLM-L6-v2: " + e.getMessage(), e);
     }
+  }
+
+  /** The model and its tokenizer, unpacked on this machine. */
+  public record ModelFiles(Path model, Path tokenizer) {}
+
+  /** Unpacks the model and its tokenizer once per machine (and ONNX Runtime's native libraries). */
+  public static ModelFiles unpacked() throws IOException {
+    useOwnOnnxRuntimeFolder(Path.of(System.getProperty("java.io.tmpdir"), "qed-models"));
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "qed-models", "all-minilm-l6-v2");
+    return new ModelFiles(unpack(MODEL, dir), unpack(TOKENIZER, dir));
+  }
+
+  /** The tokenizer as the embedder uses it: at most {@link #MAX_TOKENS} tokens, padded to the batch's longest. */
+  public static HuggingFaceTokenizer newTokenizer(Path tokenizerFile) throws IOException {
+    return HuggingFaceTokenizer.newInstance(tokenizerFile,
+        Map.of("maxLength", String.valueOf(MAX_TOKENS), "truncation", "true", "padding", "true"));
   }
 
   /**
@@ -114,33 +145,42 @@ public final class SentenceEmbedder implements AutoCloseable {
       NDArray typeIds = manager.create(types, shape);
       typeIds.setName("token_type_ids");
       float[] hidden = predictor.predict(new NDList(inputIds, attention, typeIds)).get(0).toFloatArray();
-      float[][] out = new float[batch][DIMENSIONS];
-      for (int i = 0; i < batch; i++) {
-        int tokens = 0;
-        for (int t = 0; t < length; t++) {
-          if (mask[i * length + t] == 0) {
-            continue;
-          }
-          tokens++;
-          int offset = (i * length + t) * DIMENSIONS;
-          for (int d = 0; d < DIMENSIONS; d++) {
-            out[i][d] += hidden[offset + d];
-          }
-        }
-        double norm = 0;
-        for (int d = 0; d < DIMENSIONS; d++) {
-          out[i][d] /= Math.max(1, tokens);
-          norm += out[i][d] * out[i][d];
-        }
-        float scale = (float) (1 / Math.max(1e-12, Math.sqrt(norm)));
-        for (int d = 0; d < DIMENSIONS; d++) {
-          out[i][d] *= scale;
-        }
-      }
-      return out;
+      return meanPooled(hidden, mask, batch, length);
     } catch (ai.djl.translate.TranslateException e) {
       throw new IllegalStateException("embedding failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Unit-length mean of each text's token vectors over its attention mask.
+   *
+   * @param hidden the model's last hidden state, batch x length x {@link #DIMENSIONS}, flat
+   */
+  public static float[][] meanPooled(float[] hidden, long[] mask, int batch, int length) {
+    float[][] out = new float[batch][DIMENSIONS];
+    for (int i = 0; i < batch; i++) {
+      int tokens = 0;
+      for (int t = 0; t < length; t++) {
+        if (mask[i * length + t] == 0) {
+          continue;
+        }
+        tokens++;
+        int offset = (i * length + t) * DIMENSIONS;
+        for (int d = 0; d < DIMENSIONS; d++) {
+          out[i][d] += hidden[offset + d];
+        }
+      }
+      double norm = 0;
+      for (int d = 0; d < DIMENSIONS; d++) {
+        out[i][d] /= Math.max(1, tokens);
+        norm += out[i][d] * out[i][d];
+      }
+      float scale = (float) (1 / Math.max(1e-12, Math.sqrt(norm)));
+      for (int d = 0; d < DIMENSIONS; d++) {
+        out[i][d] *= scale;
+      }
+    }
+    return out;
   }
 
   public static double cosine(float[] a, float[] b) {

@@ -247,14 +247,18 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
       Plan plan = Plan.of(sequences, shardOf, shards, sorted);
       Dataset<Row> assignment = spark.createDataFrame(plan.assignments(), Plan.SCHEMA);
       int pad = ChatTokenizer.of(tokenizer()).padId();
-      JavaPairRDD<Long, Row> packedRows = tokenized.where("status != 'rejected'").join(assignment, "example_id")
+      JavaPairRDD<Long, PackedSequence> packedRows = tokenized.where("status != 'rejected'").join(assignment, "example_id")
           .javaRDD()
-          .groupBy(r -> ShardPartitioner.key(r.getAs("shard"), r.getAs("sequence")))
-          .mapToPair(group -> new Tuple2<>(group._1(), pack(group._2(), seqLen, pad)))
+          .mapToPair(r -> {
+            PackedSequence.Member member = PackedSequence.Member.of(r);
+            return new Tuple2<>(ShardPartitioner.key(member.shard(), member.sequence()), member);
+          })
+          .groupByKey()
+          .mapToPair(group -> new Tuple2<>(group._1(), PackedSequence.of(group._2(), seqLen, pad)))
           .repartitionAndSortWithinPartitions(new ShardPartitioner(shards), (Comparator<Long> & java.io.Serializable) Long::compare)
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        Dataset<Row> packed = spark.createDataFrame(packedRows.values(), PACKED);
+        Dataset<Row> packed = spark.createDataFrame(packedRows.values().map(PackedSequence::toRow), PACKED);
         DatasetWriter.of(packed).to(run.path(format)).named(format).keyedBy("shard", "sequence").settings(datasets).shards(shards)
             .partitioned().fingerprint(fingerprint()).execute();
         List<String> tokenFiles = List.of();
@@ -294,7 +298,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
         "num_tokens", "num_trained", "input_ids", "loss_mask");
   }
 
-  private void writeTokenFiles(Run run, JavaPairRDD<Long, Row> packedRows, Plan plan, int seqLen) {
+  private void writeTokenFiles(Run run, JavaPairRDD<Long, PackedSequence> packedRows, Plan plan, int seqLen) {
     HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     List<String> targets = TokenFile.names(settings.count()).stream().map(run::path).toList();
     long[] sequences = plan.shardSequences();
@@ -307,7 +311,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
   }
 
   /** Streams one shard's packed rows (partition = shard, sorted by sequence) into its token file. */
-  private static void writeTokenFile(Iterator<Row> rows, Path target, HadoopConf hadoop, int seqLen, long sequences, long examples)
+  private static void writeTokenFile(Iterator<PackedSequence> rows, Path target, HadoopConf hadoop, int seqLen, long sequences, long examples)
       throws java.io.IOException {
     Iterator<TokenFile.Sequence> mapped = new Iterator<>() {
       @Override
@@ -317,7 +321,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
 
       @Override
       public TokenFile.Sequence next() {
-        return asSequence(rows.next());
+        return rows.next().toTokenFileSequence();
       }
     };
     try (OutputStream out = target.getFileSystem(hadoop.get()).create(target, true)) {
@@ -325,20 +329,6 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
     }
   }
 
-  private static TokenFile.Sequence asSequence(Row packed) {
-    List<Integer> ids = packed.getList(2);
-    List<Byte> mask = packed.getList(3);
-    List<Integer> cu = packed.getList(6);
-    int[] lengths = new int[cu.size() - 1];
-    for (int i = 0; i < lengths.length; i++) {
-      lengths[i] = cu.get(i + 1) - cu.get(i);
-    }
-    byte[] m = new byte[mask.size()];
-    for (int i = 0; i < m.length; i++) {
-      m[i] = mask.get(i);
-    }
-    return new TokenFile.Sequence(ids.stream().mapToInt(Integer::intValue).toArray(), m, lengths);
-  }
 
   private static Iterator<Row> tokenize(Iterator<Row> rows, TokenizerFiles files, int seqLen, boolean truncate) {
     ChatTokenizer tokenizer = ChatTokenizer.of(files);
@@ -372,7 +362,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
           if (trained == 0) {
             return rejected(id, "no_trained_tokens", "no assistant token within the first " + seqLen + " tokens");
           }
-          return new GenericRowWithSchema(new Object[] {id, status, null, null, ids.length, trained, boxed(ids), boxed(mask)}, TOKENIZED);
+          return new GenericRowWithSchema(new Object[] {id, status, null, null, ids.length, trained, PackedSequence.boxed(ids), PackedSequence.boxedBytes(mask)}, TOKENIZED);
         } catch (ExampleRejected e) {
           return rejected(id, e.reason(), e.getMessage());
         }
@@ -385,7 +375,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
   }
 
   /** The messages column as the chat template sees it: a list of maps with every field of the struct, nested values included. */
-  static List<Map<String, Object>> messages(Row row) {
+  public static List<Map<String, Object>> messages(Row row) {
     List<Row> structs = row.isNullAt(1) ? List.of() : row.getList(1);
     List<Map<String, Object>> messages = new ArrayList<>(structs.size());
     for (Row m : structs) {
@@ -424,61 +414,6 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
     return v;
   }
 
-  /** One packed sequence from its examples (rows of tokenized joined with the plan), padded to seq-len. */
-  static Row pack(Iterable<Row> members, int seqLen, int pad) {
-    List<Row> ordered = new ArrayList<>();
-    members.forEach(ordered::add);
-    ordered.sort(Comparator.comparingInt(r -> r.<Integer>getAs("slot")));
-    Integer[] ids = new Integer[seqLen];
-    Byte[] mask = new Byte[seqLen];
-    Integer[] positions = new Integer[seqLen];
-    Integer[] segments = new Integer[seqLen];
-    List<Integer> cu = new ArrayList<>(List.of(0));
-    List<String> exampleIds = new ArrayList<>();
-    int at = 0;
-    int trained = 0;
-    for (int e = 0; e < ordered.size(); e++) {
-      Row r = ordered.get(e);
-      List<Integer> tokens = r.getList(r.fieldIndex("input_ids"));
-      List<Byte> m = r.getList(r.fieldIndex("loss_mask"));
-      for (int i = 0; i < tokens.size(); i++, at++) {
-        ids[at] = tokens.get(i);
-        mask[at] = m.get(i);
-        trained += m.get(i);
-        positions[at] = i;
-        segments[at] = e + 1;
-      }
-      cu.add(at);
-      exampleIds.add(r.getAs("example_id"));
-    }
-    int real = at;
-    for (int p = 0; at < seqLen; at++, p++) {
-      ids[at] = pad;
-      mask[at] = 0;
-      positions[at] = p;
-      segments[at] = 0;
-    }
-    Row first = ordered.get(0);
-    return new GenericRowWithSchema(new Object[] {first.getAs("shard"), first.getAs("sequence"), seq(Arrays.asList(ids)), seq(Arrays.asList(mask)),
-        seq(Arrays.asList(positions)), seq(Arrays.asList(segments)), seq(cu), real, trained, seq(exampleIds)}, PACKED);
-  }
-
-  /** An array column's value as Spark's row encoder wants it (a Scala Seq). */
-  private static <T> scala.collection.Seq<T> seq(List<T> values) {
-    return scala.collection.JavaConverters.asScalaBuffer(values).toList();
-  }
-
-  private static scala.collection.Seq<Integer> boxed(int[] values) {
-    return seq(Arrays.stream(values).boxed().toList());
-  }
-
-  private static scala.collection.Seq<Byte> boxed(byte[] values) {
-    List<Byte> out = new ArrayList<>(values.length);
-    for (byte b : values) {
-      out.add(b);
-    }
-    return seq(out);
-  }
 
   private static double seconds(long started) {
     return (System.nanoTime() - started) / 1e9;

@@ -1,0 +1,135 @@
+package dev.qedspark.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qedspark.common.ProjectPaths;
+import dev.qedspark.io.Problem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A synthetic corpus whose near duplicates are known. Distinct problems join two (beyond
+ * {@code seeds x maxStep}, three) bundled statements (PutnamBench and miniF2F) that never share
+ * more than one part, so no two of them are near duplicates. Every {@link #COPY_EVERY}th distinct
+ * problem gets a planted copy of one {@link #KINDS kind}; {@code original_id} names the problem it
+ * copies (null for the distinct ones). Rows are made on the executors: nothing of the corpus is
+ * held by the driver.
+ */
+public final class LabelledCorpus {
+  /** How the planted copies differ from their originals. */
+  public static final List<String> KINDS = List.of("appended_sentence", "numbered_prefix", "latex_spelling", "renamed_variables", "word_dropped");
+  public static final int COPY_EVERY = 10;
+  public static final StructType SCHEMA = new StructType()
+      .add("problem_id", DataTypes.StringType, false)
+      .add("problem", DataTypes.StringType, false)
+      .add("original_id", DataTypes.StringType, true)
+      .add("kind", DataTypes.StringType, true);
+  private static final Pattern SINGLE_LETTER = Pattern.compile("(?<![A-Za-z\\\\])[a-zA-Z](?![A-Za-z])");
+
+  private LabelledCorpus() {}
+
+  /** The bundled statements the corpus is made of. */
+  public static List<String> seeds() {
+    List<String> seeds = new ArrayList<>();
+    try {
+      new ObjectMapper().readTree(Files.readString(Path.of(ProjectPaths.resolve("data/corpora/putnambench/putnam.json"))))
+          .forEach(p -> seeds.add(p.path("informal_statement").asText()));
+      ObjectMapper json = new ObjectMapper();
+      for (String line : Files.readAllLines(Path.of(ProjectPaths.resolve("data/corpora/minif2f/minif2f_informal.jsonl")))) {
+        JsonNode row = json.readTree(line);
+        seeds.add(row.path("informal_statement").asText());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("the bundled corpora (data/corpora) are needed for the benchmark corpus", e);
+    }
+    return seeds;
+  }
+
+  /** {@code distinct} distinct problems plus one planted copy per {@link #COPY_EVERY}. */
+  public static Dataset<Row> of(SparkSession spark, List<String> seeds, int distinct, int partitions) {
+    int copies = (distinct + COPY_EVERY - 1) / COPY_EVERY;
+    List<Integer> slices = new ArrayList<>();
+    for (int i = 0; i < partitions; i++) {
+      slices.add(i);
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    return spark.createDataFrame(jsc.parallelize(slices, partitions).flatMap(slice -> {
+      List<Row> rows = new ArrayList<>();
+      for (int i = slice; i < distinct + copies; i += partitions) {
+        if (i < distinct) {
+          rows.add(RowFactory.create(id(i), distinctProblem(seeds, i), null, null));
+        } else {
+          int original = (i - distinct) * COPY_EVERY;
+          String kind = KINDS.get((i - distinct) % KINDS.size());
+          rows.add(RowFactory.create(id(i), copy(distinctProblem(seeds, original), kind, original), id(original), kind));
+        }
+      }
+      return rows.iterator();
+    }), SCHEMA);
+  }
+
+  private static String id(int i) {
+    return String.format("b%07d", i);
+  }
+
+  /** Seeds a and a + d (d below half the seeds, so no pair is another pair reversed), then a third past that. */
+  static String distinctProblem(List<String> seeds, int i) {
+    int n = seeds.size();
+    int maxStep = (n - 1) / 2;
+    int a = i % n;
+    int d = 1 + (i / n) % maxStep;
+    String text = seeds.get(a) + " " + seeds.get((a + d) % n);
+    int round = i / (n * maxStep);
+    return round == 0 ? text : text + " " + seeds.get((a + d + round * 7) % n);
+  }
+
+  static String copy(String text, String kind, int salt) {
+    return switch (kind) {
+      case "appended_sentence" -> text + " Justify your answer.";
+      case "numbered_prefix" -> "Problem " + (salt % 40 + 1) + ". " + text;
+      case "latex_spelling" -> text.replace("\\leq", "\\le").replace("\\geq", "\\ge").replace("\\dfrac", "\\frac").replace("$", " $ ");
+      case "renamed_variables" -> renamed(text);
+      case "word_dropped" -> wordDropped(text);
+      default -> throw new IllegalArgumentException("no copy kind " + kind);
+    };
+  }
+
+  /**
+   * Every single-letter variable shifted one letter on, in formulas and in prose alike, capitals
+   * too (x to y, z to b, P to Q; "a" and "A" stay, as the article would).
+   */
+  private static String renamed(String text) {
+    return SINGLE_LETTER.matcher(text).replaceAll(m -> {
+      char c = m.group().charAt(0);
+      char a = Character.isUpperCase(c) ? 'A' : 'a';
+      return c == a ? String.valueOf(c) : String.valueOf((char) (a + 1 + (c - a) % 25));
+    });
+  }
+
+  /** The corpus as {@code problems} rows ({@link Problem}), as ingest would write them. */
+  public static Dataset<Row> asProblems(Dataset<Row> corpus) {
+    return corpus.sparkSession().createDataFrame(corpus.select("problem_id", "problem").javaRDD().map(r -> Problem.SCHEMA.toRow(
+        new Problem(r.getString(0), r.getString(1), null, null, null, "bench", null, null, null, false, "synthetic", Map.of()))),
+        Problem.SCHEMA.schema());
+  }
+
+  /** The text without one "the" past its middle (no number, formula or question word goes). */
+  private static String wordDropped(String text) {
+    int at = text.indexOf(" the ", text.length() / 2);
+    at = at < 0 ? text.indexOf(" the ") : at;
+    return at < 0 ? text + " Show your work." : text.substring(0, at) + text.substring(at + 4);
+  }
+}
