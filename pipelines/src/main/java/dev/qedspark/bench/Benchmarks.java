@@ -148,6 +148,11 @@ public final class Benchmarks {
         .persist(StorageLevel.MEMORY_AND_DISK());
   }
 
+  /** Near-duplicate search on a normalized labelled corpus of {@code distinct} problems (plus copies), computed. */
+  DedupBench dedupBench(List<String> seeds, int distinct) {
+    return new DedupBench(normalized(MathNormalizer.fit(LabelledCorpus.of(spark, seeds, 1, 1), "problem"), seeds, distinct), cores());
+  }
+
   /** A small run of both near-duplicate methods first, so neither pays the JVM's and Spark's warm-up. */
   private void warmUp(PipelineModel normalizer, List<String> seeds, DedupSettings settings) {
     Dataset<Row> corpus = normalized(normalizer, seeds, 1_000);

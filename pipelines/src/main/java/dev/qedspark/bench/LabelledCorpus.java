@@ -1,6 +1,5 @@
 package dev.qedspark.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qedspark.common.ProjectPaths;
 import dev.qedspark.io.Problem;
@@ -41,19 +40,23 @@ public final class LabelledCorpus {
 
   private LabelledCorpus() {}
 
-  /** The bundled statements the corpus is made of. */
+  /** The bundled statements the corpus is made of, from the project's {@code data/} folder. */
   public static List<String> seeds() {
+    return seeds(Path.of(ProjectPaths.resolve("data")));
+  }
+
+  /** The statements of PutnamBench and miniF2F under {@code data}. */
+  public static List<String> seeds(Path data) {
     List<String> seeds = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
     try {
-      new ObjectMapper().readTree(Files.readString(Path.of(ProjectPaths.resolve("data/corpora/putnambench/putnam.json"))))
+      json.readTree(Files.readString(data.resolve("corpora/putnambench/putnam.json")))
           .forEach(p -> seeds.add(p.path("informal_statement").asText()));
-      ObjectMapper json = new ObjectMapper();
-      for (String line : Files.readAllLines(Path.of(ProjectPaths.resolve("data/corpora/minif2f/minif2f_informal.jsonl")))) {
-        JsonNode row = json.readTree(line);
-        seeds.add(row.path("informal_statement").asText());
+      for (String line : Files.readAllLines(data.resolve("corpora/minif2f/minif2f_informal.jsonl"))) {
+        seeds.add(json.readTree(line).path("informal_statement").asText());
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("the bundled corpora (data/corpora) are needed for the benchmark corpus", e);
+      throw new UncheckedIOException("the bundled corpora in " + data + "/corpora are needed for the benchmark corpus: " + e.getMessage(), e);
     }
     return seeds;
   }

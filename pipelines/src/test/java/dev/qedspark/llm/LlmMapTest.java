@@ -102,6 +102,59 @@ class LlmMapTest extends SparkTestBase {
     }
   }
 
+  /**
+   * The fault suite's run: 30% of first tries fail, mixed (429 with Retry-After, 500, a garbage
+   * body, a dropped connection, an answer slower than the read time-out), and one request in
+   * twenty fails on every try. Every row ends as one row: answered, or an error that says why.
+   */
+  @Test
+  void aThirdOfRequestsFailingInMixedWaysLeavesEveryRowAccountedFor() throws IOException {
+    java.util.Random random = new java.util.Random(11);
+    Map<Integer, Integer> faultOf = new TreeMap<>();
+    for (int i = 0; i < 60; i++) {
+      faultOf.put(i, random.nextDouble() < 0.3 ? random.nextInt(5) : -1);
+    }
+    ScriptedServer.Reply slow = new ScriptedServer.Reply(200, ScriptedServer.Reply.ok("late").body(), null, 2_500, false);
+    try (ScriptedServer server = new ScriptedServer((body, seen) -> {
+      int n = Integer.parseInt(number(body));
+      if (n % 20 == 7) {
+        return ScriptedServer.Reply.status(503, "overloaded");
+      }
+      if (seen > 1 || faultOf.get(n) < 0) {
+        return ScriptedServer.Reply.ok("answer " + n);
+      }
+      return switch (faultOf.get(n)) {
+        case 0 -> ScriptedServer.Reply.tooManyRequests("1");
+        case 1 -> ScriptedServer.Reply.status(500, "internal");
+        case 2 -> ScriptedServer.Reply.malformed();
+        case 3 -> ScriptedServer.Reply.dropped();
+        default -> slow;
+      };
+    })) {
+      LlmSettings settings = settings(6, BudgetSettings.DEFAULTS).with(Map.of("read-timeout-seconds", 1));
+      GenerationReport report = run(server, problems(60), settings, "faults");
+
+      List<Row> rows = rows(report.path());
+      assertEquals(60, rows.size(), "one row per request");
+      assertEquals(60, rows.stream().map(r -> r.getString(0)).distinct().count(), "no row lost or duplicated");
+      for (Row r : rows) {
+        int n = Integer.parseInt(r.getString(0).substring(1));
+        if (n % 20 == 7) {
+          assertEquals("error", r.getAs("status"), r.getString(0));
+          assertTrue(r.<String>getAs("error").contains("overloaded") && r.<String>getAs("error").contains("gave up after 4 attempts"), (String)
+              r.getAs("error"));
+        } else {
+          assertEquals("ok", r.getAs("status"), r.getString(0) + ": " + r.getAs("error"));
+          assertEquals("answer " + n, r.getAs("completion"), "the answer of this request, not of another");
+        }
+      }
+      long faulted = faultOf.entrySet().stream().filter(e -> e.getValue() >= 0 && e.getKey() % 20 != 7).count();
+      assertTrue(faulted >= 12, "about 30% of requests fault on their first try: " + faulted);
+      assertEquals((57 - faulted) + 2 * faulted + 3 * 4, server.requests(), "one try per clean request, two per faulted one, four per hopeless one");
+      assertEquals(3, report.errors());
+    }
+  }
+
   private static Row find(List<Row> rows, String id) {
     return rows.stream().filter(r -> r.getString(0).equals(id)).findFirst().orElseThrow();
   }

@@ -1,0 +1,252 @@
+package dev.qedspark.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash survival: {@code ingest}, {@code curate} and {@code infer} run in their own JVMs, are
+ * killed with SIGKILL at a random point, and run again. The finished outputs equal an
+ * uninterrupted run's byte for byte; after the kill no half-written dataset is there to read;
+ * a killed rewrite leaves the previous dataset whole; a finished response is never asked for
+ * again; the API key the jobs run with is written nowhere. The seed is printed; {@code -Dqed.crash.seed=N} repeats a run.
+ */
+class CrashSurvivalTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long SEED = Long.getLong("qed.crash.seed", System.nanoTime());
+  /** Every child job runs with this API key set; it must reach the server and nothing else. */
+  private static final String API_KEY = "sk-crash-test-" + Long.toHexString(SEED) + "-do-not-leak";
+  @TempDir Path dir;
+  private final Random random = new Random(SEED);
+
+  @Test
+  void ingestAndCurateKilledAtRandomPointsFinishAsIfNeverKilled() throws Exception {
+    System.out.println("crash survival seed " + SEED);
+    Path corpus = dir.resolve("corpus.jsonl");
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      String text = "Prove that for every integer $n > " + (i % 997) + "$ the number $n^" + (2 + i % 5) + " + " + i + "$ has a prime factor"
+          + (i % 10 == 0 ? " larger than " + i : "") + ".";
+      lines.add(i % 50 == 3 ? "{\"id\": \"broken " + i : JSON.writeValueAsString(Map.of("id", "p" + i, "problem", text)));
+    }
+    Files.write(corpus, lines);
+
+    String[] ingest = {"ingest", "--input", corpus.toString()};
+    double seconds = run(dir.resolve("ref"), "ingest", ingest);
+    killAndResume(dir.resolve("crash"), "ingest", seconds, ingest);
+    for (String dataset : List.of("problems", "quarantine")) {
+      assertEquals(files(dir.resolve("ref/ingest").resolve(dataset)), files(dir.resolve("crash/ingest").resolve(dataset)),
+          "ingest's " + dataset + " after a kill and a re-run equals an uninterrupted run's, byte for byte");
+    }
+
+    String[] curate = {"curate", "--problems", dir.resolve("ref/ingest/problems").toString(), "--no-default-benchmarks",
+        "--set", "curate.decontam.embeddings=false"};
+    seconds = run(dir.resolve("ref"), "curate", curate);
+    killAndResume(dir.resolve("crash"), "curate", seconds, curate);
+    Map<String, String> curated = files(dir.resolve("ref/curate/curated"));
+    assertEquals(curated, files(dir.resolve("crash/curate/curated")), "curated equals the uninterrupted run's, byte for byte");
+    assertEquals(files(dir.resolve("ref/curate/removed")), files(dir.resolve("crash/curate/removed")));
+
+    List<String> force = new ArrayList<>(List.of(curate));
+    force.add("--force");
+    Process rewrite = start(dir.resolve("crash"), "curate", force.toArray(String[]::new));
+    Thread.sleep((long) (1000 * seconds * (0.3 + 0.6 * random.nextDouble())));
+    rewrite.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    assertEquals(curated, files(dir.resolve("crash/curate/curated")), "a rewrite killed midway leaves the previous dataset whole");
+  }
+
+  @Test
+  void inferKilledMidRunAsksNothingAgainThatItHadFinished() throws Exception {
+    System.out.println("crash survival seed " + SEED);
+    Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    server.setExecutor(Executors.newFixedThreadPool(8));
+    server.createContext("/v1/chat/completions", exchange -> {
+      JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+      String prompt = body.path("messages").path(0).path("content").asText();
+      if (!("Bearer " + API_KEY).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        prompt = "no api key: " + prompt;
+      }
+      asked.computeIfAbsent(prompt, p -> new AtomicInteger()).incrementAndGet();
+      try {
+        Thread.sleep(40);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] answer = JSON.writeValueAsBytes(Map.of("id", "x", "object", "chat.completion", "model", "counted",
+          "choices", List.of(Map.of("index", 0, "finish_reason", "stop", "message", Map.of("role", "assistant", "content", "re: " + prompt))),
+          "usage", Map.of("prompt_tokens", 5, "completion_tokens", 5, "total_tokens", 10)));
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    server.start();
+    try {
+      int n = 240;
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        lines.add(JSON.writeValueAsString(Map.of("custom_id", "r" + i, "body", Map.of("messages", List.of(Map.of("role", "user",
+            "content", "question " + i))))));
+      }
+      Path batch = Files.write(dir.resolve("batch.jsonl"), lines);
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+      String[] infer = {"infer", "--input", batch.toString(), "--endpoint", url, "--model", "counted", "--concurrency", "2"};
+      Process first = start(dir.resolve("crash"), "infer", infer);
+      long deadline = System.currentTimeMillis() + 120_000;
+      int killAt = 20 + random.nextInt(n / 2);
+      while (asked.size() < killAt && first.isAlive() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue(first.isAlive(), "the job is still sending when it is killed");
+      first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      Map<String, Integer> before = new TreeMap<>();
+      asked.forEach((prompt, count) -> before.put(prompt, count.get()));
+      assertFalse(Files.exists(dir.resolve("crash/infer/output.jsonl")), "no output file before the run ends");
+
+      run(dir.resolve("crash"), "infer", infer);
+      long repeated = asked.values().stream().filter(c -> c.get() > 1).count();
+      assertEquals(n, asked.size(), "every request was sent");
+      assertTrue(asked.values().stream().allMatch(c -> c.get() <= 2), "no request was sent more than twice");
+      assertTrue(repeated <= 8, "only requests in flight when the job died (2 partitions x 2 in flight, and answers not yet"
+          + " recorded) are sent again, not the " + before.size() + " it had asked: " + repeated + " repeated");
+      List<String> output = Files.readAllLines(dir.resolve("crash/infer/output.jsonl"));
+      assertEquals(n, output.size(), "one output line per request");
+      for (String line : output) {
+        JsonNode row = JSON.readTree(line);
+        assertEquals("re: question " + row.path("custom_id").asText().substring(1),
+            row.path("response").path("body").path("choices").path(0).path("message").path("content").asText(),
+            "each answer is its own request's, sent with the API key");
+      }
+
+      Path shown = dir.resolve("crash/config-show.txt");
+      Process config = start(dir.resolve("crash"), "config", "config", "show", "--set", "llm.endpoint=" + url);
+      config.waitFor(120, TimeUnit.SECONDS);
+      assertEquals(0, config.exitValue(), tail(dir.resolve("crash/config.log")));
+      Files.copy(dir.resolve("crash/config.log"), shown);
+      assertEquals(List.of(), filesHolding(dir.resolve("crash"), API_KEY),
+          "the API key is in no log, manifest, output, cache entry or config listing");
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /** The files under {@code root} whose bytes contain {@code secret}. */
+  private static List<Path> filesHolding(Path root, String secret) throws IOException {
+    byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
+    List<Path> holding = new ArrayList<>();
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path file : all.filter(Files::isRegularFile).toList()) {
+        byte[] bytes = Files.readAllBytes(file);
+        for (int i = 0; i + needle.length <= bytes.length; i++) {
+          if (java.util.Arrays.equals(bytes, i, i + needle.length, needle, 0, needle.length)) {
+            holding.add(file);
+            break;
+          }
+        }
+      }
+    }
+    return holding;
+  }
+
+  /** Kills the job at a random point of its usual run time, then runs it to the end. */
+  private void killAndResume(Path root, String step, double seconds, String... args) throws Exception {
+    Process victim = start(root, step, args);
+    long delay = (long) (1000 * seconds * (0.2 + 0.7 * random.nextDouble()));
+    Thread.sleep(delay);
+    boolean killed = victim.isAlive();
+    victim.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    System.out.printf("%s killed after %d ms (%s)%n", step, delay, killed ? "mid-run" : "it had already finished");
+    for (Path dataset : datasets(root.resolve(step))) {
+      Path manifest = dataset.resolve("_manifest.json");
+      if (Files.exists(manifest)) {
+        JsonNode listed = JSON.readTree(manifest.toFile()).path("files");
+        assertEquals(listed.size(), files(dataset).size(), dataset + ": a dataset with a manifest holds exactly its listed files");
+      }
+    }
+    run(root, step, args);
+  }
+
+  private static List<Path> datasets(Path out) throws IOException {
+    if (!Files.isDirectory(out)) {
+      return List.of();
+    }
+    try (Stream<Path> children = Files.list(out)) {
+      return children.filter(Files::isDirectory).toList();
+    }
+  }
+
+  /** Runs the job to its end in a new JVM; returns its wall seconds. */
+  private double run(Path root, String step, String... args) throws Exception {
+    long started = System.nanoTime();
+    Process process = start(root, step, args);
+    assertTrue(process.waitFor(300, TimeUnit.SECONDS), step + " finishes");
+    assertEquals(0, process.exitValue(), step + " failed: " + tail(root.resolve(step + ".log")));
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  private Process start(Path root, String step, String... args) throws IOException {
+    Files.createDirectories(root);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> !a.startsWith("-Xmx")).forEach(command::add);
+    command.add("-Xmx1g");
+    Path classpath = Files.writeString(dir.resolve("classpath.args"), "-cp " + System.getProperty("java.class.path"));
+    command.addAll(List.of("@" + classpath, Qed.class.getName()));
+    command.addAll(List.of(args));
+    if (!step.equals("config")) {
+      command.addAll(List.of("--out", root.resolve(step).toString()));
+    }
+    command.addAll(List.of("--set", "spark.master=local[2]", "--set", "llm.cache-dir=" + root.resolve("cache")));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(root.resolve(step + ".log").toFile());
+    builder.environment().put("QED_API_KEY", API_KEY);
+    return builder.start();
+  }
+
+  /** The data files of a dataset folder (not its manifest, checksums or markers), by name, as sha256. */
+  private static Map<String, String> files(Path dataset) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    if (!Files.isDirectory(dataset)) {
+      return out;
+    }
+    try (Stream<Path> all = Files.walk(dataset)) {
+      for (Path file : all.filter(Files::isRegularFile).toList()) {
+        String name = dataset.relativize(file).toString();
+        if (!file.getFileName().toString().startsWith("_") && !file.getFileName().toString().startsWith(".")) {
+          out.put(name, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String tail(Path log) throws IOException {
+    String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
+    return text.length() > 3000 ? "..." + text.substring(text.length() - 3000) : text;
+  }
+}
