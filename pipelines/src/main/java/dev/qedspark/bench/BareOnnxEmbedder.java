@@ -1,6 +1,5 @@
 package dev.qedspark.bench;
 
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -45,26 +44,16 @@ final class BareOnnxEmbedder implements AutoCloseable {
   }
 
   float[][] embed(List<String> texts) throws OrtException {
-    Encoding[] encodings = tokenizer.batchEncode(texts);
-    int batch = encodings.length;
-    int length = encodings[0].getIds().length;
-    long[] ids = new long[batch * length];
-    long[] mask = new long[batch * length];
-    long[] types = new long[batch * length];
-    for (int i = 0; i < batch; i++) {
-      System.arraycopy(encodings[i].getIds(), 0, ids, i * length, length);
-      System.arraycopy(encodings[i].getAttentionMask(), 0, mask, i * length, length);
-      System.arraycopy(encodings[i].getTypeIds(), 0, types, i * length, length);
-    }
-    long[] shape = {batch, length};
-    try (OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(ids), shape);
-        OnnxTensor attention = OnnxTensor.createTensor(environment, LongBuffer.wrap(mask), shape);
-        OnnxTensor typeIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(types), shape);
+    SentenceEmbedder.Batch batch = SentenceEmbedder.encode(tokenizer, texts);
+    long[] shape = {batch.size(), batch.length()};
+    try (OnnxTensor inputIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.ids()), shape);
+        OnnxTensor attention = OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.mask()), shape);
+        OnnxTensor typeIds = OnnxTensor.createTensor(environment, LongBuffer.wrap(batch.types()), shape);
         OrtSession.Result result = session.run(Map.of("input_ids", inputIds, "attention_mask", attention, "token_type_ids", typeIds))) {
       FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
       float[] flat = new float[hidden.remaining()];
       hidden.get(flat);
-      return SentenceEmbedder.meanPooled(flat, mask, batch, length);
+      return SentenceEmbedder.meanPooled(flat, batch.mask(), batch.size(), batch.length());
     }
   }
 

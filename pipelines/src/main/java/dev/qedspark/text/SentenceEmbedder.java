@@ -125,30 +125,39 @@ public final class SentenceEmbedder implements AutoCloseable {
     if (texts.isEmpty()) {
       return new float[0][];
     }
+    Batch batch = encode(tokenizer, texts);
+    try (NDManager manager = model.getNDManager().newSubManager()) {
+      ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(batch.size(), batch.length());
+      NDArray inputIds = manager.create(batch.ids(), shape);
+      inputIds.setName("input_ids");
+      NDArray attention = manager.create(batch.mask(), shape);
+      attention.setName("attention_mask");
+      NDArray typeIds = manager.create(batch.types(), shape);
+      typeIds.setName("token_type_ids");
+      float[] hidden = predictor.predict(new NDList(inputIds, attention, typeIds)).get(0).toFloatArray();
+      return meanPooled(hidden, batch.mask(), batch.size(), batch.length());
+    } catch (ai.djl.translate.TranslateException e) {
+      throw new IllegalStateException("embedding failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A batch's token ids, attention mask and type ids, padded to its longest text, flat (size x length). */
+  public record Batch(int size, int length, long[] ids, long[] mask, long[] types) {}
+
+  /** The model's inputs for {@code texts} (not empty), with {@code tokenizer} from {@link #newTokenizer}. */
+  public static Batch encode(HuggingFaceTokenizer tokenizer, List<String> texts) {
     Encoding[] encodings = tokenizer.batchEncode(texts);
-    int batch = encodings.length;
+    int size = encodings.length;
     int length = encodings[0].getIds().length;
-    long[] ids = new long[batch * length];
-    long[] mask = new long[batch * length];
-    long[] types = new long[batch * length];
-    for (int i = 0; i < batch; i++) {
+    long[] ids = new long[size * length];
+    long[] mask = new long[size * length];
+    long[] types = new long[size * length];
+    for (int i = 0; i < size; i++) {
       System.arraycopy(encodings[i].getIds(), 0, ids, i * length, length);
       System.arraycopy(encodings[i].getAttentionMask(), 0, mask, i * length, length);
       System.arraycopy(encodings[i].getTypeIds(), 0, types, i * length, length);
     }
-    try (NDManager manager = model.getNDManager().newSubManager()) {
-      ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(batch, length);
-      NDArray inputIds = manager.create(ids, shape);
-      inputIds.setName("input_ids");
-      NDArray attention = manager.create(mask, shape);
-      attention.setName("attention_mask");
-      NDArray typeIds = manager.create(types, shape);
-      typeIds.setName("token_type_ids");
-      float[] hidden = predictor.predict(new NDList(inputIds, attention, typeIds)).get(0).toFloatArray();
-      return meanPooled(hidden, mask, batch, length);
-    } catch (ai.djl.translate.TranslateException e) {
-      throw new IllegalStateException("embedding failed: " + e.getMessage(), e);
-    }
+    return new Batch(size, length, ids, mask, types);
   }
 
   /**
