@@ -1,29 +1,27 @@
 package dev.qedspark.jobs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qedspark.bench.BenchReport;
 import dev.qedspark.bench.BenchScale;
 import dev.qedspark.bench.Benchmarks;
 import dev.qedspark.bench.Measurement;
+import dev.qedspark.common.LocalFiles;
 import dev.qedspark.config.QedConfig;
 import dev.qedspark.ingest.Ingest;
 import dev.qedspark.ingest.SourceSpec;
+import dev.qedspark.io.Manifest;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.jobs.cli.UsageException;
 import dev.qedspark.pipeline.Stages;
 import dev.qedspark.spark.SparkSessions;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed bench}: the project's speed and quality beside the baselines, in one run. */
@@ -92,7 +90,7 @@ final class BenchJob implements Command {
     if (Files.exists(scratch) && !Files.exists(scratch.resolve(MARKER))) {
       throw new UsageException(scratch + " exists and is not a bench work folder: move it, or pick another --out");
     }
-    deleteTree(scratch);
+    LocalFiles.deleteTree(scratch);
     Files.createDirectories(scratch);
     Files.writeString(scratch.resolve(MARKER), "qed bench's work folder, removed when the run ends\n");
     long started = System.nanoTime();
@@ -116,14 +114,14 @@ final class BenchJob implements Command {
       }
       BenchReport report = new BenchReport(scale.label(), BenchReport.machine(spark), benchmarks.measured(), (System.nanoTime() - started) / 1e9);
       Path json = root.resolve("bench.json");
-      new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(json.toFile(), report);
+      Manifest.JSON.writeValue(json.toFile(), report);
       out.println();
       printTable(report, out);
       out.printf("%nbench: %.0f s in all; %s%n", report.seconds(), json);
       return 0;
     } finally {
       spark.stop();
-      deleteTree(scratch);
+      LocalFiles.deleteTree(scratch);
     }
   }
 
@@ -153,17 +151,6 @@ final class BenchJob implements Command {
       out.printf("| %s | %s | %,d | %,.1f %s | %s | %s | %s |%n", m.section(), m.what(), m.size(), m.value(), m.unit(),
           m.baseline() == null ? "" : String.format("%s: %,.1f", m.baseline(), m.baselineValue()),
           m.speedup() == null ? "" : String.format("%.2fx", m.speedup()), m.note().replace("|", "/"));
-    }
-  }
-
-  private static void deleteTree(Path folder) throws IOException {
-    if (!Files.exists(folder)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(folder)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }

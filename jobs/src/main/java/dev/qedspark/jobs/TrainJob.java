@@ -4,9 +4,9 @@ import dev.qedspark.config.QedConfig;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
+import dev.qedspark.pipeline.Stages;
 import dev.qedspark.spark.SparkSessions;
 import dev.qedspark.train.Launch;
-import dev.qedspark.train.TrainSettings;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -60,10 +60,10 @@ final class TrainJob implements Command {
 
   @Override
   public int run(Arguments args, QedConfig config, PrintStream out) {
-    TrainSettings settings = config.train().withRanks(Arguments.positive(args, "ranks", config.train().ranks()));
+    int ranks = Arguments.positive(args, "ranks", config.train().ranks());
     SparkSession spark = SparkSessions.create(config.spark());
-    try {
-      Launch launch = Launch.of(spark, args.value("shards"), args.value("command"), settings).output(out).into(args.value("out"));
+    try (Stages stages = Stages.with(spark, config)) {
+      Launch launch = stages.train(args.value("shards"), args.value("command"), ranks).output(out).into(args.value("out"));
       if (launch.staleness() == null && !args.has("force")) {
         out.println("train: up to date: this command already ran on these shards (" + args.value("out") + "/report.json); --force runs it again");
         return 0;

@@ -124,12 +124,10 @@ public final class Benchmarks {
    * both datasets, count) on the corpus as a problems dataset, beside normalizing plus MinHashLSH.
    */
   private Measurement curateStage(Dataset<Row> corpus, long size, DedupSettings dedup, DecontamSettings decontam, double baselineSeconds) {
-    DecontamSettings ngramsOnly = new DecontamSettings(decontam.ngramSize(), decontam.minSharedNgrams(), decontam.minOverlap(), false,
-        decontam.cosineThreshold());
     Dataset<Row> problems = LabelledCorpus.asProblems(corpus).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       problems.count();
-      CurateReport report = Curate.of(spark, problems).settings(new CurateSettings(dedup, ngramsOnly, List.of()))
+      CurateReport report = Curate.of(spark, problems).settings(new CurateSettings(dedup, decontam.withEmbeddings(false), List.of()))
           .into(scratch.resolve("curate-" + size).toString()).execute();
       StringBuilder steps = new StringBuilder();
       report.secondsByStep().forEach((step, seconds) -> steps.append(steps.length() == 0 ? "" : ", ").append(step).append(' ').append(seconds));

@@ -27,10 +27,8 @@ final class DecontamBench {
 
   /** Seconds to find the contaminated problems of {@code corpus}, and how many were found. */
   private double[] decontaminate(Dataset<Row> corpus, boolean embeddings) {
-    DecontamSettings s = new DecontamSettings(settings.ngramSize(), settings.minSharedNgrams(), settings.minOverlap(), embeddings,
-        settings.cosineThreshold());
     long started = System.nanoTime();
-    long found = Decontamination.of(corpus, benchmarks).settings(s).execute().count();
+    long found = Decontamination.of(corpus, benchmarks).settings(settings.withEmbeddings(embeddings)).execute().count();
     return new double[] {(System.nanoTime() - started) / 1e9, found};
   }
 

@@ -1,7 +1,7 @@
 package dev.qedspark.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qedspark.io.Manifest;
 import dev.qedspark.pipeline.DemoChain;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +40,7 @@ final class DemoBench {
     }
     List<Measurement> measured = new ArrayList<>();
     double steps = 0;
-    for (JsonNode step : new ObjectMapper().readTree(Files.readString(out.resolve(DemoChain.TIMINGS)))) {
+    for (JsonNode step : Manifest.JSON.readTree(Files.readString(out.resolve(DemoChain.TIMINGS)))) {
       steps += step.path("seconds").asDouble();
       measured.add(Measurement.of(SECTION, "step " + step.path("step").asText(), 1, step.path("seconds").asDouble(), "s", ""));
     }

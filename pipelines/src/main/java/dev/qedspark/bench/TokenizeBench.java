@@ -2,7 +2,6 @@ package dev.qedspark.bench;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.DatasetWriter;
 import dev.qedspark.train.ChatTokenizer;
 import dev.qedspark.train.ShardSettings;
@@ -36,10 +35,12 @@ final class TokenizeBench {
   static Measurement run(SparkSession spark, ShardSettings shards, int conversations, Path scratch) throws Exception {
     List<String> seeds = LabelledCorpus.seeds();
     List<Row> rows = new ArrayList<>();
+    List<List<Map<String, Object>>> messages = new ArrayList<>();
     for (int i = 0; i < conversations; i++) {
       String problem = LabelledCorpus.distinctProblem(seeds, i);
       String proof = "<think>\nFirst restate: " + problem + "\n</think>\n\n" + seeds.get((i * 7 + 3) % seeds.size()).repeat(1 + i % 3);
       rows.add(RowFactory.create(String.format("c%06d", i), 0, List.of(RowFactory.create("user", problem), RowFactory.create("assistant", proof))));
+      messages.add(List.of(Map.of("role", "user", "content", problem), Map.of("role", "assistant", "content", proof)));
     }
     String sft = scratch.resolve("sft").toString();
     DatasetWriter.of(spark.createDataFrame(rows, SFT)).to(sft).named("default").keyedBy("problem_id", "sample_index").execute();
@@ -52,8 +53,8 @@ final class TokenizeBench {
 
     ChatTokenizer chat = ChatTokenizer.of(TokenizerFiles.read(settings.tokenizer(), spark.sparkContext().hadoopConfiguration()));
     List<String> texts = new ArrayList<>();
-    for (Row r : DatasetReader.read(spark, sft).select("problem_id", "messages").collectAsList()) {
-      texts.add(chat.render(TrainingShards.messages(r), false));
+    for (List<Map<String, Object>> conversation : messages) {
+      texts.add(chat.render(conversation, false));
     }
     double bareSeconds;
     long bareTokens = 0;

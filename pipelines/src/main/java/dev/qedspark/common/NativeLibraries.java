@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,11 +54,25 @@ public final class NativeLibraries {
       Path target = folder.resolve(files.get(i));
       // Loaded only when its content is what the jar holds.
       if (!Files.exists(target) || !Hashes.sha256(contents.get(i)).equals(Hashes.sha256(Files.readAllBytes(target)))) {
-        Path partial = Files.createTempFile(folder, files.get(i), ".partial");
-        Files.write(partial, contents.get(i));
-        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        byte[] content = contents.get(i);
+        LocalFiles.writeAtomically(target, out -> out.write(content));
       }
     }
     return folder;
+  }
+
+  /**
+   * Points the loader's system property at the libraries extracted once ({@link #extractOnce}),
+   * unless the property is set already (by the user) or the jar does not hold them.
+   */
+  public static synchronized void useExtracted(String property, String resourceFolder, List<String> files, Path cacheRoot, String name)
+      throws IOException {
+    if (System.getProperty(property) != null) {
+      return;
+    }
+    Path folder = extractOnce(resourceFolder, files, cacheRoot, name);
+    if (folder != null) {
+      System.setProperty(property, folder.toString());
+    }
   }
 }

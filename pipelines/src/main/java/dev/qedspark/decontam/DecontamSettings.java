@@ -15,7 +15,7 @@ public record DecontamSettings(
     @JsonPropertyDescription("words per n-gram compared with the benchmarks") int ngramSize,
     @JsonPropertyDescription("shared n-grams from which a problem counts as contaminated") int minSharedNgrams,
     @JsonPropertyDescription("share of the shorter text's n-grams that must be shared") double minOverlap,
-    @JsonPropertyDescription("also compare all-MiniLM-L6-v2 embeddings (catches paraphrases; about 25 full-length problems/s on 2 cores)") boolean embeddings,
+    @JsonPropertyDescription("also compare all-MiniLM-L6-v2 embeddings (catches paraphrases; about 60 texts/s on 2 cores, BENCHMARKS.md)") boolean embeddings,
     @JsonPropertyDescription("cosine from which a problem counts as contaminated") double cosineThreshold)
     implements Serializable {
 
@@ -26,5 +26,10 @@ public record DecontamSettings(
     if (minSharedNgrams < 1) throw new IllegalArgumentException("min-shared-ngrams must be at least 1");
     if (minOverlap < 0 || minOverlap > 1) throw new IllegalArgumentException("min-overlap must be in [0, 1], not " + minOverlap);
     if (cosineThreshold <= 0 || cosineThreshold > 1) throw new IllegalArgumentException("cosine-threshold must be in (0, 1], not " + cosineThreshold);
+  }
+
+  /** These settings with the embedding signal on or off. */
+  public DecontamSettings withEmbeddings(boolean on) {
+    return new DecontamSettings(ngramSize, minSharedNgrams, minOverlap, on, cosineThreshold);
   }
 }

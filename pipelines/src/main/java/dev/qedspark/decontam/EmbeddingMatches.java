@@ -56,8 +56,9 @@ final class EmbeddingMatches {
     Broadcast<List<String>> benchmarkIds = jsc.broadcast(ids);
 
     // One partition per core at least: adaptive execution would otherwise coalesce a small shuffle
-    // into one task, and one task embeds on one core.
-    int partitions = corpus.sparkSession().sparkContext().defaultParallelism();
+    // into one task, and one task embeds on one core. A large corpus keeps its shuffle partitions.
+    int partitions = Math.max(corpus.sparkSession().sparkContext().defaultParallelism(),
+        Integer.parseInt(corpus.sparkSession().conf().get("spark.sql.shuffle.partitions")));
     Dataset<Row> distinct = corpus.groupBy("normalized").agg(first("problem").as("problem"))
         .repartition(partitions)
         .sortWithinPartitions(length(col("problem")));

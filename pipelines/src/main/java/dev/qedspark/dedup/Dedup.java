@@ -95,8 +95,7 @@ public final class Dedup {
   }
 
   private Dataset<Row> signatures(Dataset<Row> distinct) {
-    // Unverified candidates would join on a canonical bucket collision alone: the second stream needs the check.
-    DedupSettings s = settings.verify() ? settings : settings.withoutCanonicalVariables();
+    DedupSettings s = settings;
     StructType schema = new StructType()
         .add("problem_id", DataTypes.StringType, false)
         .add("shingles", DataTypes.createArrayType(DataTypes.LongType, false), false)

@@ -40,10 +40,8 @@ public record DedupSettings(
     if (maxBucketPairs < 2) {
       throw new IllegalArgumentException("max-bucket-pairs must be at least 2");
     }
-  }
-
-  /** These settings with the canonical-variable stream off. */
-  public DedupSettings withoutCanonicalVariables() {
-    return new DedupSettings(shingleSize, bands, rows, threshold, verify, maxBucketPairs, false);
+    // Unverified candidates would join on a canonical bucket collision alone: the second stream
+    // needs the check, so without it the stream is off (and reports say so).
+    canonicalVariables = canonicalVariables && verify;
   }
 }

@@ -98,15 +98,18 @@ public final class Ingest extends Stage<Ingest, IngestReport> {
   public static Dataset<Row> problemsOf(SparkSession spark, List<SourceSpec> sources) {
     Ingest ingest = new Ingest(spark, sources);
     Dataset<Row> records = ingest.records(ingest.listFiles());
-    List<Row> unreadable = SparkJobs.named(spark, "check benchmark files", () -> records
-        .filter(col("reason").isin(IngestedRecord.INVALID_UTF8, IngestedRecord.UNREADABLE_FILE))
-        .select("file", "reason", "detail").limit(5).collectAsList());
-    if (!unreadable.isEmpty()) {
-      Row first = unreadable.get(0);
-      throw new IngestException("the benchmark file " + first.getString(0) + " cannot be read (" + first.getString(1) + ": "
-          + first.getString(2) + "); decontaminating without it would miss its problems: fix the file or leave it out");
+    List<Row> failures = SparkJobs.named(spark, "check benchmark files", () -> records.filter(col("reason").isNotNull())
+        .groupBy("reason").agg(org.apache.spark.sql.functions.count("*"), org.apache.spark.sql.functions.first("file"),
+            org.apache.spark.sql.functions.first("detail"))
+        .orderBy("reason").collectAsList());
+    long bad = 0;
+    for (Row failure : failures) {
+      if (List.of(IngestedRecord.INVALID_UTF8, IngestedRecord.UNREADABLE_FILE).contains(failure.getString(0))) {
+        throw new IngestException("the benchmark file " + failure.getString(2) + " cannot be read (" + failure.getString(0) + ": "
+            + failure.getString(3) + "); decontaminating without it would miss its problems: fix the file or leave it out");
+      }
+      bad += failure.getLong(1);
     }
-    long bad = SparkJobs.named(spark, "read benchmark files", () -> records.filter(col("reason").isNotNull()).count());
     if (bad > 0) {
       LOG.warn("{} records of {} could not be read as problems and are left out; ingest them with ./qed ingest to see why",
           bad, sources.stream().map(SourceSpec::path).toList());

@@ -38,7 +38,7 @@ final class RecordMapper implements Serializable {
 
   /** A record with a text longer than ingest.max-text-chars: its raw text is cut, the reason says by how much. */
   IngestedRecord tooLong(String file, long line, String raw, String what, long chars) {
-    return quarantine(file, line, RecordParsers.truncate(raw), IngestedRecord.TOO_LONG,
+    return quarantine(file, line, raw, IngestedRecord.TOO_LONG,
         what + " has " + chars + " characters, more than ingest.max-text-chars (" + maxTextChars + ")");
   }
 
@@ -58,10 +58,6 @@ final class RecordMapper implements Serializable {
     }
     Map<String, String> byComparable = new HashMap<>();
     record.fieldNames().forEachRemaining(name -> byComparable.putIfAbsent(ColumnMapping.comparable(name), name));
-    String wrongType = problemOfWrongType(record, byComparable);
-    if (wrongType != null) {
-      return quarantine(file, line, raw, IngestedRecord.WRONG_TYPE, wrongType);
-    }
     Set<String> used = new HashSet<>();
     Map<String, String> values = new HashMap<>();
     for (String field : ColumnMapping.FIELDS) {
@@ -71,6 +67,10 @@ final class RecordMapper implements Serializable {
         value = spec.constants().get(field);
       }
       values.put(field, value);
+    }
+    String wrongType = values.get("problem") == null ? problemOfWrongType(record, byComparable) : null;
+    if (wrongType != null) {
+      return quarantine(file, line, raw, IngestedRecord.WRONG_TYPE, wrongType);
     }
     for (String field : List.of("problem", "solution", "answer", "rubric")) {
       String value = values.get(field);

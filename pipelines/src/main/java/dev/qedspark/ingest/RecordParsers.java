@@ -85,7 +85,7 @@ final class RecordParsers {
       JsonLocation at = e.getLocation();
       String detail = e.getOriginalMessage() + (at != null ? " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")" : "")
           + "; the rest of the document could not be read";
-      out.add(mapper.quarantine(file, recordLine, truncate(text.substring(Math.min(recordStart, text.length()))),
+      out.add(mapper.quarantine(file, recordLine, text.substring(Math.min(recordStart, text.length())),
           IngestedRecord.MALFORMED_JSON, detail));
     } catch (IOException e) {
       out.add(mapper.quarantine(file, recordLine, "", IngestedRecord.MALFORMED_JSON, e.getMessage()));
@@ -107,7 +107,7 @@ final class RecordParsers {
     while (rows.hasNext()) {
       CsvRows.Row row = rows.next();
       if (row.error() != null) {
-        out.add(mapper.quarantine(file, row.line(), truncate(row.raw()), IngestedRecord.MALFORMED_CSV, row.error()));
+        out.add(mapper.quarantine(file, row.line(), row.raw(), IngestedRecord.MALFORMED_CSV, row.error()));
       } else if (row.cells().size() == 1 && row.cells().get(0).isBlank()) {
         continue;
       } else if (row.cells().size() != header.size()) {

@@ -1,7 +1,6 @@
 package dev.qedspark.ingest;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -98,7 +97,7 @@ final class SourceReader {
           long line = t._2() + 1;
           Utf8.Decoded text = Utf8.decode(t._1());
           IngestedRecord record = text.badByte() >= 0
-              ? mapper.quarantine(file, line, RecordParsers.truncate(text.text()), IngestedRecord.INVALID_UTF8,
+              ? mapper.quarantine(file, line, text.text(), IngestedRecord.INVALID_UTF8,
                   "bytes that are not UTF-8 at byte " + text.badByte() + " of the line")
               : RecordParsers.jsonLine(mapper, file, line, text.text());
           return record == null ? Collections.emptyIterator() : Arrays.asList(record).iterator();
@@ -111,7 +110,7 @@ final class SourceReader {
     Utf8.Decoded text = Utf8.decode(bytes);
     if (text.badByte() >= 0) {
       long line = 1 + text.text().substring(0, Math.min(text.text().length(), text.charAt())).chars().filter(c -> c == '\n').count();
-      return List.of(mapper.quarantine(file, line, RecordParsers.truncate(text.text()), IngestedRecord.INVALID_UTF8,
+      return List.of(mapper.quarantine(file, line, text.text(), IngestedRecord.INVALID_UTF8,
           "bytes that are not UTF-8 at byte " + text.badByte() + " (line " + line + "); the whole file is left out"));
     }
     return parse.parse(mapper, file, text.text());

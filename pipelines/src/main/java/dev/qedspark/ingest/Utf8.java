@@ -18,8 +18,15 @@ final class Utf8 {
    */
   record Decoded(String text, long badByte, int charAt) {}
 
-  /** Checks the bytes in small steps (no second copy of a large file), then decodes them once. */
+  /**
+   * Decodes the bytes once; only a text that then holds U+FFFD (a bad byte, or a real U+FFFD in
+   * the input) is checked again, strictly and in small steps (no second copy of a large file).
+   */
   static Decoded decode(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    if (text.indexOf('\uFFFD') < 0) {
+      return new Decoded(text, -1, -1);
+    }
     CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -31,10 +38,10 @@ final class Utf8 {
       window.clear();
       if (result.isError()) {
         // The valid prefix decodes the same either way, so the bad byte's place in the lossy text is known.
-        return new Decoded(new String(bytes, StandardCharsets.UTF_8), in.position(), chars);
+        return new Decoded(text, in.position(), chars);
       }
       if (result.isUnderflow()) {
-        return new Decoded(new String(bytes, StandardCharsets.UTF_8), -1, -1);
+        return new Decoded(text, -1, -1);
       }
     }
   }

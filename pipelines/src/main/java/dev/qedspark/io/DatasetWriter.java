@@ -173,7 +173,7 @@ public final class DatasetWriter {
     }
     List<String> names = new ArrayList<>();
     for (int i = 0; i < shards; i++) {
-      Path named = new Path(staging, String.format("part-%05d.parquet", i));
+      Path named = new Path(staging, shardName(i));
       if (byPartition[i] == null) {
         writeEmptyShard(fs, staging, named);
       } else if (!fs.rename(byPartition[i], named)) {
@@ -246,5 +246,10 @@ public final class DatasetWriter {
     try (InputStream in = fs.open(file)) {
       return Hashes.sha256(in);
     }
+  }
+
+  /** The file name of shard {@code i} of a dataset: part-00000.parquet, part-00001.parquet, ... */
+  public static String shardName(int i) {
+    return String.format("part-%05d.parquet", i);
   }
 }

@@ -1,5 +1,6 @@
 package dev.qedspark.llm;
 
+import dev.qedspark.spark.SparkTasks;
 import dev.qedspark.process.OutputRelay;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,8 +18,6 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.resource.ResourceProfileBuilder;
-import org.apache.spark.resource.TaskResourceRequests;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,11 +88,8 @@ public final class Fleet implements AutoCloseable {
       try {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         jsc.setJobGroup(group, "fleet: " + servers + " inference servers", true);
-        JavaRDD<Integer> tasks = jsc.parallelize(IntStream.range(0, servers).boxed().toList(), servers);
-        if (settings.gpusPerServer() > 0) {
-          tasks = tasks.withResources(new ResourceProfileBuilder()
-              .require(new TaskResourceRequests().cpus(1).resource("gpu", settings.gpusPerServer())).build());
-        }
+        JavaRDD<Integer> tasks = SparkTasks.withGpus(jsc.parallelize(IntStream.range(0, servers).boxed().toList(), servers),
+            settings.gpusPerServer());
         tasks.map(task::run).collect().forEach(ended -> LOG.info("fleet: {}", ended));
       } catch (Throwable e) {
         jobFailure = e;

@@ -1,13 +1,12 @@
 package dev.qedspark.llm;
 
+import dev.qedspark.spark.SparkTasks;
 import dev.qedspark.process.ProcessGroups;
 import dev.qedspark.process.RelayClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 
 /**
@@ -44,18 +42,15 @@ final class FleetServerTask implements Serializable {
 
   /** Runs server {@code index} until the driver lets it go; returns how it ended. */
   String run(int index) throws IOException, InterruptedException {
-    String host = SparkEnv.get().blockManager().blockManagerId().host();
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-      port = probe.getLocalPort();
-    }
+    String host = SparkTasks.workerHost();
+    int port = SparkTasks.freePort(host);
     String command = spec.command().replace("{model}", spec.model()).replace("{host}", host).replace("{port}", String.valueOf(port));
     String baseUrl = "http://" + host + ":" + port + "/v1";
     TaskContext task = TaskContext.get();
     Map<String, String> env = new java.util.HashMap<>(Map.of("PYTHONUNBUFFERED", "1"));
-    scala.Option<org.apache.spark.resource.ResourceInformation> gpus = task.resources().get("gpu");
-    if (gpus.isDefined()) {
-      env.put("CUDA_VISIBLE_DEVICES", String.join(",", gpus.get().addresses())); // the server's own GPUs only
+    String[] gpus = SparkTasks.gpuAddresses(task);
+    if (gpus.length > 0) {
+      env.put("CUDA_VISIBLE_DEVICES", String.join(",", gpus)); // the server's own GPUs only
     }
     Process process = ProcessGroups.start(command, env);
     Set<ProcessHandle> started = new HashSet<>();

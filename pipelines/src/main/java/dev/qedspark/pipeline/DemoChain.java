@@ -76,7 +76,7 @@ public final class DemoChain {
         "seconds", Math.round(o.seconds() * 100) / 100.0)).toList();
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(root, TIMINGS);
     try (var stream = file.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(file, true)) {
-      stream.write(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(steps));
+      stream.write(dev.qedspark.io.Manifest.JSON.writeValueAsBytes(steps));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }

@@ -198,11 +198,6 @@ public final class Stages implements AutoCloseable {
         .cacheDir(cacheDir(settings.role())).datasets(config.datasets());
   }
 
-  /**
-   * FineProofs-SFT from the teacher proofs at {@code proofs}, the outputs of a grade step in
-   * {@code graded} ({@code grades} and {@code scores}) and the problems dataset at {@code problems};
-   * with {@code rl} (an RL step's folder, or null) the policy-reward column too.
-   */
   /** The shards.* settings, for a caller that changes some of them. */
   public ShardSettings shardSettings() {
     return config.shards();
@@ -218,6 +213,11 @@ public final class Stages implements AutoCloseable {
     return TrainingShards.of(spark, input, format, settings).datasets(config.datasets());
   }
 
+  /**
+   * FineProofs-SFT from the teacher proofs at {@code proofs}, the outputs of a grade step in
+   * {@code graded} ({@code grades} and {@code scores}) and the problems dataset at {@code problems};
+   * with {@code rl} (an RL step's folder, or null) the policy-reward column too.
+   */
   public SftDataset sft(String proofs, String graded, String problems, String rl) {
     SftDataset sft = SftDataset.of(spark, proofs, graded + "/" + Grade.GRADES, graded + "/" + Grade.SCORES, problems)
         .datasets(config.datasets());

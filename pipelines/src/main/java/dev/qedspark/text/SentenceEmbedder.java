@@ -1,5 +1,6 @@
 package dev.qedspark.text;
 
+import dev.qedspark.common.LocalFiles;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
@@ -13,7 +14,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import dev.qedspark.common.NativeLibraries;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 
@@ -104,17 +104,14 @@ public final class SentenceEmbedder implements AutoCloseable {
    * start and leaves it behind; pointed at a folder of ours ({@code onnxruntime.native.path}), it
    * loads them from there, extracted once.
    */
-  private static synchronized void useOwnOnnxRuntimeFolder(Path cacheRoot) {
+  private static void useOwnOnnxRuntimeFolder(Path cacheRoot) {
     String arch = NativeLibraries.linuxArch();
-    if (System.getProperty("onnxruntime.native.path") != null || !"x86_64".equals(arch) && !"aarch64".equals(arch)) {
+    if (arch == null) {
       return;
     }
     try {
-      Path folder = NativeLibraries.extractOnce("/ai/onnxruntime/native/linux-" + (arch.equals("x86_64") ? "x64" : "aarch64"),
+      NativeLibraries.useExtracted("onnxruntime.native.path", "/ai/onnxruntime/native/linux-" + (arch.equals("x86_64") ? "x64" : "aarch64"),
           List.of("libonnxruntime.so", "libonnxruntime4j_jni.so"), cacheRoot, "onnxruntime");
-      if (folder != null) {
-        System.setProperty("onnxruntime.native.path", folder.toString());
-      }
     } catch (java.io.IOException e) {
       // ONNX Runtime's own extraction still works; it only leaves a temp folder behind.
     }
@@ -209,10 +206,7 @@ public final class SentenceEmbedder implements AutoCloseable {
       if (Files.isRegularFile(target) && Files.size(target) > 0) {
         return target;
       }
-      Files.createDirectories(dir);
-      Path partial = Files.createTempFile(dir, resource, ".partial");
-      Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      LocalFiles.writeAtomically(target, in::transferTo);
       return target;
     }
   }

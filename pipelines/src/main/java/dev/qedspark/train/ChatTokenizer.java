@@ -6,16 +6,12 @@ import dev.qedspark.chat.ChatTemplate;
 import dev.qedspark.chat.TemplateException;
 import dev.qedspark.common.ConfigException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * A tokenizer with its chat template: turns a conversation into token ids and a loss mask that is
@@ -68,12 +64,9 @@ public final class ChatTokenizer {
     if (eos == null) {
       throw new ConfigException("tokenizer_config.json in " + files.source() + " names no eos_token: the end of an assistant turn is unknown");
     }
-    Path folder = null;
     try {
-      folder = Files.createTempDirectory("qed-tokenizer-");
-      Files.write(folder.resolve("tokenizer.json"), files.tokenizerJson());
-      HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder().optTokenizerPath(folder.resolve("tokenizer.json"))
-          .optAddSpecialTokens(false).optTruncation(false).optPadding(false).build();
+      HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(new java.io.ByteArrayInputStream(files.tokenizerJson()),
+          Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
       String pad = tokenText(config.get("pad_token"));
       long[] padIds = tokenizer.encode(pad == null ? eos : pad).getIds();
       if (padIds.length != 1) {
@@ -82,8 +75,6 @@ public final class ChatTokenizer {
       return new ChatTokenizer(tokenizer, template, eos, (int) padIds[0], tokenText(config.get("bos_token")));
     } catch (IOException e) {
       throw new ConfigException("cannot load the tokenizer of " + files.source() + ": " + e.getMessage(), e);
-    } finally {
-      deleteQuietly(folder);
     }
   }
 
@@ -92,17 +83,6 @@ public final class ChatTokenizer {
       return null;
     }
     return token.isTextual() ? token.asText() : token.path("content").isTextual() ? token.get("content").asText() : null;
-  }
-
-  private static void deleteQuietly(Path folder) {
-    if (folder == null) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(folder)) {
-      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException ignored) {
-      // a leftover temp folder is harmless
-    }
   }
 
   /** Token ids and loss mask (1 on assistant turns) of one conversation. */

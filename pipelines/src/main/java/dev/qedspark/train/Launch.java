@@ -1,5 +1,7 @@
 package dev.qedspark.train;
 
+import dev.qedspark.spark.SparkTasks;
+import dev.qedspark.io.DatasetWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.qedspark.common.ConfigException;
 import dev.qedspark.io.Manifest;
@@ -20,8 +22,6 @@ import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
-import org.apache.spark.resource.ResourceProfileBuilder;
-import org.apache.spark.resource.TaskResourceRequests;
 import org.apache.spark.sql.SparkSession;
 import scala.reflect.ClassTag$;
 
@@ -122,11 +122,7 @@ public final class Launch extends Stage<Launch, TrainReport> {
   private JavaRDD<String> barrier(RankTask task, int ranks) {
     JavaRDD<Integer> tasks = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(IntStream.range(0, ranks).boxed().toList(), ranks);
-    if (settings.gpusPerRank() > 0) {
-      tasks = tasks.withResources(new ResourceProfileBuilder()
-          .require(new TaskResourceRequests().cpus(1).resource("gpu", settings.gpusPerRank())).build());
-    }
-    RDD<String> launched = tasks.rdd().barrier().mapPartitions(new RunRank(task), false, ClassTag$.MODULE$.apply(String.class));
+    RDD<String> launched = SparkTasks.withGpus(tasks, settings.gpusPerRank()).rdd().barrier().mapPartitions(new RunRank(task), false, ClassTag$.MODULE$.apply(String.class));
     return launched.toJavaRDD();
   }
 
@@ -221,7 +217,7 @@ public final class Launch extends Stage<Launch, TrainReport> {
           List<String> mine = new ArrayList<>();
           List<String> myTokens = new ArrayList<>();
           for (int shard = rank; shard < count; shard += ranks) {
-            mine.add(forProcess(fs, new Path(dataset, String.format("part-%05d.parquet", shard))));
+            mine.add(forProcess(fs, new Path(dataset, DatasetWriter.shardName(shard))));
             if (!tokenFiles.isEmpty()) {
               myTokens.add(tokenFiles.get(shard));
             }

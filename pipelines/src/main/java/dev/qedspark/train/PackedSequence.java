@@ -65,6 +65,36 @@ record PackedSequence(int shard, int sequence, int[] inputIds, byte[] lossMask, 
     return new PackedSequence(ordered.get(0).shard(), ordered.get(0).sequence(), ids, mask, positions, segments, cu, real, trained, exampleIds);
   }
 
+  /**
+   * The sequences of members sorted by key ({@link ShardPartitioner#key}): the members of one
+   * sequence are consecutive, so one sequence is held at a time.
+   */
+  static java.util.Iterator<scala.Tuple2<Long, PackedSequence>> consecutive(java.util.Iterator<scala.Tuple2<Long, Member>> members, int seqLen,
+      int pad) {
+    return new java.util.Iterator<>() {
+      private scala.Tuple2<Long, Member> next = members.hasNext() ? members.next() : null;
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public scala.Tuple2<Long, PackedSequence> next() {
+        if (next == null) {
+          throw new java.util.NoSuchElementException();
+        }
+        long key = next._1();
+        List<Member> sequence = new ArrayList<>();
+        while (next != null && next._1() == key) {
+          sequence.add(next._2());
+          next = members.hasNext() ? members.next() : null;
+        }
+        return new scala.Tuple2<>(key, of(sequence, seqLen, pad));
+      }
+    };
+  }
+
   /** The row of the packed dataset ({@link TrainingShards#PACKED}). */
   Row toRow() {
     return new GenericRowWithSchema(new Object[] {shard, sequence, boxed(inputIds), boxedBytes(lossMask), boxed(positionIds), boxed(segmentIds),

@@ -1,12 +1,12 @@
 package dev.qedspark.train;
 
+import dev.qedspark.spark.SparkTasks;
+import dev.qedspark.common.LocalFiles;
 import dev.qedspark.process.ProcessGroups;
 import dev.qedspark.process.RelayClient;
 import dev.qedspark.io.HadoopConf;
 import java.io.IOException;
 import java.io.Serializable;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,8 +17,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.BarrierTaskContext;
-import org.apache.spark.SparkEnv;
-import org.apache.spark.resource.ResourceInformation;
 
 /**
  * One rank of a launch, run as a task of a Spark barrier stage: agrees on the rendezvous with the
@@ -43,18 +41,16 @@ final class RankTask implements Serializable {
   /** Runs rank {@code context.partitionId()}; returns its host; throws when the process fails. */
   String run(BarrierTaskContext context) throws Exception {
     int rank = context.partitionId();
-    String host = SparkEnv.get().blockManager().blockManagerId().host();
-    int port = rank == 0 ? freePort(host) : 0;
+    String host = SparkTasks.workerHost();
+    int port = rank == 0 ? SparkTasks.freePort(host) : 0;
     String[] everyone = context.allGather(host + " " + port);
     java.nio.file.Path scratch = Files.createTempDirectory("qed-rank-" + rank + "-");
     try {
-      Map<String, String> env = environment(rank, everyone, gpuAddresses(context), localCopies(spec.shards().get(rank), scratch),
+      Map<String, String> env = environment(rank, everyone, SparkTasks.gpuAddresses(context), localCopies(spec.shards().get(rank), scratch),
           localCopies(spec.tokenFiles().get(rank), scratch));
       return runProcess(context, rank, host, env);
     } finally {
-      try (var files = Files.walk(scratch)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      LocalFiles.deleteTree(scratch);
     }
   }
 
@@ -128,14 +124,4 @@ final class RankTask implements Serializable {
     return env;
   }
 
-  private static String[] gpuAddresses(BarrierTaskContext context) {
-    scala.Option<ResourceInformation> gpu = context.resources().get("gpu");
-    return gpu.isDefined() ? gpu.get().addresses() : new String[0];
-  }
-
-  private static int freePort(String host) throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-      return probe.getLocalPort();
-    }
-  }
 }

@@ -253,10 +253,12 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
             PackedSequence.Member member = PackedSequence.Member.of(r);
             return new Tuple2<>(ShardPartitioner.key(member.shard(), member.sequence()), member);
           })
-          .groupByKey()
-          .mapToPair(group -> new Tuple2<>(group._1(), PackedSequence.of(group._2(), seqLen, pad)))
+          // One shuffle: each shard's members arrive sorted by sequence, and consecutive members make one sequence.
           .repartitionAndSortWithinPartitions(new ShardPartitioner(shards), (Comparator<Long> & java.io.Serializable) Long::compare)
-          .persist(StorageLevel.MEMORY_AND_DISK());
+          .mapPartitionsToPair(members -> PackedSequence.consecutive(members, seqLen, pad), true);
+      if (settings.mmapFiles()) {
+        packedRows.persist(StorageLevel.MEMORY_AND_DISK());
+      }
       try {
         Dataset<Row> packed = spark.createDataFrame(packedRows.values().map(PackedSequence::toRow), PACKED);
         DatasetWriter.of(packed).to(run.path(format)).named(format).keyedBy("shard", "sequence").settings(datasets).shards(shards)
@@ -344,25 +346,20 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
         String id = row.getString(0);
         try {
           ChatTokenizer.Tokenized t = tokenizer.tokenize(messages(row));
-          int[] ids = t.ids();
-          byte[] mask = t.mask();
           String status = "ok";
-          if (ids.length > seqLen) {
+          if (t.ids().length > seqLen) {
             if (!truncate) {
-              return rejected(id, "too_long", ids.length + " tokens, more than seq-len " + seqLen);
+              return rejected(id, "too_long", t.ids().length + " tokens, more than seq-len " + seqLen);
             }
-            ids = Arrays.copyOf(ids, seqLen);
-            mask = Arrays.copyOf(mask, seqLen);
+            t = new ChatTokenizer.Tokenized(Arrays.copyOf(t.ids(), seqLen), Arrays.copyOf(t.mask(), seqLen));
             status = "truncated";
           }
-          int trained = 0;
-          for (byte b : mask) {
-            trained += b;
-          }
+          int trained = t.trained();
           if (trained == 0) {
             return rejected(id, "no_trained_tokens", "no assistant token within the first " + seqLen + " tokens");
           }
-          return new GenericRowWithSchema(new Object[] {id, status, null, null, ids.length, trained, PackedSequence.boxed(ids), PackedSequence.boxedBytes(mask)}, TOKENIZED);
+          return new GenericRowWithSchema(new Object[] {id, status, null, null, t.ids().length, trained, PackedSequence.boxed(t.ids()),
+              PackedSequence.boxedBytes(t.mask())}, TOKENIZED);
         } catch (ExampleRejected e) {
           return rejected(id, e.reason(), e.getMessage());
         }
@@ -375,7 +372,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
   }
 
   /** The messages column as the chat template sees it: a list of maps with every field of the struct, nested values included. */
-  public static List<Map<String, Object>> messages(Row row) {
+  static List<Map<String, Object>> messages(Row row) {
     List<Row> structs = row.isNullAt(1) ? List.of() : row.getList(1);
     List<Map<String, Object>> messages = new ArrayList<>(structs.size());
     for (Row m : structs) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 100,000 problems (perturbed copies of the bundled ones, made on the executors) through
  * normalization, decontamination by n-grams and dedup on local[2], in a JVM with a small heap
  * (the "scale" surefire run): nothing of the corpus is collected to the driver. The embedding
- * signal is left out here (about 25 full-length problems/s on 2 cores, see the README).
+ * signal is left out here (about 60 texts/s on 2 cores, see BENCHMARKS.md).
  */
 @Tag("scale")
 class CurateScaleTest extends SparkTestBase {
@@ -52,7 +52,7 @@ class CurateScaleTest extends SparkTestBase {
 
     long started = System.nanoTime();
     CurateReport report = Curate.of(spark, problems)
-        .settings(new CurateSettings(CurateSettings.DEFAULTS.dedup(), new DecontamSettings(13, 1, 0.2, false, 0.85), List.of()))
+        .settings(new CurateSettings(CurateSettings.DEFAULTS.dedup(), DecontamSettings.DEFAULTS.withEmbeddings(false), List.of()))
         .into(dir.resolve("out").toString()).execute();
     double seconds = (System.nanoTime() - started) / 1e9;
     System.out.printf("curate scale: %,d problems in %.0f s (%.0f problems/s), kept %,d, removed %s%n",

@@ -1,12 +1,12 @@
 package dev.qedspark.llm.engine;
 
+import dev.qedspark.common.LocalFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,12 +85,10 @@ final class GgufWriter {
 
   private record Array(int elementType, List<?> values) {}
 
+  /** Writes the file atomically: two servers of a fleet that start at once each write their own copy. */
   void write(Path file) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    // A name of its own: two servers of a fleet that start at once each write theirs, and the last rename wins.
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Path partial = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".partial");
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial))) {
+    LocalFiles.writeAtomically(file, raw -> {
+      OutputStream out = new BufferedOutputStream(raw);
       Sink sink = new Sink(out);
       sink.bytes("GGUF".getBytes(StandardCharsets.US_ASCII));
       sink.u32(3);
@@ -120,8 +118,8 @@ final class GgufWriter {
         sink.bytes(buffer.array());
         sink.pad();
       }
-    }
-    Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      out.flush();
+    });
   }
 
   private static long align(long offset) {

@@ -20,16 +20,13 @@ final class NativeLibrary {
   private NativeLibrary() {}
 
   /** Extracts the library for this OS and architecture into {@code scratch}, unless the property is set already. */
-  static synchronized void prepare(Path scratch) {
+  static void prepare(Path scratch) {
     String arch = NativeLibraries.linuxArch();
-    if (System.getProperty(PROPERTY) != null || arch == null) {
-      return; // set by the user, or another system: the loader's own extraction
+    if (arch == null) {
+      return; // another system: the loader's own extraction
     }
     try {
-      Path folder = NativeLibraries.extractOnce("/de/kherud/llama/Linux/" + arch, List.of(FILE), scratch.resolve("native"), "jllama");
-      if (folder != null) {
-        System.setProperty(PROPERTY, folder.toString());
-      }
+      NativeLibraries.useExtracted(PROPERTY, "/de/kherud/llama/Linux/" + arch, List.of(FILE), scratch.resolve("native"), "jllama");
     } catch (IOException e) {
       throw new EngineException("cannot extract llama.cpp's native library into " + scratch + ": " + e.getMessage(), e);
     }
