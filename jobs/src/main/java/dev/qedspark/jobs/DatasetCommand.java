@@ -36,11 +36,12 @@ final class DatasetCommand implements Command {
   public String description() {
     return """
         For each DIR that is a dataset, reads _manifest.json, checks that every shard it lists
-        is present with its recorded size and sha256, and prints the dataset's name, rows,
+        is present with its recorded size, sha256, row count and schema, and prints the dataset's name, rows,
         shards, code version and creation time. For each DIR that is a run folder (it has
         _run.json, e.g. runs/demo/ingest), checks every output the run committed the same way
         and against the digest the run recorded. Exits 1 at the first damaged, incomplete or
-        changed one.""";
+        changed one. Parquet files in the folder that the manifest does not list are named:
+        they are never read.""";
   }
 
   @Override
@@ -65,6 +66,11 @@ final class DatasetCommand implements Command {
         Manifest m = DatasetReader.verify(spark, dir, true);
         out.printf("%s: ok, %s, %,d rows in %d shards, written %s by %s%n",
             dir, m.name(), m.rows(), m.files().size(), m.createdAt(), m.codeVersion());
+        List<String> unlisted = DatasetReader.unlisted(spark, dir, m);
+        if (!unlisted.isEmpty()) {
+          out.printf("  note: %d Parquet file(s) here are not in the manifest and are never read: %s%n",
+              unlisted.size(), String.join(", ", unlisted));
+        }
       }
       return 0;
     } finally {

@@ -20,16 +20,18 @@ final class Failures {
 
   static Explained explain(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getClass().getName().equals("org.apache.hadoop.fs.ChecksumException")) { // the most telling cause, wherever it is
+        return new Explained("a file changed after it was written (its checksum does not match): " + firstLine(String.valueOf(t.getMessage()))
+            + ". Run the step that wrote it again (--force), or restore the file; if you changed it yourself on purpose,"
+            + " delete the .crc file beside it", 1);
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       String message = String.valueOf(t.getMessage());
       Matcher conf = SPARK_CONF.matcher(message);
       if (conf.find()) {
         return new Explained("the Spark setting " + conf.group(1) + " must be " + article(conf.group(2)) + ", not '" + conf.group(3).strip()
             + "': fix spark.conf." + conf.group(1) + " (--set or the --conf file)", 2);
-      }
-      if (t.getClass().getName().equals("org.apache.hadoop.fs.ChecksumException")) {
-        return new Explained("a file changed after it was written (its checksum does not match): " + firstLine(message)
-            + ". Run the step that wrote it again (--force), or restore the file; if you changed it yourself on purpose,"
-            + " delete the .crc file beside it", 1);
       }
       Matcher parquet = NOT_PARQUET.matcher(message);
       if (parquet.find()) {
@@ -52,6 +54,14 @@ final class Failures {
       }
       if (t instanceof java.nio.file.AccessDeniedException || message.contains("Permission denied")) {
         return new Explained("permission denied: " + firstLine(message) + ". Fix the permissions of that path, or use another one", 1);
+      }
+      if (t instanceof java.nio.file.NoSuchFileException missing) {
+        return new Explained("no such file or folder: " + missing.getFile() + ". Check the path, and that its parent folder exists"
+            + " and may be written", 1);
+      }
+      if (t instanceof java.nio.file.FileSystemException other) {
+        return new Explained("cannot use " + other.getFile() + ": " + (other.getReason() != null ? other.getReason()
+            : other.getClass().getSimpleName()) + ". Check the path, or use another one", 1);
       }
     }
     return null;

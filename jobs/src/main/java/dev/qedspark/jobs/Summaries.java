@@ -35,6 +35,10 @@ final class Summaries {
       out.printf("  %-22s %-9s %5d %,9d %,11d  %s%n", e.getKey(), c.benchmark() ? "yes" : "", c.files().size(),
           c.problems(), c.quarantined(), reasons);
     }
+    for (String empty : report.emptySources()) {
+      out.println("  warning: source " + empty + " holds no records: " + String.join(", ", report.sources().get(empty).files())
+          + " (empty, or a CSV header alone)");
+    }
     out.println("  problems:   " + report.problemsPath());
     out.println("  quarantine: " + report.quarantinePath());
   }

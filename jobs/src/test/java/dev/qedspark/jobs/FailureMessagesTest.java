@@ -43,13 +43,29 @@ class FailureMessagesTest {
     assertEquals(0, ingested.code(), ingested.err());
     Path shard = dir.resolve("b/problems/part-00000.parquet");
     byte[] bytes = Files.readAllBytes(shard);
-    bytes[bytes.length / 2] ^= (byte) 0xFF; // changed in place: the checksum file beside it no longer matches
+    bytes[4] ^= (byte) 0xFF; // changed in place, in the data rather than the footer: the checksum file beside it no longer matches
     Files.write(shard, bytes);
     QedCliTest.Outcome curate = qed("curate", "--problems", dir.resolve("b/problems").toString(), "--out", dir.resolve("c").toString(),
-        "--set", "spark.master=local[2]", "--set", "curate.decontam.embeddings=false");
+        "--no-default-benchmarks", "--set", "spark.master=local[2]", "--set", "curate.decontam.embeddings=false");
     assertEquals(1, curate.code(), curate.err());
     assertTrue(curate.err().contains("a file changed after it was written (its checksum does not match)")
         && curate.err().contains("part-00000.parquet"), curate.err());
     assertFalse(curate.err().contains("\tat "), "no stack trace: " + curate.err());
+  }
+
+  @Test
+  void anOutFolderThatCannotBeMadeIsOneLineBeforeAnyWork() throws IOException {
+    Path input = Files.writeString(dir.resolve("p.jsonl"), "{\"id\": \"1\", \"problem\": \"Prove that 1 < 2.\"}\n");
+    // /proc refuses new folders even to root, for whom a read-only folder is no obstacle
+    QedCliTest.Outcome ingest = qed("ingest", "--input", input.toString(), "--out", "/proc/qed-failure-test", "--set", "spark.master=local[2]");
+    assertEquals(1, ingest.code(), ingest.err());
+    assertTrue(ingest.err().contains("cannot create the output folder /proc/qed-failure-test"), ingest.err());
+    assertFalse(ingest.out().contains("problems"), "stopped before any work: " + ingest.out());
+    QedCliTest.Outcome bench = qed("bench", "--only", "runner", "--out", "/proc/qed-failure-test");
+    assertEquals(1, bench.code(), bench.err());
+    assertTrue(bench.err().contains("no such file or folder: /proc/qed-failure-test"), bench.err());
+    for (String err : java.util.List.of(ingest.err(), bench.err())) {
+      assertFalse(err.contains("\tat "), "no stack trace: " + err);
+    }
   }
 }

@@ -23,6 +23,14 @@ public record IngestReport(
     String quarantinePath,
     double seconds) {
 
+  /** Sources whose files held no record at all (empty files, a CSV header alone, {@code []}): most likely a wrong path or an unfinished export. */
+  public List<String> emptySources() {
+    return sources.entrySet().stream()
+        .filter(e -> e.getValue().problems() == 0 && e.getValue().quarantined() == 0)
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
   /**
    * Counts for one source.
    *

@@ -19,6 +19,7 @@ public record IngestedRecord(
   public static final String MISSING_PROBLEM = "missing_problem";
   public static final String WRONG_TYPE = "wrong_type";
   public static final String TOO_LONG = "too_long";
+  public static final String TOO_DEEP = "too_deep";
   public static final String INVALID_UTF8 = "invalid_utf8";
   public static final String UNREADABLE_FILE = "unreadable_file";
   public static final String DUPLICATE_ID = "duplicate_id";

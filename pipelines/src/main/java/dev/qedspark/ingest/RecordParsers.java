@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,7 +47,7 @@ final class RecordParsers {
     try {
       node = JSON_LINE.readTree(text);
     } catch (JsonProcessingException e) {
-      return mapper.quarantine(file, line, text, IngestedRecord.MALFORMED_JSON, e.getOriginalMessage());
+      return mapper.quarantine(file, line, text, reasonFor(e), e.getOriginalMessage());
     }
     return mapper.map(file, line, text, node);
   }
@@ -86,11 +87,22 @@ final class RecordParsers {
       String detail = e.getOriginalMessage() + (at != null ? " (at line " + at.getLineNr() + ", column " + at.getColumnNr() + ")" : "")
           + "; the rest of the document could not be read";
       out.add(mapper.quarantine(file, recordLine, text.substring(Math.min(recordStart, text.length())),
-          IngestedRecord.MALFORMED_JSON, detail));
+          reasonFor(e), detail));
     } catch (IOException e) {
       out.add(mapper.quarantine(file, recordLine, "", IngestedRecord.MALFORMED_JSON, e.getMessage()));
     }
     return out;
+  }
+
+  /**
+   * Valid JSON that breaks the parser's limits is not malformed: nesting deeper than the parser
+   * allows is {@code too_deep}, a number longer than it allows {@code too_long}.
+   */
+  private static String reasonFor(JsonProcessingException e) {
+    if (!(e instanceof StreamConstraintsException)) {
+      return IngestedRecord.MALFORMED_JSON;
+    }
+    return e.getOriginalMessage().contains("nesting depth") ? IngestedRecord.TOO_DEEP : IngestedRecord.TOO_LONG;
   }
 
   /**

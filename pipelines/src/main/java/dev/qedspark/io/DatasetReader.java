@@ -3,13 +3,22 @@ package dev.qedspark.io;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads datasets written by {@link DatasetWriter}. A folder is read only through its manifest:
@@ -17,6 +26,9 @@ import org.apache.spark.sql.SparkSession;
  * its sha256), and only the listed shards are read, with the recorded schema.
  */
 public final class DatasetReader {
+  /** Where Spark records a Parquet file's Spark schema in its footer. */
+  private static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
+
   private DatasetReader() {}
 
   public static Dataset<Row> read(SparkSession spark, String path) {
@@ -25,6 +37,17 @@ public final class DatasetReader {
 
   public static Dataset<Row> read(SparkSession spark, String path, boolean verifyChecksums) {
     Manifest manifest = verify(spark, path, verifyChecksums);
+    if (!verifyChecksums && !manifest.files().isEmpty()) { // one footer read: a manifest that lies about the columns stops here, not in a task
+      Manifest.ShardFile first = manifest.files().get(0);
+      try {
+        matchesFooter(spark.sparkContext().hadoopConfiguration(), path, new Path(new Path(path), first.path()), first, manifest);
+      } catch (ChecksumException e) {
+        throw new DatasetException("dataset " + path + " is damaged: shard " + first.path() + " changed after it was written (its"
+            + " checksum does not match). Run the step that wrote it again (--force), or restore the file", e);
+      } catch (IOException e) {
+        throw new DatasetException("cannot read the footer of " + first.path() + " in " + path + ": " + e.getMessage(), e);
+      }
+    }
     String[] files = manifest.files().stream()
         .map(f -> new Path(new Path(path), f.path()).toString())
         .toArray(String[]::new);
@@ -62,6 +85,9 @@ public final class DatasetReader {
         }
         return Manifest.JSON.treeToValue(tree, Manifest.class);
       }
+    } catch (ChecksumException e) {
+      throw new DatasetException("the manifest of " + path + " changed after it was written (it no longer matches its"
+          + " checksum file ." + Manifest.FILE_NAME + ".crc): run the step that wrote it again", e);
     } catch (IOException e) {
       throw new DatasetException("cannot read the manifest of " + path + ": " + e.getMessage(), e);
     }
@@ -76,16 +102,70 @@ public final class DatasetReader {
     }
   }
 
+  /** The shard's own footer must agree with the manifest on its rows and schema (checked in every shard by {@code ./qed dataset}, in the first by every read). */
+  private static void matchesFooter(Configuration hadoop, String path, Path file, Manifest.ShardFile shard, Manifest manifest)
+      throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoop))) {
+      if (reader.getRecordCount() != shard.rows()) {
+        throw new DatasetException("the manifest of " + path + " does not describe shard " + shard.path() + ": it says "
+            + shard.rows() + " rows, the shard holds " + reader.getRecordCount());
+      }
+      String written = reader.getFooter().getFileMetaData().getKeyValueMetaData().get(SPARK_SCHEMA_KEY);
+      String difference = written == null ? null : schemaDifference(manifest.sparkSchema(), (StructType) DataType.fromJson(written));
+      if (difference != null) {
+        throw new DatasetException("the manifest of " + path + " does not describe shard " + shard.path() + ": " + difference
+            + ". Run the step that wrote it again.");
+      }
+    }
+  }
+
+  /** The first column whose name or type differs, said in words; null when the two agree (nullability aside). */
+  private static String schemaDifference(StructType claimed, StructType actual) {
+    if (claimed.catalogString().equals(actual.catalogString())) {
+      return null;
+    }
+    for (int i = 0; i < Math.max(claimed.size(), actual.size()); i++) {
+      String said = i < claimed.size() ? claimed.fields()[i].name() + " " + claimed.fields()[i].dataType().catalogString() : "nothing";
+      String held = i < actual.size() ? actual.fields()[i].name() + " " + actual.fields()[i].dataType().catalogString() : "nothing";
+      if (!said.equals(held)) {
+        return "column " + (i + 1) + " is " + said + " in the manifest, " + held + " in the shard";
+      }
+    }
+    return null;
+  }
+
+  /** Parquet files in the folder that the manifest does not list: never read, but worth telling whoever checks the folder. */
+  public static List<String> unlisted(SparkSession spark, String path, Manifest manifest) {
+    Path folder = new Path(path);
+    Set<String> listed = manifest.files().stream().map(Manifest.ShardFile::path).collect(Collectors.toSet());
+    try {
+      FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      return Arrays.stream(fs.listStatus(folder, f -> f.getName().endsWith(".parquet")))
+          .map(status -> status.getPath().getName())
+          .filter(name -> !listed.contains(name))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new DatasetException("cannot list dataset " + path + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
-   * Checks that every shard in the manifest is present with its recorded size and, if asked, its
-   * recorded sha256. Returns the manifest; throws {@link DatasetException} naming the first
+   * Checks that the manifest's row counts agree, and that every shard it lists is present with its
+   * recorded size and, if asked, its recorded sha256, row count and schema. Returns the manifest; throws {@link DatasetException} naming the first
    * mismatch.
    */
   public static Manifest verify(SparkSession spark, String path, boolean checksums) {
     Manifest manifest = manifest(spark, path);
+    long shardRows = manifest.files().stream().mapToLong(Manifest.ShardFile::rows).sum();
+    if (shardRows != manifest.rows()) {
+      throw new DatasetException("the manifest of " + path + " contradicts itself: it says " + manifest.rows()
+          + " rows, its shards add up to " + shardRows + ". Run the step that wrote it again.");
+    }
     Path folder = new Path(path);
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     try {
-      FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = folder.getFileSystem(hadoop);
       for (Manifest.ShardFile shard : manifest.files()) {
         Path file = new Path(folder, shard.path());
         FileStatus status;
@@ -100,6 +180,9 @@ public final class DatasetReader {
         }
         if (checksums && !matchesSha256(fs, file, shard.sha256())) {
           throw new DatasetException("dataset " + path + " is damaged: shard " + shard.path() + " does not match its sha256 in the manifest");
+        }
+        if (checksums) {
+          matchesFooter(hadoop, path, file, shard, manifest);
         }
       }
       return manifest;

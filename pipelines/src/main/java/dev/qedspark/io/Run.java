@@ -106,11 +106,15 @@ public final class Run implements AutoCloseable {
       if (fs.exists(folder) && !fs.getFileStatus(folder).isDirectory()) {
         throw new DatasetException("cannot write to " + out + ": it is a file, not a folder");
       }
-      fs.mkdirs(folder);
+      if (!fs.mkdirs(folder)) {
+        throw new DatasetException("cannot create the output folder " + out + ": check that its parent exists and that you may write there");
+      }
       recover(fs, folder);
       refuseForeignEntries(fs, folder, outputs);
       Path staging = new Path(folder, STAGING_PREFIX + UUID.randomUUID());
-      fs.mkdirs(staging);
+      if (!fs.mkdirs(staging)) { // the first write into the folder: a read-only one stops here, before any work
+        throw new DatasetException("cannot write into the output folder " + out + ": check that you may write there");
+      }
       // Written aside, then renamed: an owner file is whole or absent, never empty because its
       // writer was killed mid-write (an empty one would look alive until its heartbeat ran out).
       Path pending = new Path(staging, OWNER + ".tmp");

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -172,6 +173,36 @@ class IngestTest extends SparkTestBase {
     Set<String> ids = DatasetReader.read(spark, report.problemsPath()).collectAsList().stream()
         .map(r -> r.<String>getAs("problem_id")).collect(Collectors.toCollection(TreeSet::new));
     assertEquals(new TreeSet<>(Set.of("enc:ok", "bom:b1", "cells:c1")), ids, "the byte-order mark does not stop the document");
+  }
+
+  @Test
+  void deepNestingBinaryGarbageAndEmptyFilesAreNamedNeverSilentlyRead() throws IOException {
+    String deep = "[".repeat(5_000) + "]".repeat(5_000);
+    Path lines = Files.writeString(dir.resolve("deep.jsonl"), "{\"id\": \"fine\", \"problem\": \"Prove that 5 is odd.\"}\n"
+        + "{\"id\": \"nested\", \"problem\": \"Valid JSON, but deep.\", \"extra\": " + deep + "}\n");
+    Path document = Files.writeString(dir.resolve("deepdoc.json"), "[{\"id\": \"d1\", \"problem\": \"Kept.\"}, " + deep + "]");
+    byte[] garbage = new byte[3_000];
+    new java.util.Random(7).nextBytes(garbage);
+    Path binaryLines = Files.write(dir.resolve("noise.jsonl"), garbage);
+    Path binaryCsv = Files.write(dir.resolve("noise2.csv"), garbage);
+    Path empty = Files.writeString(dir.resolve("nothing.jsonl"), "");
+    Path headerOnly = Files.writeString(dir.resolve("header.csv"), "id,problem\n");
+
+    List<SourceSpec> specs = InputFiles.specs(Stream.of(lines, document, binaryLines, binaryCsv, empty, headerOnly)
+        .map(Path::toString).toList(), null, false, Map.of());
+    IngestReport report = ingest(specs, dir.resolve("out"));
+
+    Map<String, Long> deepReasons = report.sources().get("deep").reasons();
+    assertEquals(Map.of("too_deep", 1L), deepReasons, "valid JSON past the parser's depth is too deep, not malformed");
+    assertEquals(Map.of("too_deep", 1L), report.sources().get("deepdoc").reasons());
+    assertEquals(1, report.sources().get("deepdoc").problems(), "the records before the deep one are kept");
+    IngestReport.SourceCounts noise = report.sources().get("noise");
+    assertTrue(noise.quarantined() > 0 && noise.problems() == 0 && noise.reasons().keySet().stream()
+        .allMatch(r -> r.equals("invalid_utf8") || r.equals("malformed_json")), noise.toString());
+    assertEquals(Map.of("invalid_utf8", 1L), report.sources().get("noise2").reasons(), "a binary CSV is left out whole");
+    assertEquals(List.of("nothing", "header"), report.emptySources(), "files that hold no record are named");
+    assertEquals(Set.of("deep:fine", "deepdoc:d1"), DatasetReader.read(spark, report.problemsPath()).collectAsList().stream()
+        .map(r -> r.<String>getAs("problem_id")).collect(Collectors.toSet()));
   }
 
   @Test

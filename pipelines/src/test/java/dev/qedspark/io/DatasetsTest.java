@@ -220,11 +220,45 @@ class DatasetsTest extends SparkTestBase {
   }
 
   @Test
-  void extraFilesDroppedIntoADatasetAreNotRead() throws IOException {
+  void extraFilesDroppedIntoADatasetAreNotReadButAreNamed() throws IOException {
     Path target = dir.resolve("strays");
-    write(rows(30, 1, false), target, 1);
+    Manifest manifest = write(rows(30, 1, false), target, 1);
     Files.copy(target.resolve("part-00000.parquet"), target.resolve("part-00099.parquet"));
     assertEquals(30, DatasetReader.read(spark, target.toString()).count());
+    assertEquals(List.of("part-00099.parquet"), DatasetReader.unlisted(spark, target.toString(), manifest));
+  }
+
+  @Test
+  void aManifestThatLiesIsCaughtWithWhatItGotWrong() throws IOException {
+    Path target = dir.resolve("lies");
+    write(rows(40, 1, false), target, 2);
+    Path manifest = target.resolve(Manifest.FILE_NAME);
+    String honest = Files.readString(manifest);
+
+    Files.writeString(manifest, honest.replaceFirst("\"rows\" : 40", "\"rows\" : 41"));
+    DatasetException edited = assertThrows(DatasetException.class, () -> DatasetReader.read(spark, target.toString()));
+    assertTrue(edited.getMessage().contains("changed after it was written"), "its .crc no longer matches: " + edited.getMessage());
+
+    Files.delete(target.resolve("." + Manifest.FILE_NAME + ".crc")); // edited by a tool that does not know about checksum files
+    DatasetException total = assertThrows(DatasetException.class, () -> DatasetReader.read(spark, target.toString()));
+    assertTrue(total.getMessage().contains("contradicts itself: it says 41 rows, its shards add up to 40"), total.getMessage());
+
+    com.fasterxml.jackson.databind.node.ObjectNode tree = (com.fasterxml.jackson.databind.node.ObjectNode) Manifest.JSON.readTree(honest);
+    com.fasterxml.jackson.databind.node.ObjectNode second = (com.fasterxml.jackson.databind.node.ObjectNode) tree.get("files").get(1);
+    long secondRows = second.get("rows").asLong();
+    second.put("rows", secondRows + 1);
+    tree.put("rows", 41);
+    Files.writeString(manifest, Manifest.JSON.writeValueAsString(tree));
+    DatasetException shardRows = assertThrows(DatasetException.class, () -> DatasetReader.verify(spark, target.toString(), true));
+    assertTrue(shardRows.getMessage().contains("does not describe shard part-00001.parquet: it says " + (secondRows + 1)
+        + " rows, the shard holds " + secondRows), shardRows.getMessage());
+
+    Files.writeString(manifest, honest.replace("\"type\" : \"integer\"", "\"type\" : \"string\""));
+    DatasetException schema = assertThrows(DatasetException.class, () -> DatasetReader.read(spark, target.toString()));
+    assertTrue(schema.getMessage().contains("column 2 is value string in the manifest, value int in the shard"), schema.getMessage());
+
+    Files.writeString(manifest, honest);
+    assertEquals(40, DatasetReader.read(spark, target.toString(), true).count(), "the honest manifest reads again");
   }
 
   private static String sha256(Path file) throws Exception {

@@ -172,6 +172,16 @@ class RunTest extends SparkTestBase {
   }
 
   @Test
+  void anOutputFolderThatCannotBeCreatedStopsTheRunBeforeAnyWork() throws IOException {
+    // /proc refuses new folders even to root, who may write anywhere chmod forbids
+    DatasetException e = assertThrows(DatasetException.class, () -> writeRun("/proc/qed-run-test", 1));
+    assertTrue(e.getMessage().startsWith("cannot create the output folder /proc/qed-run-test"), e.getMessage());
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    DatasetException underFile = assertThrows(DatasetException.class, () -> writeRun(file.resolve("out").toString(), 1));
+    assertTrue(underFile.getMessage().contains(file.toString()), underFile.getMessage());
+  }
+
+  @Test
   void entriesNoRunWroteAreNeverReplaced() throws IOException {
     Path out = dir.resolve("mine");
     Files.createDirectories(out);
