@@ -70,7 +70,10 @@ final class DemoJob implements Command {
         text is meaningless, so the filter's tags are unreadable (kept, marked: keep-unreadable
         is on), its rubrics break the rules (the problem keeps none), and its judgements hold
         no verdict: they are shown as parse errors, never as 0. The steps show the machinery
-        (prompts, cache, accounting, statuses).""";
+        (prompts, cache, accounting, statuses). So the demo asks for at most 512 tokens per
+        answer (llm.max-tokens, 2048 elsewhere): the random text is as telling at that length
+        and its four LLM steps take less than half the time. With a real model, raise it with --set
+        llm.max-tokens=N or a --conf file.""";
   }
 
   @Override
@@ -83,6 +86,11 @@ final class DemoJob implements Command {
         OptionSpec.value("train-command", "CMD", "what each of the 2 trainer ranks runs (default: docker/trainer/check_shard.py,"
             + " which reads the rank's shard; e.g. 'python3 docker/trainer/train.py' with PyTorch)"),
         OptionSpec.flag("force", "run every step, even those that are up to date"));
+  }
+
+  @Override
+  public List<String> configDefaults() {
+    return List.of("llm.max-tokens=512");
   }
 
   @Override

@@ -70,7 +70,7 @@ public final class Qed {
       Arguments parsed = Arguments.parse(command.name(), options, args.subList(1, args.size()));
       List<String> overrides = new ArrayList<>(parsed.values("set"));
       overrides.addAll(command.configOverrides(parsed));
-      QedConfig config = ConfigLoader.load(parsed.values("conf").stream().map(Path::of).toList(), overrides);
+      QedConfig config = ConfigLoader.load(command.configDefaults(), parsed.values("conf").stream().map(Path::of).toList(), overrides);
       return command.run(parsed, config, out);
     } catch (UsageException | ConfigException e) {
       err.println("qed: " + e.getMessage());

@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
 
 /**
  * Builds the effective {@link QedConfig} from layers, later layers winning: the defaults in code,
- * then each {@code --conf FILE} in order, then each {@code --set key=value}. Keys are checked
+ * then the command's own defaults, then each {@code --conf FILE} in order, then each
+ * {@code --set key=value}. Keys are checked
  * against the records before binding, so a typo is reported with its place and the valid keys
  * near it rather than silently ignored.
  */
@@ -44,7 +45,22 @@ public final class ConfigLoader {
    * @param overrides {@code key=value} strings with dotted keys, applied after the files
    */
   public static QedConfig load(List<Path> files, List<String> overrides) {
+    return load(List.of(), files, overrides);
+  }
+
+  /**
+   * Loads the configuration over a command's own defaults.
+   *
+   * @param defaults {@code key=value} strings applied first, over the defaults in code: where a
+   *     command starts from (the demo's shorter answers), which any file or override replaces
+   * @param files YAML files, applied in order
+   * @param overrides {@code key=value} strings with dotted keys, applied after the files
+   */
+  public static QedConfig load(List<String> defaults, List<Path> files, List<String> overrides) {
     ConfigLoader loader = new ConfigLoader();
+    for (String setting : defaults) {
+      loader.applyOverride(setting);
+    }
     for (Path file : files) {
       loader.applyFile(file);
     }

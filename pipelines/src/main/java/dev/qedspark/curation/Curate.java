@@ -151,11 +151,15 @@ public final class Curate extends Stage<Curate, CurateReport> {
   private CurateReport curate(Run run, Dataset<Row> normalized, long started) {
     Dataset<Row> benchmarks = normalized.filter(col("benchmark"));
     Dataset<Row> corpus = normalized.filter(col("benchmark").equalTo(false));
-    Dataset<Row> contaminated = Decontamination.of(corpus, benchmarks).settings(settings.decontam()).execute()
-        .withColumn("reason", lit(Decontamination.CONTAMINATED))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    job("decontaminate against " + (settings.decontam().embeddings() ? "benchmark n-grams and embeddings" : "benchmark n-grams"),
-        contaminated::count);
+    // timed whole: building the plan already embeds the benchmarks, on the driver
+    Dataset<Row> contaminated = job("decontaminate against "
+        + (settings.decontam().embeddings() ? "benchmark n-grams and embeddings" : "benchmark n-grams"), () -> {
+          Dataset<Row> found = Decontamination.of(corpus, benchmarks).settings(settings.decontam()).execute()
+              .withColumn("reason", lit(Decontamination.CONTAMINATED))
+              .persist(StorageLevel.MEMORY_AND_DISK());
+          found.count();
+          return found;
+        });
     Dataset<Row> clean = corpus.join(contaminated.select("problem_id"), "problem_id", "left_anti");
     try (Dedup.Result dedup = Dedup.on(clean).settings(settings.dedup()).execute()) {
       Dataset<Row> removedInfo = contaminated.select(col("problem_id"), col("reason"), col("matched_id"),

@@ -41,6 +41,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aCommandsDefaultsSitUnderEveryFileAndSet() throws IOException {
+    List<String> demo = List.of("llm.max-tokens=512", "llm.temperature=0.5");
+    QedConfig plain = ConfigLoader.load(demo, List.of(), List.of());
+    assertEquals(512, plain.llm().maxTokens());
+    assertEquals(0.5, plain.llm().temperature());
+    Path file = yaml("real-model.yaml", "llm:\n  max-tokens: 8192\n");
+    QedConfig withFile = ConfigLoader.load(demo, List.of(file), List.of());
+    assertEquals(8192, withFile.llm().maxTokens(), "a --conf file replaces the command's default");
+    assertEquals(0.5, withFile.llm().temperature(), "and keeps the defaults it does not name");
+    assertEquals(100, ConfigLoader.load(demo, List.of(file), List.of("llm.max-tokens=100")).llm().maxTokens());
+  }
+
+  @Test
   void setReachesIntoMapSectionsWithDottedKeys() {
     QedConfig config = ConfigLoader.load(List.of(), List.of("spark.conf.spark.sql.shuffle.partitions=64"));
     assertEquals(Map.of("spark.sql.shuffle.partitions", "64"), config.spark().conf());

@@ -24,6 +24,14 @@ public interface Command {
   }
 
   /**
+   * Settings this command starts from, as {@code key=value}, applied over the defaults in code
+   * and under every --conf and --set (e.g. the demo's shorter answers).
+   */
+  default List<String> configDefaults() {
+    return List.of();
+  }
+
+  /**
    * Configuration overrides that this command's own options stand for, as {@code key=value}
    * (e.g. {@code --endpoint URL} is {@code llm.endpoint=URL}); applied after every --set.
    */
