@@ -99,9 +99,8 @@ public final class Benchmarks {
           }
           record(dedupLine);
           record(decontamination.ngrams(corpus, bench.size()));
-          if (distinct <= scale.baselineLimit) {
-            record(curateStage(corpus, bench.size(), dedup, decontam, seconds + bench.size() / dedupLine.baselineValue() / cores()));
-          }
+          Double baselineSeconds = distinct <= scale.baselineLimit ? seconds + bench.size() / dedupLine.baselineValue() / cores() : null;
+          record(curateStage(corpus, bench.size(), dedup, decontam, baselineSeconds));
           if (distinct == scale.growth.get(0)) {
             Dataset<Row> some = corpus.limit(scale.embeddingTexts).persist(StorageLevel.MEMORY_AND_DISK());
             try {
@@ -121,9 +120,10 @@ public final class Benchmarks {
 
   /**
    * The whole curate stage (normalize, decontaminate by n-grams against nothing, dedup, write
-   * both datasets, count) on the corpus as a problems dataset, beside normalizing plus MinHashLSH.
+   * both datasets, count) on the corpus as a problems dataset, beside normalizing plus MinHashLSH
+   * where that baseline ran ({@code baselineSeconds} null where it did not).
    */
-  private Measurement curateStage(Dataset<Row> corpus, long size, DedupSettings dedup, DecontamSettings decontam, double baselineSeconds) {
+  private Measurement curateStage(Dataset<Row> corpus, long size, DedupSettings dedup, DecontamSettings decontam, Double baselineSeconds) {
     Dataset<Row> problems = LabelledCorpus.asProblems(corpus).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       problems.count();
@@ -131,9 +131,10 @@ public final class Benchmarks {
           .into(scratch.resolve("curate-" + size).toString()).execute();
       StringBuilder steps = new StringBuilder();
       report.secondsByStep().forEach((step, seconds) -> steps.append(steps.length() == 0 ? "" : ", ").append(step).append(' ').append(seconds));
-      return Measurement.of(DedupBench.SECTION, "./qed curate's stage (embeddings off)", size, size / report.seconds() / cores(),
-              "problems/s/core", String.format("%.1f s: %s; baseline %.1f s", report.seconds(), steps, baselineSeconds))
-          .against("Spark NLP normalizer + MinHashLSH", size / baselineSeconds / cores());
+      Measurement stage = Measurement.of(DedupBench.SECTION, "./qed curate's stage (embeddings off)", size, size / report.seconds() / cores(),
+          "problems/s/core", String.format("%.1f s: %s", report.seconds(), steps));
+      return baselineSeconds == null ? stage.withNote("baseline not run above " + scale.baselineLimit + " problems")
+          : stage.withNote(String.format("baseline %.1f s", baselineSeconds)).against("Spark NLP normalizer + MinHashLSH", size / baselineSeconds / cores());
     } finally {
       problems.unpersist();
     }

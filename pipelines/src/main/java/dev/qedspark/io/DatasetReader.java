@@ -12,18 +12,19 @@ import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads datasets written by {@link DatasetWriter}. A folder is read only through its manifest:
- * it must have one, every listed shard must be there with its recorded size (and, when asked,
- * its sha256), and only the listed shards are read, with the recorded schema.
+ * it must have one that agrees with itself, every listed shard must be there with its recorded
+ * size (and, when asked, its sha256, rows and schema), the first shard's footer must hold the
+ * recorded schema, and only the listed shards are read, with that schema.
  */
 public final class DatasetReader {
   /** Where Spark records a Parquet file's Spark schema in its footer. */
@@ -37,7 +38,9 @@ public final class DatasetReader {
 
   public static Dataset<Row> read(SparkSession spark, String path, boolean verifyChecksums) {
     Manifest manifest = verify(spark, path, verifyChecksums);
-    if (!verifyChecksums && !manifest.files().isEmpty()) { // one footer read: a manifest that lies about the columns stops here, not in a task
+    // One footer read: a manifest that lies about the columns stops here, not in a Spark task.
+    // (verify with checksums has read every footer already.)
+    if (!verifyChecksums && !manifest.files().isEmpty()) {
       Manifest.ShardFile first = manifest.files().get(0);
       try {
         matchesFooter(spark.sparkContext().hadoopConfiguration(), path, new Path(new Path(path), first.path()), first, manifest);
@@ -102,7 +105,10 @@ public final class DatasetReader {
     }
   }
 
-  /** The shard's own footer must agree with the manifest on its rows and schema (checked in every shard by {@code ./qed dataset}, in the first by every read). */
+  /**
+   * The shard's own footer must agree with the manifest on its rows and schema: checked in every
+   * shard by {@code ./qed dataset} and {@code datasets.verify-checksums}, in the first by every read.
+   */
   private static void matchesFooter(Configuration hadoop, String path, Path file, Manifest.ShardFile shard, Manifest manifest)
       throws IOException {
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoop))) {
@@ -152,8 +158,8 @@ public final class DatasetReader {
 
   /**
    * Checks that the manifest's row counts agree, and that every shard it lists is present with its
-   * recorded size and, if asked, its recorded sha256, row count and schema. Returns the manifest; throws {@link DatasetException} naming the first
-   * mismatch.
+   * recorded size and, if asked, its recorded sha256, row count and schema. Returns the manifest;
+   * throws {@link DatasetException} naming the first mismatch.
    */
   public static Manifest verify(SparkSession spark, String path, boolean checksums) {
     Manifest manifest = manifest(spark, path);

@@ -178,7 +178,7 @@ class IngestTest extends SparkTestBase {
   @Test
   void deepNestingBinaryGarbageAndEmptyFilesAreNamedNeverSilentlyRead() throws IOException {
     String deep = "[".repeat(5_000) + "]".repeat(5_000);
-    Path lines = Files.writeString(dir.resolve("deep.jsonl"), "{\"id\": \"fine\", \"problem\": \"Prove that 5 is odd.\"}\n"
+    Path lines = Files.writeString(dir.resolve("deep.jsonl"), "{\"id\": \"fine\", \"problem\": \"Prove that 5 is odd.\"}\r\n"
         + "{\"id\": \"nested\", \"problem\": \"Valid JSON, but deep.\", \"extra\": " + deep + "}\n");
     Path document = Files.writeString(dir.resolve("deepdoc.json"), "[{\"id\": \"d1\", \"problem\": \"Kept.\"}, " + deep + "]");
     byte[] garbage = new byte[3_000];
@@ -201,8 +201,9 @@ class IngestTest extends SparkTestBase {
         .allMatch(r -> r.equals("invalid_utf8") || r.equals("malformed_json")), noise.toString());
     assertEquals(Map.of("invalid_utf8", 1L), report.sources().get("noise2").reasons(), "a binary CSV is left out whole");
     assertEquals(List.of("nothing", "header"), report.emptySources(), "files that hold no record are named");
-    assertEquals(Set.of("deep:fine", "deepdoc:d1"), DatasetReader.read(spark, report.problemsPath()).collectAsList().stream()
-        .map(r -> r.<String>getAs("problem_id")).collect(Collectors.toSet()));
+    assertEquals(Set.of("deep:fine|Prove that 5 is odd.", "deepdoc:d1|Kept."), DatasetReader.read(spark, report.problemsPath())
+        .collectAsList().stream().map(r -> r.<String>getAs("problem_id") + "|" + r.<String>getAs("problem"))
+        .collect(Collectors.toSet()), "a CRLF line ending is not part of the record");
   }
 
   @Test
