@@ -24,7 +24,7 @@ final class DatasetCommand implements Command {
 
   @Override
   public String summary() {
-    return "Check datasets and run folders against their manifests (files, sizes, sha256)";
+    return "Check datasets and run folders against their manifests (files, sizes, sha256, rows, schemas)";
   }
 
   @Override
@@ -40,8 +40,8 @@ final class DatasetCommand implements Command {
         shards, code version and creation time. For each DIR that is a run folder (it has
         _run.json, e.g. runs/demo/ingest), checks every output the run committed the same way
         and against the digest the run recorded. Exits 1 at the first damaged, incomplete or
-        changed one. Parquet files in the folder that the manifest does not list are named:
-        they are never read.""";
+        changed one. For a dataset DIR, Parquet files in it that the manifest does not list are
+        named: they are never read.""";
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.qedspark.jobs;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,14 +21,14 @@ final class Failures {
   record Explained(String message, int exitCode) {}
 
   static Explained explain(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t : causes(failure)) {
       if (t.getClass().getName().equals("org.apache.hadoop.fs.ChecksumException")) { // the most telling cause, wherever it is
         return new Explained("a file changed after it was written (its checksum does not match): " + firstLine(String.valueOf(t.getMessage()))
             + ". Run the step that wrote it again (--force), or restore the file; if you changed it yourself on purpose,"
             + " delete the .crc file beside it", 1);
       }
     }
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t : causes(failure)) {
       String message = String.valueOf(t.getMessage());
       Matcher conf = SPARK_CONF.matcher(message);
       if (conf.find()) {
@@ -41,7 +43,8 @@ final class Failures {
       }
       Matcher unreadable = UNREADABLE.matcher(message);
       if (unreadable.find()) {
-        String cause = firstLine(String.valueOf(rootCause(t).getMessage()));
+        List<Throwable> chain = causes(t);
+        String cause = firstLine(String.valueOf(chain.get(chain.size() - 1).getMessage()));
         boolean corrupted = cause.toLowerCase(java.util.Locale.ROOT).matches(".*(corrupt|decompress|checksum|magic number|invalid|unexpected end).*");
         return new Explained(unreadable.group(1) + " cannot be read (" + cause + ")" + (corrupted
             ? ": it is corrupted; run the step that wrote it again (--force), or restore it. ./qed dataset DIR checks a dataset"
@@ -55,24 +58,23 @@ final class Failures {
       if (t instanceof java.nio.file.AccessDeniedException || message.contains("Permission denied")) {
         return new Explained("permission denied: " + firstLine(message) + ". Fix the permissions of that path, or use another one", 1);
       }
-      if (t instanceof java.nio.file.NoSuchFileException missing) {
-        return new Explained("no such file or folder: " + missing.getFile() + ". Check the path, and that its parent folder exists"
-            + " and may be written", 1);
+      if (t instanceof java.nio.file.NoSuchFileException missing && missing.getFile() != null) {
+        return new Explained("no such file or folder: " + missing.getFile() + ". Check the path, and that the folders above it exist", 1);
       }
       if (t instanceof java.nio.file.FileSystemException other) {
-        return new Explained("cannot use " + other.getFile() + ": " + (other.getReason() != null ? other.getReason()
-            : other.getClass().getSimpleName()) + ". Check the path, or use another one", 1);
+        return new Explained(firstLine(String.valueOf(other.getMessage())) + ". Check the path, or use another one", 1);
       }
     }
     return null;
   }
 
-  private static Throwable rootCause(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
+  /** The failure and its causes, outermost first. */
+  private static List<Throwable> causes(Throwable failure) {
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = failure; t != null && !chain.contains(t); t = t.getCause()) {
+      chain.add(t);
     }
-    return root;
+    return chain;
   }
 
   private static String article(String type) {

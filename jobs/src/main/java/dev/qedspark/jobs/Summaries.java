@@ -19,6 +19,7 @@ import dev.qedspark.pipeline.Chain;
 import dev.qedspark.train.ShardsReport;
 import dev.qedspark.train.TrainReport;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -36,8 +37,9 @@ final class Summaries {
           c.problems(), c.quarantined(), reasons);
     }
     for (String empty : report.emptySources()) {
-      out.println("  warning: source " + empty + " holds no records: " + String.join(", ", report.sources().get(empty).files())
-          + " (empty, or a CSV header alone)");
+      List<String> files = report.sources().get(empty).files();
+      out.println("  warning: source " + empty + " holds no records (empty files, a CSV header alone, [] or empty Parquet): "
+          + String.join(", ", files.subList(0, Math.min(3, files.size()))) + (files.size() > 3 ? " and " + (files.size() - 3) + " more" : ""));
     }
     out.println("  problems:   " + report.problemsPath());
     out.println("  quarantine: " + report.quarantinePath());

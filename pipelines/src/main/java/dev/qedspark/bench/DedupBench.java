@@ -74,7 +74,7 @@ public final class DedupBench {
   /** Pairs of problems that share a band key, counted once per band: the candidates the exact check looks at, before the star cap and de-duplication. */
   private static long bandCollisions(Dataset<Row> signatures) {
     Row total = signatures.selectExpr("posexplode(bands) AS (band, key)").groupBy("band", "key").count()
-        .selectExpr("CAST(sum(count * (count - 1) / 2) AS BIGINT)").first();
+        .selectExpr("sum(count * (count - 1) DIV 2)").first();
     return total.isNullAt(0) ? 0 : total.getLong(0);
   }
 

@@ -59,13 +59,13 @@ public final class ConfigLoader {
   public static QedConfig load(List<String> defaults, List<Path> files, List<String> overrides) {
     ConfigLoader loader = new ConfigLoader();
     for (String setting : defaults) {
-      loader.applyOverride(setting);
+      loader.applyOverride(setting, "the command's own default " + setting);
     }
     for (Path file : files) {
       loader.applyFile(file);
     }
     for (String override : overrides) {
-      loader.applyOverride(override);
+      loader.applyOverride(override, "--set " + override);
     }
     return loader.bind();
   }
@@ -88,7 +88,8 @@ public final class ConfigLoader {
     merge(tree, (ObjectNode) node, QedConfig.class, "", "config file " + file);
   }
 
-  private void applyOverride(String override) {
+  /** @param origin what to name as the place of the setting when it is wrong */
+  private void applyOverride(String override, String origin) {
     int eq = override.indexOf('=');
     if (eq <= 0) {
       throw new ConfigException("--set expects key=value, got '" + override + "'");
@@ -102,7 +103,7 @@ public final class ConfigLoader {
       value = JsonNodeFactory.instance.textNode(text);
     }
     ObjectNode nested = nest(Arrays.asList(key.split("\\.")), QedConfig.class, "", value);
-    merge(tree, nested, QedConfig.class, "", "--set " + override);
+    merge(tree, nested, QedConfig.class, "", origin);
   }
 
   /**

@@ -137,7 +137,6 @@ public final class Ingest extends Stage<Ingest, IngestReport> {
           run.finalPath(PROBLEMS), run.finalPath(QUARANTINE), (System.nanoTime() - started) / 1e9);
       run.writeJson(REPORT, report);
       LOG.info("ingest: {} problems, {} quarantined in {} s", problemCount, quarantineCount, Math.round(report.seconds()));
-      report.emptySources().forEach(name -> LOG.warn("ingest: source {} holds no records ({})", name, bySource.get(name).files()));
       return report;
     } finally {
       records.unpersist();

@@ -29,10 +29,19 @@ final class RecordParsers {
   /** For values inside a document, where more values follow. */
   private static final ObjectMapper JSON = mapper();
 
-  /** No string limit in the parser: ingest.max-text-chars decides what is too long, with its own reason. */
+  /** Deepest nesting read; deeper records are {@code too_deep}. */
+  static final int MAX_DEPTH = 1_000;
+  /** Longest number read, in characters; longer ones are {@code too_long}. */
+  static final int MAX_NUMBER_CHARS = 1_000;
+
+  /**
+   * The parser's limits, set here rather than taken from Jackson's defaults so that they are what
+   * the README says. No string limit: ingest.max-text-chars decides what is too long.
+   */
   private static ObjectMapper mapper() {
     ObjectMapper mapper = new ObjectMapper();
-    mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build());
+    mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE)
+        .maxNestingDepth(MAX_DEPTH).maxNumberLength(MAX_NUMBER_CHARS).build());
     return mapper;
   }
 
@@ -95,8 +104,9 @@ final class RecordParsers {
   }
 
   /**
-   * Valid JSON that breaks the parser's limits is not malformed: nesting deeper than the parser
-   * allows is {@code too_deep}, a number longer than it allows {@code too_long}.
+   * Valid JSON that breaks the parser's limits is not malformed: nesting deeper than
+   * {@link #MAX_DEPTH} is {@code too_deep}, a number longer than {@link #MAX_NUMBER_CHARS} (or of
+   * a larger scale than Jackson reads) {@code too_long}.
    */
   private static String reasonFor(JsonProcessingException e) {
     if (!(e instanceof StreamConstraintsException)) {

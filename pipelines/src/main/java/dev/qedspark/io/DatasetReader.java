@@ -90,7 +90,7 @@ public final class DatasetReader {
       }
     } catch (ChecksumException e) {
       throw new DatasetException("the manifest of " + path + " changed after it was written (it no longer matches its"
-          + " checksum file ." + Manifest.FILE_NAME + ".crc): run the step that wrote it again", e);
+          + " checksum file ." + Manifest.FILE_NAME + ".crc): run the step that wrote it again (--force)", e);
     } catch (IOException e) {
       throw new DatasetException("cannot read the manifest of " + path + ": " + e.getMessage(), e);
     }
@@ -114,14 +114,20 @@ public final class DatasetReader {
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoop))) {
       if (reader.getRecordCount() != shard.rows()) {
         throw new DatasetException("the manifest of " + path + " does not describe shard " + shard.path() + ": it says "
-            + shard.rows() + " rows, the shard holds " + reader.getRecordCount());
+            + shard.rows() + " rows, the shard holds " + reader.getRecordCount() + ". Run the step that wrote it again (--force).");
       }
       String written = reader.getFooter().getFileMetaData().getKeyValueMetaData().get(SPARK_SCHEMA_KEY);
       String difference = written == null ? null : schemaDifference(manifest.sparkSchema(), (StructType) DataType.fromJson(written));
       if (difference != null) {
         throw new DatasetException("the manifest of " + path + " does not describe shard " + shard.path() + ": " + difference
-            + ". Run the step that wrote it again.");
+            + ". Run the step that wrote it again (--force).");
       }
+    } catch (RuntimeException e) { // parquet-mr's and Spark's own complaints about a footer they cannot make sense of
+      if (e instanceof DatasetException) {
+        throw e;
+      }
+      throw new DatasetException("dataset " + path + " is damaged: the footer of shard " + shard.path() + " cannot be read ("
+          + e.getMessage() + "). Run the step that wrote it again (--force), or restore the file", e);
     }
   }
 
@@ -166,7 +172,7 @@ public final class DatasetReader {
     long shardRows = manifest.files().stream().mapToLong(Manifest.ShardFile::rows).sum();
     if (shardRows != manifest.rows()) {
       throw new DatasetException("the manifest of " + path + " contradicts itself: it says " + manifest.rows()
-          + " rows, its shards add up to " + shardRows + ". Run the step that wrote it again.");
+          + " rows, its shards add up to " + shardRows + ". Run the step that wrote it again (--force).");
     }
     Path folder = new Path(path);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();

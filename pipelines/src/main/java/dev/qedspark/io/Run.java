@@ -107,7 +107,7 @@ public final class Run implements AutoCloseable {
         throw new DatasetException("cannot write to " + out + ": it is a file, not a folder");
       }
       if (!fs.mkdirs(folder)) {
-        throw new DatasetException("cannot create the output folder " + out + ": check that its parent exists and that you may write there");
+        throw new DatasetException("cannot create the output folder " + out + ": check that you may write there");
       }
       recover(fs, folder);
       refuseForeignEntries(fs, folder, outputs);
@@ -226,7 +226,8 @@ public final class Run implements AutoCloseable {
   public static String staleness(SparkSession spark, String out, String step, Fingerprint fingerprint, List<String> outputs) {
     Path folder = new Path(out);
     try {
-      FileSystem fs = FileSystems.withoutChecksums(folder.getFileSystem(spark.sparkContext().hadoopConfiguration()));
+      FileSystem checked = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      FileSystem fs = FileSystems.withoutChecksums(checked);
       if (!fs.exists(folder)) {
         return "it has not run into " + out + " yet";
       }
@@ -250,7 +251,7 @@ public final class Run implements AutoCloseable {
         if (!previous.outputs().containsKey(name) || !fs.exists(output)) {
           return "its output " + name + " is missing";
         }
-        if (!previous.outputs().get(name).equals(digestOf(fs, output))) {
+        if (!previous.outputs().get(name).equals(digestOf(fs, output)) || !manifestIntact(checked, output)) {
           return "its output " + name + " was changed after the run";
         }
       }
@@ -433,6 +434,23 @@ public final class Run implements AutoCloseable {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
     } catch (FileNotFoundException e) {
       return "unknown";
+    }
+  }
+
+  /**
+   * Whether a dataset output's manifest is as its writer left it: it still matches its checksum
+   * file (where the file system keeps one) and its rows add up. The content digest covers the
+   * schema and the shards, not the counts, so an edited count is caught here.
+   */
+  private static boolean manifestIntact(FileSystem checked, Path output) throws IOException {
+    if (!checked.getFileStatus(output).isDirectory()) {
+      return true;
+    }
+    try {
+      Manifest manifest = Fingerprint.readManifest(checked, output);
+      return manifest.rows() == manifest.files().stream().mapToLong(Manifest.ShardFile::rows).sum();
+    } catch (org.apache.hadoop.fs.ChecksumException e) {
+      return false;
     }
   }
 

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -179,10 +180,10 @@ class IngestTest extends SparkTestBase {
   void deepNestingBinaryGarbageAndEmptyFilesAreNamedNeverSilentlyRead() throws IOException {
     String deep = "[".repeat(5_000) + "]".repeat(5_000);
     Path lines = Files.writeString(dir.resolve("deep.jsonl"), "{\"id\": \"fine\", \"problem\": \"Prove that 5 is odd.\"}\r\n"
-        + "{\"id\": \"nested\", \"problem\": \"Valid JSON, but deep.\", \"extra\": " + deep + "}\n");
+        + "{\"id\": \"nested\", \"problem\": \"Valid JSON, but deep.\", \"extra\": " + deep + "}\r\n");
     Path document = Files.writeString(dir.resolve("deepdoc.json"), "[{\"id\": \"d1\", \"problem\": \"Kept.\"}, " + deep + "]");
     byte[] garbage = new byte[3_000];
-    new java.util.Random(7).nextBytes(garbage);
+    new Random(7).nextBytes(garbage);
     Path binaryLines = Files.write(dir.resolve("noise.jsonl"), garbage);
     Path binaryCsv = Files.write(dir.resolve("noise2.csv"), garbage);
     Path empty = Files.writeString(dir.resolve("nothing.jsonl"), "");
@@ -203,7 +204,10 @@ class IngestTest extends SparkTestBase {
     assertEquals(List.of("nothing", "header"), report.emptySources(), "files that hold no record are named");
     assertEquals(Set.of("deep:fine|Prove that 5 is odd.", "deepdoc:d1|Kept."), DatasetReader.read(spark, report.problemsPath())
         .collectAsList().stream().map(r -> r.<String>getAs("problem_id") + "|" + r.<String>getAs("problem"))
-        .collect(Collectors.toSet()), "a CRLF line ending is not part of the record");
+        .collect(Collectors.toSet()));
+    QuarantinedRecord nested = quarantine(report).stream().filter(q -> q.source().equals("deep")).findFirst().orElseThrow();
+    assertEquals(2, nested.line(), "the CRLF ending of line 1 counts as one line end");
+    assertTrue(nested.raw().startsWith("{\"id\": \"nested\"") && !nested.raw().contains("\r"), "no carriage return in the raw text");
   }
 
   @Test

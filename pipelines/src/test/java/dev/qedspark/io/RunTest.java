@@ -178,7 +178,22 @@ class RunTest extends SparkTestBase {
     assertTrue(e.getMessage().startsWith("cannot create the output folder /proc/qed-run-test"), e.getMessage());
     Path file = Files.writeString(dir.resolve("a-file"), "x");
     DatasetException underFile = assertThrows(DatasetException.class, () -> writeRun(file.resolve("out").toString(), 1));
-    assertTrue(underFile.getMessage().contains(file.toString()), underFile.getMessage());
+    assertTrue(underFile.getMessage().contains("is not a directory"), underFile.getMessage());
+  }
+
+  @Test
+  void aManifestEditedAfterTheRunMakesTheStepStale() throws IOException {
+    Path out = dir.resolve("edited");
+    writeRun(out.toString(), 1);
+    assertEquals(null, Run.staleness(spark, out.toString(), "test", PRINT, OUTPUTS));
+    Path manifest = out.resolve("a").resolve(Manifest.FILE_NAME);
+    String honest = Files.readString(manifest);
+    Files.writeString(manifest, honest.replaceFirst("\"rows\" : 50", "\"rows\" : 51"));
+    assertEquals("its output a was changed after the run", Run.staleness(spark, out.toString(), "test", PRINT, OUTPUTS),
+        "the schema and shards are unchanged, but the manifest no longer matches its checksum file");
+    Files.delete(out.resolve("a").resolve("." + Manifest.FILE_NAME + ".crc"));
+    assertEquals("its output a was changed after the run", Run.staleness(spark, out.toString(), "test", PRINT, OUTPUTS),
+        "without a checksum file, the rows that no longer add up give it away");
   }
 
   @Test
