@@ -161,12 +161,14 @@ public final class Curate extends Stage<Curate, CurateReport> {
           return found;
         });
     Dataset<Row> clean = corpus.join(contaminated.select("problem_id"), "problem_id", "left_anti");
-    try (Dedup.Result dedup = Dedup.on(clean).settings(settings.dedup()).execute()) {
+    String dedupStep = "dedup: exact duplicates, MinHash bands, near-duplicate clusters";
+    // timed whole, as one step: the edges and connected components are computed while the plan is built
+    try (Dedup.Result dedup = job(dedupStep, () -> Dedup.on(clean).settings(settings.dedup()).execute())) {
       Dataset<Row> removedInfo = contaminated.select(col("problem_id"), col("reason"), col("matched_id"),
               col("ngram_overlap").as("similarity"), col("shared_ngrams"), col("cosine"))
           .unionByName(dedup.removed().withColumn("shared_ngrams", lit(null).cast("int")).withColumn("cosine", lit(null).cast("double")))
           .persist(StorageLevel.MEMORY_AND_DISK());
-      job("dedup: exact duplicates, MinHash bands, near-duplicate clusters", removedInfo::count);
+      job(dedupStep, removedInfo::count);
       String[] problemColumns = Problem.SCHEMA.columnNames();
       Column[] problemCols = java.util.Arrays.stream(problemColumns).map(c -> col(c)).toArray(Column[]::new);
       Dataset<Row> curated = corpus.join(removedInfo.select("problem_id"), "problem_id", "left_anti").select(problemCols);
