@@ -20,23 +20,34 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A synthetic corpus whose near duplicates are known. Distinct problems join two (beyond
- * {@code seeds x maxStep}, three) bundled statements (PutnamBench and miniF2F) that never share
- * more than one part, so no two of them are near duplicates. Every {@link #COPY_EVERY}th distinct
- * problem gets a planted copy of one {@link #KINDS kind}; {@code original_id} names the problem it
- * copies (null for the distinct ones). Rows are made on the executors: nothing of the corpus is
- * held by the driver.
+ * A synthetic corpus whose near duplicates are known. Distinct problems join two bundled
+ * statements (PutnamBench and miniF2F), no pair twice, so no two of them are near duplicates.
+ * Every {@link #COPY_EVERY}th distinct problem gets a planted copy of one {@link #KINDS kind};
+ * {@code original_id} names the problem it copies (null for the distinct ones). Rows are made on
+ * the executors: nothing of the corpus is held by the driver.
+ *
+ * <p>Problems that share a statement share about a third of their shingles, and now and then a
+ * band key. Drawn from one pool, their number would grow with the square of the corpus, and so
+ * would the cost of checking them. So the corpus grows in generations of {@link #GENERATION}
+ * problems: generation g is generation 0 with every word of four or more letters marked with
+ * g's tag, so problems of different generations share no such word. They still share formulas
+ * and short words: problems made of formula-heavy statements stay near duplicates across
+ * generations (BENCHMARKS.md measures how much).
  */
 public final class LabelledCorpus {
   /** How the planted copies differ from their originals. */
   public static final List<String> KINDS = List.of("appended_sentence", "numbered_prefix", "latex_spelling", "renamed_variables", "word_dropped");
   public static final int COPY_EVERY = 10;
+  /** Distinct problems per generation. */
+  public static final int GENERATION = 22_000;
   public static final StructType SCHEMA = new StructType()
       .add("problem_id", DataTypes.StringType, false)
       .add("problem", DataTypes.StringType, false)
       .add("original_id", DataTypes.StringType, true)
       .add("kind", DataTypes.StringType, true);
   private static final Pattern SINGLE_LETTER = Pattern.compile("(?<![A-Za-z\\\\])[a-zA-Z](?![A-Za-z])");
+  /** A word of four or more letters that is not a LaTeX command. */
+  private static final Pattern WORD = Pattern.compile("(?<![A-Za-z\\\\])[a-zA-Z]{4,}(?![A-Za-z])");
 
   private LabelledCorpus() {}
 
@@ -88,15 +99,31 @@ public final class LabelledCorpus {
     return String.format("b%07d", i);
   }
 
-  /** Seeds a and a + d (d below half the seeds, so no pair is another pair reversed), then a third past that. */
+  /**
+   * Seeds a and a + d (d below half the seeds, so no pair is another pair reversed), with the
+   * words of its generation's tag past generation 0.
+   */
   static String distinctProblem(List<String> seeds, int i) {
     int n = seeds.size();
     int maxStep = (n - 1) / 2;
-    int a = i % n;
-    int d = 1 + (i / n) % maxStep;
+    if (GENERATION > n * maxStep) {
+      throw new IllegalArgumentException(n + " seeds make fewer than " + GENERATION + " distinct pairs");
+    }
+    int j = i % GENERATION;
+    int a = j % n;
+    int d = 1 + (j / n) % maxStep;
     String text = seeds.get(a) + " " + seeds.get((a + d) % n);
-    int round = i / (n * maxStep);
-    return round == 0 ? text : text + " " + seeds.get((a + d + round * 7) % n);
+    int generation = i / GENERATION;
+    return generation == 0 ? text : WORD.matcher(text).replaceAll(m -> m.group() + tag(generation));
+  }
+
+  /** "q" and the generation in base 26, in letters: "qb" for 1, "qbb" for 27. */
+  private static String tag(int generation) {
+    StringBuilder tag = new StringBuilder();
+    for (int g = generation; g > 0; g /= 26) {
+      tag.insert(0, (char) ('a' + g % 26));
+    }
+    return "q" + tag;
   }
 
   static String copy(String text, String kind, int salt) {

@@ -24,6 +24,14 @@ class LabelledCorpusTest extends SparkTestBase {
     for (int i = 0; i < 5_000; i++) {
       assertTrue(texts.add(LabelledCorpus.distinctProblem(seeds, i)), "distinct problem " + i + " is new");
     }
+    for (int i = LabelledCorpus.GENERATION - 2_000; i < LabelledCorpus.GENERATION + 2_000; i++) {
+      assertTrue(texts.add(LabelledCorpus.distinctProblem(seeds, i)), "distinct problem " + i + " is new, across a generation");
+    }
+    Set<String> first = longWords(LabelledCorpus.distinctProblem(seeds, 5));
+    Set<String> second = longWords(LabelledCorpus.distinctProblem(seeds, LabelledCorpus.GENERATION + 5));
+    assertTrue(first.size() > 10 && second.size() > 10, first + " " + second);
+    second.retainAll(first);
+    assertEquals(Set.of(), second, "two generations share no word of four letters or more, so their problems share no band");
     List<Row> rows = LabelledCorpus.of(spark, seeds, 200, 3).collectAsList();
     assertEquals(220, rows.size(), "200 distinct problems and one copy per ten");
     Map<String, Long> kinds = rows.stream().filter(r -> !r.isNullAt(3)).collect(Collectors.groupingBy(r -> r.getString(3), Collectors.counting()));
@@ -50,6 +58,12 @@ class LabelledCorpusTest extends SparkTestBase {
     assertTrue(ourRecall >= 0.95, ours.note());
     assertTrue(ourRecall > baselineRecall, "renamed variables are found only by the canonical stream: " + ours.note() + " vs " + baseline.note());
     assertThrows(IllegalArgumentException.class, () -> BenchScale.parse("huge"));
+  }
+
+  /** Words of four letters or more, LaTeX commands such as \frac aside (they are the same in every generation). */
+  private static Set<String> longWords(String text) {
+    return java.util.regex.Pattern.compile("(?<![A-Za-z\\\\])[A-Za-z]{4,}(?![A-Za-z])").matcher(text).results()
+        .map(java.util.regex.MatchResult::group).collect(Collectors.toSet());
   }
 
   private static double recall(Measurement m) {
