@@ -169,10 +169,10 @@ public final class DatasetReader {
    */
   public static Manifest verify(SparkSession spark, String path, boolean checksums) {
     Manifest manifest = manifest(spark, path);
-    long shardRows = manifest.files().stream().mapToLong(Manifest.ShardFile::rows).sum();
-    if (shardRows != manifest.rows()) {
+    if (!manifest.rowsAddUp()) {
       throw new DatasetException("the manifest of " + path + " contradicts itself: it says " + manifest.rows()
-          + " rows, its shards add up to " + shardRows + ". Run the step that wrote it again (--force).");
+          + " rows, its shards add up to " + manifest.files().stream().mapToLong(Manifest.ShardFile::rows).sum()
+          + ". Run the step that wrote it again (--force).");
     }
     Path folder = new Path(path);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();

@@ -66,6 +66,11 @@ public record Manifest(
     return "sha256:" + Hashes.sha256(text.toString());
   }
 
+  /** Whether the total row count is the sum of the shards' (a manifest edited by hand may not be). */
+  public boolean rowsAddUp() {
+    return rows == files.stream().mapToLong(ShardFile::rows).sum();
+  }
+
   public StructType sparkSchema() {
     return (StructType) DataType.fromJson(schema.toString());
   }

@@ -447,8 +447,7 @@ public final class Run implements AutoCloseable {
       return true;
     }
     try {
-      Manifest manifest = Fingerprint.readManifest(checked, output);
-      return manifest.rows() == manifest.files().stream().mapToLong(Manifest.ShardFile::rows).sum();
+      return Fingerprint.readManifest(checked, output).rowsAddUp();
     } catch (org.apache.hadoop.fs.ChecksumException e) {
       return false;
     }
