@@ -3,6 +3,7 @@ package dev.qedspark.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qedspark.common.ProjectPaths;
 import dev.qedspark.io.Problem;
+import dev.qedspark.text.MathNormalizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -29,10 +31,10 @@ import org.apache.spark.sql.types.StructType;
  * <p>Problems that share a statement share about a third of their shingles, and now and then a
  * band key. Drawn from one pool, their number would grow with the square of the corpus, and so
  * would the cost of checking them. So the corpus grows in generations of {@link #GENERATION}
- * problems: generation g is generation 0 with every word of four or more letters marked with
- * g's tag, so problems of different generations share no such word. They still share formulas
- * and short words: problems made of formula-heavy statements stay near duplicates across
- * generations (BENCHMARKS.md measures how much).
+ * problems: generation g is generation 0 with g's tag, a word of its own, after every
+ * {@link #TAG_EVERY}th token (tokens as the normalizer splits them: words, LaTeX commands,
+ * numbers, symbols). Every shingle of {@link #TAG_EVERY} + 1 tokens or more then holds a tag, so
+ * problems of different generations share none, formulas included.
  */
 public final class LabelledCorpus {
   /** How the planted copies differ from their originals. */
@@ -45,9 +47,11 @@ public final class LabelledCorpus {
       .add("problem", DataTypes.StringType, false)
       .add("original_id", DataTypes.StringType, true)
       .add("kind", DataTypes.StringType, true);
+  /** Tokens between two tags: below the 5-word shingles of dedup and the 13-grams of decontamination. */
+  public static final int TAG_EVERY = 4;
   private static final Pattern SINGLE_LETTER = Pattern.compile("(?<![A-Za-z\\\\])[a-zA-Z](?![A-Za-z])");
-  /** A word of four or more letters that is not a LaTeX command. */
-  private static final Pattern WORD = Pattern.compile("(?<![A-Za-z\\\\])[a-zA-Z]{4,}(?![A-Za-z])");
+  /** A token as {@link MathNormalizer} splits text: a LaTeX command, a number, a symbol, or a word. */
+  private static final Pattern TOKEN = Pattern.compile(MathNormalizer.TOKEN_PATTERN + "|[a-zA-Z]+");
 
   private LabelledCorpus() {}
 
@@ -114,16 +118,30 @@ public final class LabelledCorpus {
     int d = 1 + (j / n) % maxStep;
     String text = seeds.get(a) + " " + seeds.get((a + d) % n);
     int generation = i / GENERATION;
-    return generation == 0 ? text : WORD.matcher(text).replaceAll(m -> m.group() + tag(generation));
+    return generation == 0 ? text : tagged(text, tag(generation));
   }
 
-  /** "q" and the generation in base 26, in letters: "qb" for 1, "qbb" for 27. */
+  /** {@code text} with {@code tag} after every {@link #TAG_EVERY}th token. */
+  private static String tagged(String text, String tag) {
+    StringBuilder out = new StringBuilder();
+    Matcher token = TOKEN.matcher(text);
+    int copied = 0;
+    for (int count = 1; token.find(); count++) {
+      if (count % TAG_EVERY == 0) {
+        out.append(text, copied, token.end()).append(' ').append(tag).append(' ');
+        copied = token.end();
+      }
+    }
+    return out.append(text, copied, text.length()).toString();
+  }
+
+  /** "qz" and the generation in base 26, in letters: "qzb" for 1, "qzbb" for 27 (no word or formula of the seeds holds it). */
   private static String tag(int generation) {
     StringBuilder tag = new StringBuilder();
     for (int g = generation; g > 0; g /= 26) {
       tag.insert(0, (char) ('a' + g % 26));
     }
-    return "q" + tag;
+    return "qz" + tag;
   }
 
   static String copy(String text, String kind, int salt) {

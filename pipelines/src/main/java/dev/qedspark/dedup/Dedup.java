@@ -2,10 +2,15 @@ package dev.qedspark.dedup;
 
 import dev.qedspark.text.Shingles;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +33,11 @@ import org.apache.spark.sql.types.StructType;
  * the sha256 of their normalized text. Near duplicates: MinHash signatures over word shingles
  * (and, with {@code canonical-variables} and {@code verify}, over shingles with variables renamed
  * by first occurrence, {@link CanonicalVariables}),
- * LSH banding, candidate pairs from band collisions, an exact Jaccard check, then connected
- * components by iterative min-label propagation, all as Spark joins (nothing is collected to the
- * driver). Two candidates are near duplicates only if their Jaccard similarity reaches the threshold
- * and they have the same numbers and question words ({@link #QUESTION_WORDS}), counted with repeats. Each group keeps one representative: a row with a solution or rubric first, then the
- * better-ranked source, then the smallest id.
+ * LSH banding, candidate pairs from band collisions between problems with the same numbers and
+ * question words ({@link #QUESTION_WORDS}, counted with repeats), an exact Jaccard check against
+ * the threshold, then connected components by iterative min-label propagation, all as Spark
+ * joins (nothing is collected to the driver). Each group keeps one representative: a row with a
+ * solution or rubric first, then the better-ranked source, then the smallest id.
  *
  * <p>The result lists the removed rows: {@code problem_id, reason, matched_id, similarity}.
  */
@@ -132,41 +137,59 @@ public final class Dedup {
     return boxed;
   }
 
-  /** Pairs that share a band (all pairs in small buckets, a star in large ones), checked by Jaccard. */
+  /**
+   * Pairs that share a band, checked by Jaccard. With {@code verify}, a bucket's problems are first
+   * split by their numbers and question words (a 64-bit hash of {@link #specifics}), since only
+   * problems that agree on them can be near duplicates: pairs that share a statement but not its
+   * constants are never joined with their shingles. Each group gives all its pairs, or a star to
+   * its smallest id when it holds more than {@code maxBucketPairs}.
+   */
   private Dataset<Row> verifiedEdges(Dataset<Row> shingled) {
     DedupSettings s = settings;
-    Dataset<Row> buckets = shingled.selectExpr("problem_id", "posexplode(bands) AS (band, key)")
-        .groupBy("band", "key").agg(org.apache.spark.sql.functions.sort_array(
-            org.apache.spark.sql.functions.collect_set("problem_id")).as("ids"))
-        .filter("size(ids) > 1");
+    Column agreeOn = s.verify() ? xxhash64(col("specifics")) : lit(0L);
+    Dataset<Row> buckets = shingled.select(col("problem_id"), posexplode(col("bands")).as(new String[] {"band", "key"}), agreeOn.as("agree_on"))
+        .groupBy("band", "key").agg(sort_array(collect_set(struct("agree_on", "problem_id"))).as("members"))
+        .filter("size(members) > 1");
     StructType pair = new StructType().add("a", DataTypes.StringType, false).add("b", DataTypes.StringType, false);
-    JavaRDD<Row> pairs = buckets.select("ids").javaRDD().flatMap(row -> {
-      List<String> ids = row.getList(0);
-      List<Row> out = new ArrayList<>();
-      if (ids.size() <= s.maxBucketPairs()) {
-        for (int i = 0; i < ids.size(); i++) {
-          for (int j = i + 1; j < ids.size(); j++) {
-            out.add(RowFactory.create(ids.get(i), ids.get(j)));
-          }
-        }
-      } else {
-        for (int j = 1; j < ids.size(); j++) {
-          out.add(RowFactory.create(ids.get(0), ids.get(j)));
-        }
-      }
-      return out.iterator();
-    });
+    JavaRDD<Row> pairs = buckets.select("members").javaRDD()
+        .flatMap(row -> candidatePairs(row.<Row>getList(0), s.maxBucketPairs()).iterator());
     Dataset<Row> candidates = shingled.sparkSession().createDataFrame(pairs, pair).distinct();
     if (!s.verify()) {
       return candidates;
     }
-    Dataset<Row> scored = withSimilarity(candidates.withColumnRenamed("a", "problem_id").withColumnRenamed("b", "keeper"), shingled);
-    Dataset<Row> specificsA = shingled.select(col("problem_id"), col("specifics").as("specifics_a"));
-    Dataset<Row> specificsB = shingled.select(col("problem_id").as("keeper"), col("specifics").as("specifics_b"));
-    return scored.filter(col("similarity").geq(s.threshold()))
-        .join(specificsA, "problem_id").join(specificsB, "keeper")
-        .filter(col("specifics_a").equalTo(col("specifics_b")))
+    return withSimilarity(candidates.withColumnRenamed("a", "problem_id").withColumnRenamed("b", "keeper"), shingled)
+        .filter(col("similarity").geq(s.threshold()))
         .select(col("problem_id").as("a"), col("keeper").as("b"));
+  }
+
+  /**
+   * The pairs (a, b) of one bucket's {@code members}, rows of (agree_on, problem_id) sorted: within
+   * each run of one agree_on, all pairs, or a star from its smallest id when the run holds more
+   * than {@code maxPairs} problems.
+   */
+  static List<Row> candidatePairs(List<Row> members, int maxPairs) {
+    List<Row> out = new ArrayList<>();
+    for (int from = 0, to = 1; from < members.size(); from = to, to = from + 1) {
+      while (to < members.size() && members.get(to).getLong(0) == members.get(from).getLong(0)) {
+        to++;
+      }
+      addPairs(members.subList(from, to), maxPairs, out);
+    }
+    return out;
+  }
+
+  private static void addPairs(List<Row> group, int maxPairs, List<Row> out) {
+    if (group.size() <= maxPairs) {
+      for (int i = 0; i < group.size(); i++) {
+        for (int j = i + 1; j < group.size(); j++) {
+          out.add(RowFactory.create(group.get(i).getString(1), group.get(j).getString(1)));
+        }
+      }
+    } else {
+      for (int j = 1; j < group.size(); j++) {
+        out.add(RowFactory.create(group.get(0).getString(1), group.get(j).getString(1)));
+      }
+    }
   }
 
   /**

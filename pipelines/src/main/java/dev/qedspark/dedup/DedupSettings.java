@@ -23,7 +23,7 @@ public record DedupSettings(
     @JsonPropertyDescription("signature rows per band") int rows,
     @JsonPropertyDescription("Jaccard similarity from which two problems are near duplicates") double threshold,
     @JsonPropertyDescription("check candidate pairs with exact Jaccard (false: every band collision counts)") boolean verify,
-    @JsonPropertyDescription("buckets larger than this link to their smallest id instead of all pairs") int maxBucketPairs,
+    @JsonPropertyDescription("a bucket's problems with the same numbers and question words, when more than this, link to their smallest id instead of all pairs") int maxBucketPairs,
     @JsonPropertyDescription("also compare with single-letter variables renamed by first occurrence, primes dropped (x, y' -> v1, v2),"
         + " so a copy with renamed variables is found (only with verify: each pair is still checked)") boolean canonicalVariables)
     implements Serializable {

@@ -27,7 +27,7 @@ import org.apache.spark.sql.Row;
  */
 public final class MathNormalizer {
   /** What stands apart as a token besides words: a LaTeX command, a number, any other symbol. */
-  static final String TOKEN_PATTERN = "\\\\[a-zA-Z]+|[0-9]+|[^\\sa-zA-Z0-9]";
+  public static final String TOKEN_PATTERN = "\\\\[a-zA-Z]+|[0-9]+|[^\\sa-zA-Z0-9]";
 
   /** Pattern groups and what each becomes, applied in this order. */
   private record Rule(String replacement, String... patterns) {}

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qedspark.dedup.DedupSettings;
 import dev.qedspark.spark.SparkTestBase;
+import dev.qedspark.text.MathNormalizer;
+import dev.qedspark.text.Shingles;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +29,18 @@ class LabelledCorpusTest extends SparkTestBase {
     for (int i = LabelledCorpus.GENERATION - 2_000; i < LabelledCorpus.GENERATION + 2_000; i++) {
       assertTrue(texts.add(LabelledCorpus.distinctProblem(seeds, i)), "distinct problem " + i + " is new, across a generation");
     }
-    Set<String> first = longWords(LabelledCorpus.distinctProblem(seeds, 5));
-    Set<String> second = longWords(LabelledCorpus.distinctProblem(seeds, LabelledCorpus.GENERATION + 5));
-    assertTrue(first.size() > 10 && second.size() > 10, first + " " + second);
-    second.retainAll(first);
-    assertEquals(Set.of(), second, "two generations share no word of four letters or more, so their problems share no band");
+    List<Set<Long>> shinglesByGeneration = new java.util.ArrayList<>();
+    for (int generation = 0; generation < 3; generation++) {
+      shinglesByGeneration.add(normalizedShingles(seeds, generation * LabelledCorpus.GENERATION, 300));
+    }
+    for (int g = 0; g < 3; g++) {
+      assertTrue(shinglesByGeneration.get(g).size() > 10_000, "generation " + g + ": " + shinglesByGeneration.get(g).size() + " shingles");
+      for (int h = g + 1; h < 3; h++) {
+        Set<Long> shared = new HashSet<>(shinglesByGeneration.get(g));
+        shared.retainAll(shinglesByGeneration.get(h));
+        assertEquals(Set.of(), shared, "generations " + g + " and " + h + " share no 5-token shingle after normalization, formulas included");
+      }
+    }
     List<Row> rows = LabelledCorpus.of(spark, seeds, 200, 3).collectAsList();
     assertEquals(220, rows.size(), "200 distinct problems and one copy per ten");
     Map<String, Long> kinds = rows.stream().filter(r -> !r.isNullAt(3)).collect(Collectors.groupingBy(r -> r.getString(3), Collectors.counting()));
@@ -60,10 +69,20 @@ class LabelledCorpusTest extends SparkTestBase {
     assertThrows(IllegalArgumentException.class, () -> BenchScale.parse("huge"));
   }
 
-  /** Words of four letters or more, LaTeX commands such as \frac aside (they are the same in every generation). */
-  private static Set<String> longWords(String text) {
-    return java.util.regex.Pattern.compile("(?<![A-Za-z\\\\])[A-Za-z]{4,}(?![A-Za-z])").matcher(text).results()
-        .map(java.util.regex.MatchResult::group).collect(Collectors.toSet());
+  /** The 5-token shingles of problems from..from+count, tokenized by the curate stage's normalizer. */
+  private Set<Long> normalizedShingles(List<String> seeds, int from, int count) {
+    List<Row> problems = new java.util.ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      problems.add(org.apache.spark.sql.RowFactory.create(LabelledCorpus.distinctProblem(seeds, i)));
+    }
+    org.apache.spark.sql.Dataset<Row> rows = spark.createDataFrame(problems, new org.apache.spark.sql.types.StructType().add("problem", "string"));
+    Set<Long> shingles = new HashSet<>();
+    for (Row r : MathNormalizer.apply(MathNormalizer.fit(rows, "problem"), rows).select("tokens").collectAsList()) {
+      for (long shingle : Shingles.of(r.getList(0), DedupSettings.DEFAULTS.shingleSize())) {
+        shingles.add(shingle);
+      }
+    }
+    return shingles;
   }
 
   private static double recall(Measurement m) {
