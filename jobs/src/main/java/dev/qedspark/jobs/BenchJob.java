@@ -59,9 +59,10 @@ final class BenchJob implements Command {
         Growth sizes (distinct problems; the corpus adds 10%): small 10k, 20k; medium adds 100k;
         large adds 1M (give the JVM 12 GB: QED_JAVA_OPTS=-Xmx12g). MinHashLSH runs up to 20k
         (near 100k it ran out of a 6.6 GB heap). Past 22,000 distinct problems the corpus repeats
-        its first 22,000 with every word of four or more letters tagged by generation (formulas
-        are not), so fewer pairs share a statement than if all came from one pool; the dedup
-        note counts band collisions, the pairs its exact check looks at. Writes OUT/bench.json (the
+        its first 22,000 with a generation's tag after every fourth token, so no shingle crosses
+        generations and the pairs that share a statement grow with the corpus, not its square;
+        the dedup note counts band collisions, and those between problems with the same numbers
+        and question words: the pairs its exact check looks at. Writes OUT/bench.json (the
         machine, every figure) and works in OUT/.qed-bench-work (removed at the end).
         Example:
           ./qed bench --scale small --out runs/bench""";
