@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Crash survival: {@code ingest}, {@code curate} and {@code infer} run in their own JVMs, are
- * killed with SIGKILL at a random point, and run again. The finished outputs equal an
- * uninterrupted run's byte for byte; after the kill no half-written dataset is there to read;
+ * Crash survival: {@code ingest}, {@code curate}, {@code infer}, the {@code datasets} chain and
+ * {@code eval} run in their own JVMs, are killed with SIGKILL at a random point, and run again.
+ * The finished outputs equal an uninterrupted run's byte for byte (the LLM steps' rows, but for
+ * their latency and cache columns); after the kill no half-written dataset is there to read;
  * a killed rewrite leaves the previous dataset whole; a finished response is never asked for
  * again; the API key the jobs run with is written nowhere. The seed is printed; {@code -Dqed.crash.seed=N} repeats a run.
  */
@@ -156,6 +157,128 @@ class CrashSurvivalTest {
     }
   }
 
+  @Test
+  void datasetsChainAndEvalKilledAtRandomPointsFinishWithTheSameRowsAndAskNothingTwice() throws Exception {
+    System.out.println("crash survival seed " + SEED);
+    Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    server.setExecutor(Executors.newFixedThreadPool(8));
+    server.createContext("/v1/chat/completions", exchange -> {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      asked.computeIfAbsent(body, b -> new AtomicInteger()).incrementAndGet();
+      String content = answerTo(body);
+      byte[] answer = JSON.writeValueAsBytes(Map.of("id", "x", "object", "chat.completion", "model", "scripted",
+          "choices", List.of(Map.of("index", 0, "finish_reason", "stop", "message", Map.of("role", "assistant", "content", content == null ? "?" : content))),
+          "usage", Map.of("prompt_tokens", 50, "completion_tokens", 20, "total_tokens", 70)));
+      try {
+        Thread.sleep(15);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    server.start();
+    try {
+      String[] llm = {"--set", "llm.endpoint=http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "--set", "llm.model=scripted",
+          "--set", "llm.concurrency=2", "--set", "llm.retry.max-attempts=1", "--set", "llm.seed=1", "--set", "rl.rollouts=4"};
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        lines.add(JSON.writeValueAsString(Map.of("id", "q" + i, "problem", "Show that $n^" + (i + 2) + " - n$ is even for every integer $n$ (" + i + ").",
+            "solution", "Factor it: the product of two consecutive integers appears (" + i + ").")));
+      }
+      run(dir.resolve("input"), "ingest", "ingest", "--input", Files.write(dir.resolve("problems.jsonl"), lines).toString());
+      String[] datasets = concat(new String[] {"datasets", "--problems", dir.resolve("input/ingest/problems").toString(), "--samples", "2"}, llm);
+      String[] eval = concat(new String[] {"eval", "--benchmark", "imo-proofbench", "--limit", "4", "--runs", "2", "--set", "ingest.sources=../conf/sources.yaml"}, llm);
+      for (String[] job : List.of(datasets, eval)) {
+        String step = job[0];
+        asked.clear();
+        double seconds = run(dir.resolve("ref"), step, job);
+        assertTrue(!asked.isEmpty() && asked.values().stream().allMatch(c -> c.get() == 1),
+            step + ": an uninterrupted run asks each of its requests once (every sample has a seed of its own)");
+        assertEquals(List.of(), asked.keySet().stream().filter(body -> answerTo(body) == null).toList(), step + ": every prompt is one the script knows");
+        asked.clear();
+        killAndResume(dir.resolve("crash"), step, seconds, job);
+        assertEquals(rowsOfEveryDataset(dir.resolve("ref").resolve(step)), rowsOfEveryDataset(dir.resolve("crash").resolve(step)),
+            step + ": every dataset holds the uninterrupted run's rows, in the same files (timing and cache columns aside)");
+        long repeated = asked.values().stream().filter(c -> c.get() > 1).count();
+        assertTrue(asked.values().stream().allMatch(c -> c.get() <= 2), step + ": no request was sent more than twice");
+        assertTrue(repeated <= 8, step + ": only requests in flight when the job died (2 partitions x 2 in flight, and answers not yet"
+            + " recorded) are sent again: " + repeated + " repeated of " + asked.size());
+      }
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  /** The scripted model's answer to each kind of prompt the datasets chain and eval send; null for any other. */
+  private static String answerTo(String request) {
+    JsonNode body;
+    try {
+      body = JSON.readTree(request);
+    } catch (IOException e) {
+      return null;
+    }
+    String prompt = body.path("messages").path(0).path("content").asText();
+    if (prompt.startsWith("You review olympiad problems")) {
+      return "{\"incomplete\": false, \"difficulty\": 6, \"gaps\": false, \"wrong\": false, \"disagreement\": false, \"computational\": false}";
+    }
+    if (prompt.startsWith("You write marking schemes")) {
+      return "{\"checkpoints\": [{\"chain\": \"A\", \"description\": \"Factor\", \"points\": 5, \"key_idea\": true},"
+          + " {\"chain\": \"A\", \"description\": \"Parity\", \"points\": 2, \"key_idea\": false}]}";
+    }
+    if (prompt.startsWith("Solve the following")) {
+      return "<think>Factor.</think>One of two consecutive integers is even (seed " + body.path("seed").asText() + ", prompt "
+          + Integer.toHexString(prompt.hashCode()) + ").";
+    }
+    if (prompt.startsWith("You grade olympiad proofs")) {
+      return "The factoring checkpoint is earned. <score>" + Math.floorMod(prompt.hashCode(), 8) + "</score>";
+    }
+    if (prompt.startsWith("You are an IMO grader")) {
+      return "Mostly right. <points>" + List.of(7, 6, 1, 0).get(Math.floorMod(prompt.hashCode(), 4)) + " out of 7</points>";
+    }
+    return null;
+  }
+
+  /** Columns that describe how a run went rather than what it computed. */
+  private static final java.util.Set<String> RUN_COLUMNS = java.util.Set.of("latency_ms", "cached");
+
+  /** Every Parquet file under {@code root} (relative path) and its rows as text, without {@link #RUN_COLUMNS}. */
+  private static Map<String, List<String>> rowsOfEveryDataset(Path root) throws IOException {
+    Map<String, List<String>> rows = new TreeMap<>();
+    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path file : all.filter(f -> f.getFileName().toString().endsWith(".parquet") && !hidden(root.relativize(f))).toList()) {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.toString());
+        org.apache.parquet.schema.MessageType schema;
+        try (org.apache.parquet.hadoop.ParquetFileReader footer = org.apache.parquet.hadoop.ParquetFileReader.open(
+            org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(path, hadoop))) {
+          schema = footer.getFileMetaData().getSchema();
+        }
+        hadoop.set(org.apache.parquet.hadoop.api.ReadSupport.PARQUET_READ_SCHEMA, new org.apache.parquet.schema.MessageType(schema.getName(),
+            schema.getFields().stream().filter(f -> !RUN_COLUMNS.contains(f.getName())).toList()).toString());
+        List<String> texts = new ArrayList<>();
+        try (org.apache.parquet.hadoop.ParquetReader<org.apache.parquet.example.data.Group> reader = org.apache.parquet.hadoop.ParquetReader
+            .builder(new org.apache.parquet.hadoop.example.GroupReadSupport(), path).withConf(hadoop).build()) {
+          for (org.apache.parquet.example.data.Group row = reader.read(); row != null; row = reader.read()) {
+            texts.add(row.toString());
+          }
+        }
+        rows.put(root.relativize(file).toString(), texts);
+      }
+    }
+    assertFalse(rows.isEmpty(), "datasets under " + root);
+    return rows;
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    String[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+    System.arraycopy(second, 0, both, first.length, second.length);
+    return both;
+  }
+
   /** The files under {@code root} whose bytes contain {@code secret}. */
   private static List<Path> filesHolding(Path root, String secret) throws IOException {
     byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
@@ -183,22 +306,29 @@ class CrashSurvivalTest {
     victim.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     System.out.printf("%s killed after %d ms (%s)%n", step, delay, killed ? "mid-run" : "it had already finished");
     for (Path dataset : datasets(root.resolve(step))) {
-      Path manifest = dataset.resolve("_manifest.json");
-      if (Files.exists(manifest)) {
-        JsonNode listed = JSON.readTree(manifest.toFile()).path("files");
-        assertEquals(listed.size(), files(dataset).size(), dataset + ": a dataset with a manifest holds exactly its listed files");
-      }
+      JsonNode listed = JSON.readTree(dataset.resolve("_manifest.json").toFile()).path("files");
+      assertEquals(listed.size(), files(dataset).size(), dataset + ": a dataset with a manifest holds exactly its listed files");
     }
     run(root, step, args);
   }
 
+  /** The dataset folders (those with a manifest) under {@code out}, nested ones too; a run's hidden staging folders aside. */
   private static List<Path> datasets(Path out) throws IOException {
     if (!Files.isDirectory(out)) {
       return List.of();
     }
-    try (Stream<Path> children = Files.list(out)) {
-      return children.filter(Files::isDirectory).toList();
+    try (Stream<Path> all = Files.walk(out)) {
+      return all.filter(p -> Files.exists(p.resolve("_manifest.json")) && !hidden(out.relativize(p))).toList();
     }
+  }
+
+  private static boolean hidden(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Runs the job to its end in a new JVM; returns its wall seconds. */

@@ -22,6 +22,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -179,6 +180,56 @@ class RunTest extends SparkTestBase {
     Path file = Files.writeString(dir.resolve("a-file"), "x");
     DatasetException underFile = assertThrows(DatasetException.class, () -> writeRun(file.resolve("out").toString(), 1));
     assertTrue(underFile.getMessage().contains("is not a directory"), underFile.getMessage());
+  }
+
+  @Test
+  void aReadOnlyFolderStopsTheRunBeforeAnyWorkAndKeepsWhatItHolds() throws Exception {
+    Path readOnly = Files.createDirectories(dir.resolve("read-only"));
+    Path kept = Files.writeString(readOnly.resolve("notes.txt"), "mine");
+    try {
+      Assumptions.assumeTrue(makeReadOnly(readOnly), "this machine cannot make a folder read-only to this user (no chmod effect, no chattr)");
+      DatasetException under = assertThrows(DatasetException.class, () -> writeRun(readOnly.resolve("out").toString(), 1));
+      assertTrue(under.getMessage().startsWith("cannot create the output folder " + readOnly.resolve("out")), under.getMessage());
+      DatasetException into = assertThrows(DatasetException.class, () -> writeRun(readOnly.toString(), 1));
+      assertTrue(into.getMessage().startsWith("cannot write into the output folder " + readOnly), into.getMessage());
+      try (Stream<Path> entries = Files.list(readOnly)) {
+        assertEquals(List.of(kept), entries.toList(), "nothing written, nothing removed");
+      }
+    } finally {
+      chattr("-i", readOnly);
+      Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  /**
+   * Takes write permission away; for root, whom permissions do not stop, sets the immutable
+   * attribute. True when a folder can then no longer be made inside.
+   */
+  private static boolean makeReadOnly(Path folder) throws Exception {
+    Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
+    if (!canMakeFolderIn(folder)) {
+      return true;
+    }
+    return chattr("+i", folder) && !canMakeFolderIn(folder);
+  }
+
+  /** Runs chattr; false where it is missing or fails. */
+  private static boolean chattr(String change, Path folder) throws InterruptedException {
+    try {
+      return new ProcessBuilder("chattr", change, folder.toString()).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+    } catch (IOException missing) {
+      return false;
+    }
+  }
+
+  private static boolean canMakeFolderIn(Path folder) {
+    try {
+      Files.delete(Files.createDirectory(folder.resolve("probe")));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   @Test
