@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Crash survival: {@code ingest}, {@code curate}, {@code infer}, the {@code datasets} chain and
  * {@code eval} run in their own JVMs, are killed with SIGKILL at a random point, and run again.
- * The finished outputs equal an uninterrupted run's byte for byte (the LLM steps' rows, but for
- * their latency and cache columns); after the kill no half-written dataset is there to read;
+ * The finished outputs equal an uninterrupted run's: byte for byte, and for the LLM steps row for
+ * row but for their latency and cache columns; after the kill no half-written dataset is there to read;
  * a killed rewrite leaves the previous dataset whole; a finished response is never asked for
  * again; the API key the jobs run with is written nowhere. The seed is printed; {@code -Dqed.crash.seed=N} repeats a run.
  */
@@ -85,29 +85,14 @@ class CrashSurvivalTest {
   void inferKilledMidRunAsksNothingAgainThatItHadFinished() throws Exception {
     System.out.println("crash survival seed " + SEED);
     Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    server.setExecutor(Executors.newFixedThreadPool(8));
-    server.createContext("/v1/chat/completions", exchange -> {
-      JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
-      String prompt = body.path("messages").path(0).path("content").asText();
-      if (!("Bearer " + API_KEY).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+    HttpServer server = chatServer(40, (request, authorization) -> {
+      String prompt = JSON.readTree(request).path("messages").path(0).path("content").asText();
+      if (!("Bearer " + API_KEY).equals(authorization)) {
         prompt = "no api key: " + prompt;
       }
       asked.computeIfAbsent(prompt, p -> new AtomicInteger()).incrementAndGet();
-      try {
-        Thread.sleep(40);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      byte[] answer = JSON.writeValueAsBytes(Map.of("id", "x", "object", "chat.completion", "model", "counted",
-          "choices", List.of(Map.of("index", 0, "finish_reason", "stop", "message", Map.of("role", "assistant", "content", "re: " + prompt))),
-          "usage", Map.of("prompt_tokens", 5, "completion_tokens", 5, "total_tokens", 10)));
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, answer.length);
-      exchange.getResponseBody().write(answer);
-      exchange.close();
+      return "re: " + prompt;
     });
-    server.start();
     try {
       int n = 240;
       List<String> lines = new ArrayList<>();
@@ -161,26 +146,11 @@ class CrashSurvivalTest {
   void datasetsChainAndEvalKilledAtRandomPointsFinishWithTheSameRowsAndAskNothingTwice() throws Exception {
     System.out.println("crash survival seed " + SEED);
     Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    server.setExecutor(Executors.newFixedThreadPool(8));
-    server.createContext("/v1/chat/completions", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      asked.computeIfAbsent(body, b -> new AtomicInteger()).incrementAndGet();
-      String content = answerTo(body);
-      byte[] answer = JSON.writeValueAsBytes(Map.of("id", "x", "object", "chat.completion", "model", "scripted",
-          "choices", List.of(Map.of("index", 0, "finish_reason", "stop", "message", Map.of("role", "assistant", "content", content == null ? "?" : content))),
-          "usage", Map.of("prompt_tokens", 50, "completion_tokens", 20, "total_tokens", 70)));
-      try {
-        Thread.sleep(15);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, answer.length);
-      exchange.getResponseBody().write(answer);
-      exchange.close();
+    HttpServer server = chatServer(15, (request, authorization) -> {
+      asked.computeIfAbsent(request, b -> new AtomicInteger()).incrementAndGet();
+      String content = answerTo(request);
+      return content == null ? "?" : content;
     });
-    server.start();
     try {
       String[] llm = {"--set", "llm.endpoint=http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "--set", "llm.model=scripted",
           "--set", "llm.concurrency=2", "--set", "llm.retry.max-attempts=1", "--set", "llm.seed=1", "--set", "rl.rollouts=4"};
@@ -191,16 +161,18 @@ class CrashSurvivalTest {
       }
       run(dir.resolve("input"), "ingest", "ingest", "--input", Files.write(dir.resolve("problems.jsonl"), lines).toString());
       String[] datasets = concat(new String[] {"datasets", "--problems", dir.resolve("input/ingest/problems").toString(), "--samples", "2"}, llm);
-      String[] eval = concat(new String[] {"eval", "--benchmark", "imo-proofbench", "--limit", "4", "--runs", "2", "--set", "ingest.sources=../conf/sources.yaml"}, llm);
+      String[] eval = concat(new String[] {"eval", "--benchmark", "imo-proofbench", "--limit", "4", "--runs", "2", "--set",
+          "ingest.sources=" + Path.of("..", "conf", "sources.yaml").toAbsolutePath().normalize()}, llm);
       for (String[] job : List.of(datasets, eval)) {
         String step = job[0];
         asked.clear();
-        double seconds = run(dir.resolve("ref"), step, job);
-        assertTrue(!asked.isEmpty() && asked.values().stream().allMatch(c -> c.get() == 1),
-            step + ": an uninterrupted run asks each of its requests once (every sample has a seed of its own)");
+        run(dir.resolve("ref"), step, job);
+        int requests = asked.size();
+        assertTrue(requests > 10 && asked.values().stream().allMatch(c -> c.get() == 1),
+            step + ": an uninterrupted run asks each of its " + requests + " requests once (every sample has a seed of its own)");
         assertEquals(List.of(), asked.keySet().stream().filter(body -> answerTo(body) == null).toList(), step + ": every prompt is one the script knows");
         asked.clear();
-        killAndResume(dir.resolve("crash"), step, seconds, job);
+        killAtRequestAndResume(dir.resolve("crash"), step, asked, 1 + random.nextInt(requests * 4 / 5), job);
         assertEquals(rowsOfEveryDataset(dir.resolve("ref").resolve(step)), rowsOfEveryDataset(dir.resolve("crash").resolve(step)),
             step + ": every dataset holds the uninterrupted run's rows, in the same files (timing and cache columns aside)");
         long repeated = asked.values().stream().filter(c -> c.get() > 1).count();
@@ -211,6 +183,35 @@ class CrashSurvivalTest {
     } finally {
       server.stop(0);
     }
+  }
+
+  /** What a scripted server answers: the reply's text for a request body and its Authorization header. */
+  private interface Script {
+    String answer(String request, String authorization) throws IOException;
+  }
+
+  /** A started OpenAI-compatible chat server on 127.0.0.1 that answers each request after {@code delayMs}, as {@code script} says. */
+  private static HttpServer chatServer(long delayMs, Script script) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    server.setExecutor(Executors.newFixedThreadPool(8));
+    server.createContext("/v1/chat/completions", exchange -> {
+      String request = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      String content = script.answer(request, exchange.getRequestHeaders().getFirst("Authorization"));
+      try {
+        Thread.sleep(delayMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] answer = JSON.writeValueAsBytes(Map.of("id", "x", "object", "chat.completion", "model", "scripted",
+          "choices", List.of(Map.of("index", 0, "finish_reason", "stop", "message", Map.of("role", "assistant", "content", content))),
+          "usage", Map.of("prompt_tokens", 5, "completion_tokens", 5, "total_tokens", 10)));
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    server.start();
+    return server;
   }
 
   /** The scripted model's answer to each kind of prompt the datasets chain and eval send; null for any other. */
@@ -305,6 +306,24 @@ class CrashSurvivalTest {
     boolean killed = victim.isAlive();
     victim.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     System.out.printf("%s killed after %d ms (%s)%n", step, delay, killed ? "mid-run" : "it had already finished");
+    resumeAfterKill(root, step, args);
+  }
+
+  /** Kills the job once the server has received {@code requests} of them, then runs it to the end. */
+  private void killAtRequestAndResume(Path root, String step, Map<String, AtomicInteger> asked, int requests, String... args) throws Exception {
+    Process victim = start(root, step, args);
+    long deadline = System.currentTimeMillis() + 300_000;
+    while (asked.size() < requests && victim.isAlive() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(5);
+    }
+    assertTrue(victim.isAlive(), step + " is still running when it is killed at request " + requests + ": " + tail(root.resolve(step + ".log")));
+    victim.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    System.out.printf("%s killed at request %d%n", step, requests);
+    resumeAfterKill(root, step, args);
+  }
+
+  /** Checks that no dataset the killed job left is half-written, then runs the job to its end. */
+  private void resumeAfterKill(Path root, String step, String... args) throws Exception {
     for (Path dataset : datasets(root.resolve(step))) {
       JsonNode listed = JSON.readTree(dataset.resolve("_manifest.json").toFile()).path("files");
       assertEquals(listed.size(), files(dataset).size(), dataset + ": a dataset with a manifest holds exactly its listed files");

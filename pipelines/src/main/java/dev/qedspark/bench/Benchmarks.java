@@ -74,6 +74,10 @@ public final class Benchmarks {
    * @param benchmarkProblems benchmark problems ({@code problem_id}, {@code problem})
    */
   public void curation(Dataset<Row> benchmarkProblems, DedupSettings dedup, DecontamSettings decontam) throws Exception {
+    if (dedup.shingleSize() <= LabelledCorpus.TAG_EVERY) {
+      throw new IllegalArgumentException("the benchmark corpus keeps its generations apart only for shingles of more than "
+          + LabelledCorpus.TAG_EVERY + " words; curate.dedup.shingle-size is " + dedup.shingleSize());
+    }
     List<String> seeds = LabelledCorpus.seeds();
     PipelineModel normalizer = MathNormalizer.fit(LabelledCorpus.of(spark, seeds, 1, 1), "problem");
     Dataset<Row> benchmarks = MathNormalizer.apply(normalizer, benchmarkProblems.select("problem_id", "problem"))

@@ -104,8 +104,8 @@ public final class LabelledCorpus {
   }
 
   /**
-   * Seeds a and a + d (d below half the seeds, so no pair is another pair reversed), with the
-   * words of its generation's tag past generation 0.
+   * Seeds a and a + d (d below half the seeds, so no pair is another pair reversed); past
+   * generation 0, with the generation's tag after every {@link #TAG_EVERY}th token.
    */
   static String distinctProblem(List<String> seeds, int i) {
     int n = seeds.size();

@@ -207,6 +207,8 @@ public final class Dedup {
    * The numbers and question words of a text, as a sorted multiset (so reordered sentences keep
    * it). Near duplicates must have the same one: problems that differ only in their constants, or
    * in the question asked, are different problems, however similar the rest of their words.
+   * Buckets compare it by its 64-bit hash: two different multisets with one hash would also need
+   * a Jaccard similarity over the threshold to merge, odds far below one in a billion per run.
    */
   static String specifics(List<String> tokens) {
     return tokens.stream()

@@ -23,7 +23,8 @@ public record DedupSettings(
     @JsonPropertyDescription("signature rows per band") int rows,
     @JsonPropertyDescription("Jaccard similarity from which two problems are near duplicates") double threshold,
     @JsonPropertyDescription("check candidate pairs with exact Jaccard (false: every band collision counts)") boolean verify,
-    @JsonPropertyDescription("a bucket's problems with the same numbers and question words, when more than this, link to their smallest id instead of all pairs") int maxBucketPairs,
+    @JsonPropertyDescription("most problems of one LSH bucket paired all with all (with verify: of those with the same numbers and question words);"
+        + " a larger group links each to its smallest id") int maxBucketPairs,
     @JsonPropertyDescription("also compare with single-letter variables renamed by first occurrence, primes dropped (x, y' -> v1, v2),"
         + " so a copy with renamed variables is found (only with verify: each pair is still checked)") boolean canonicalVariables)
     implements Serializable {

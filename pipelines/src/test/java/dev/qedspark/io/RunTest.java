@@ -186,8 +186,13 @@ class RunTest extends SparkTestBase {
   void aReadOnlyFolderStopsTheRunBeforeAnyWorkAndKeepsWhatItHolds() throws Exception {
     Path readOnly = Files.createDirectories(dir.resolve("read-only"));
     Path kept = Files.writeString(readOnly.resolve("notes.txt"), "mine");
+    boolean immutable = false;
     try {
-      Assumptions.assumeTrue(makeReadOnly(readOnly), "this machine cannot make a folder read-only to this user (no chmod effect, no chattr)");
+      Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
+      if (canMakeFolderIn(readOnly)) { // root, whom permissions do not stop; the immutable attribute does
+        immutable = chattr("+i", readOnly);
+      }
+      Assumptions.assumeFalse(canMakeFolderIn(readOnly), "this machine cannot make a folder read-only to this user (chmod, chattr +i)");
       DatasetException under = assertThrows(DatasetException.class, () -> writeRun(readOnly.resolve("out").toString(), 1));
       assertTrue(under.getMessage().startsWith("cannot create the output folder " + readOnly.resolve("out")), under.getMessage());
       DatasetException into = assertThrows(DatasetException.class, () -> writeRun(readOnly.toString(), 1));
@@ -196,30 +201,9 @@ class RunTest extends SparkTestBase {
         assertEquals(List.of(kept), entries.toList(), "nothing written, nothing removed");
       }
     } finally {
-      chattr("-i", readOnly);
+      boolean mutable = !immutable || chattr("-i", readOnly); // else the temporary folder cannot be deleted
       Files.setPosixFilePermissions(readOnly, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-    }
-  }
-
-  /**
-   * Takes write permission away; for root, whom permissions do not stop, sets the immutable
-   * attribute. True when a folder can then no longer be made inside.
-   */
-  private static boolean makeReadOnly(Path folder) throws Exception {
-    Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("r-x------"));
-    if (!canMakeFolderIn(folder)) {
-      return true;
-    }
-    return chattr("+i", folder) && !canMakeFolderIn(folder);
-  }
-
-  /** Runs chattr; false where it is missing or fails. */
-  private static boolean chattr(String change, Path folder) throws InterruptedException {
-    try {
-      return new ProcessBuilder("chattr", change, folder.toString()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
-    } catch (IOException missing) {
-      return false;
+      assertTrue(mutable, "chattr -i " + readOnly + " failed: remove the immutable attribute by hand");
     }
   }
 
@@ -228,6 +212,16 @@ class RunTest extends SparkTestBase {
       Files.delete(Files.createDirectory(folder.resolve("probe")));
       return true;
     } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Runs chattr; false where it is missing or fails. */
+  private static boolean chattr(String change, Path folder) throws InterruptedException {
+    try {
+      return new ProcessBuilder("chattr", change, folder.toString()).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+    } catch (IOException missing) {
       return false;
     }
   }
