@@ -111,16 +111,12 @@ class CrashSurvivalTest {
       }
       assertTrue(first.isAlive(), "the job is still sending when it is killed");
       first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      Map<String, Integer> before = new TreeMap<>();
-      asked.forEach((prompt, count) -> before.put(prompt, count.get()));
+      int askedBeforeKill = asked.size();
       assertFalse(Files.exists(dir.resolve("crash/infer/output.jsonl")), "no output file before the run ends");
 
       run(dir.resolve("crash"), "infer", infer);
-      long repeated = asked.values().stream().filter(c -> c.get() > 1).count();
       assertEquals(n, asked.size(), "every request was sent");
-      assertTrue(asked.values().stream().allMatch(c -> c.get() <= 2), "no request was sent more than twice");
-      assertTrue(repeated <= 8, "only requests in flight when the job died (2 partitions x 2 in flight, and answers not yet"
-          + " recorded) are sent again, not the " + before.size() + " it had asked: " + repeated + " repeated");
+      assertOnlyInFlightRequestsSentAgain("infer, killed after " + askedBeforeKill + " requests", asked);
       List<String> output = Files.readAllLines(dir.resolve("crash/infer/output.jsonl"));
       assertEquals(n, output.size(), "one output line per request");
       for (String line : output) {
@@ -175,14 +171,21 @@ class CrashSurvivalTest {
         killAtRequestAndResume(dir.resolve("crash"), step, asked, 1 + random.nextInt(requests * 4 / 5), job);
         assertEquals(rowsOfEveryDataset(dir.resolve("ref").resolve(step)), rowsOfEveryDataset(dir.resolve("crash").resolve(step)),
             step + ": every dataset holds the uninterrupted run's rows, in the same files (timing and cache columns aside)");
-        long repeated = asked.values().stream().filter(c -> c.get() > 1).count();
-        assertTrue(asked.values().stream().allMatch(c -> c.get() <= 2), step + ": no request was sent more than twice");
-        assertTrue(repeated <= 8, step + ": only requests in flight when the job died (2 partitions x 2 in flight, and answers not yet"
-            + " recorded) are sent again: " + repeated + " repeated of " + asked.size());
+        assertOnlyInFlightRequestsSentAgain(step, asked);
       }
     } finally {
       server.stop(0);
     }
+  }
+
+  /**
+   * After a kill and a re-run: no request was sent more than twice, and only those in flight when
+   * the job died (2 partitions x 2 in flight, and answers not yet recorded) were sent again.
+   */
+  private static void assertOnlyInFlightRequestsSentAgain(String job, Map<String, AtomicInteger> asked) {
+    long repeated = asked.values().stream().filter(c -> c.get() > 1).count();
+    assertTrue(asked.values().stream().allMatch(c -> c.get() <= 2), job + ": no request was sent more than twice");
+    assertTrue(repeated <= 8, job + ": only requests in flight when the job died are sent again: " + repeated + " repeated of " + asked.size());
   }
 
   /** What a scripted server answers: the reply's text for a request body and its Authorization header. */

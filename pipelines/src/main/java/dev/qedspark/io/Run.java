@@ -251,7 +251,7 @@ public final class Run implements AutoCloseable {
         if (!previous.outputs().containsKey(name) || !fs.exists(output)) {
           return "its output " + name + " is missing";
         }
-        if (!previous.outputs().get(name).equals(digestOf(fs, output)) || !manifestIntact(checked, output)) {
+        if (changedSinceRun(fs, checked, output, previous.outputs().get(name))) {
           return "its output " + name + " was changed after the run";
         }
       }
@@ -438,18 +438,20 @@ public final class Run implements AutoCloseable {
   }
 
   /**
-   * Whether a dataset output's manifest is as its writer left it: it still matches its checksum
-   * file (where the file system keeps one) and its rows add up. The content digest covers the
-   * schema and the shards, not the counts, so an edited count is caught here.
+   * Whether an output differs from what its run recorded ({@code digest}). A dataset's manifest is
+   * read once, through {@code checked}, and must also be as its writer left it: matching its
+   * checksum file (where the file system keeps one) with rows that add up, since the content
+   * digest covers the schema and the shards, not the counts.
    */
-  private static boolean manifestIntact(FileSystem checked, Path output) throws IOException {
-    if (!checked.getFileStatus(output).isDirectory()) {
-      return true;
+  private static boolean changedSinceRun(FileSystem fs, FileSystem checked, Path output, String digest) throws IOException {
+    if (!fs.getFileStatus(output).isDirectory()) {
+      return !digest.equals(digestOf(fs, output));
     }
     try {
-      return Fingerprint.readManifest(checked, output).rowsAddUp();
+      Manifest manifest = Fingerprint.readManifest(checked, output);
+      return !digest.equals(manifest.contentDigest()) || !manifest.rowsAddUp();
     } catch (org.apache.hadoop.fs.ChecksumException e) {
-      return false;
+      return true;
     }
   }
 
