@@ -1,19 +1,15 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.QedConfig;
-import dev.qedspark.eval.CalibrationMetrics;
 import dev.qedspark.grading.JudgeProtocol;
 import dev.qedspark.jobs.cli.Arguments;
-import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.pipeline.Stages;
-import dev.qedspark.spark.SparkSessions;
+import dev.qedspark.stage.Stage;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed calibrate}: how far the judges agree with human graders. */
-final class CalibrateJob implements Command {
+final class CalibrateJob extends StageCommand {
 
   @Override
   public String name() {
@@ -48,36 +44,16 @@ final class CalibrateJob implements Command {
   }
 
   @Override
-  public List<OptionSpec> options() {
+  protected List<OptionSpec> stageOptions() {
     return List.of(
         OptionSpec.required("graded", "FILE", "human-graded proofs (JSONL or Parquet)"),
         OptionSpec.required("out", "DIR", "output folder"),
-        OptionSpec.value("protocol", "P", "judge protocol: imo-proofbench (default), proofbench or rubric"),
-        OptionSpec.flag("force", "run even when the outputs are up to date"));
+        OptionSpec.value("protocol", "P", "judge protocol: imo-proofbench (default), proofbench or rubric"));
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
-    JudgeProtocol protocol = JudgeProtocol.named(args.value("protocol", JudgeProtocol.IMO_PROOFBENCH.id()));
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      var stage = stages.calibrate(args.value("graded"), protocol).into(args.value("out"));
-      String staleness = stage.staleness();
-      if (staleness == null && !args.has("force")) {
-        out.println("calibrate: up to date (" + args.value("out") + "/calibration.json); --force runs it again");
-        return 0;
-      }
-      CalibrationMetrics.Report r = stage.execute();
-      out.printf("calibrate: %,d proofs (%s grades), %,d judged, %,d judgements failed or unreadable, in %.1f s%n", r.proofs(), r.scale(),
-          r.compared(), r.failed(), r.seconds());
-      r.metrics().forEach((name, value) -> out.printf("  %-20s %s%n", name, value == null ? "-" : String.format("%.3f", value)));
-      if (!r.confusion().isEmpty()) {
-        out.println("  confusion: " + r.confusion());
-      }
-      out.println("  pairs: " + r.pairsPath());
-      return 0;
-    } finally {
-      spark.stop();
-    }
+  protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
+    return stages.calibrate(args.value("graded"), JudgeProtocol.named(args.value("protocol", JudgeProtocol.IMO_PROOFBENCH.id())))
+        .into(args.value("out"));
   }
 }

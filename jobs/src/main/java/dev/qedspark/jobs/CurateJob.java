@@ -1,20 +1,16 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.QedConfig;
 import dev.qedspark.curation.Curate;
 import dev.qedspark.ingest.SourceSpec;
-import dev.qedspark.curation.CurateReport;
 import dev.qedspark.jobs.cli.Arguments;
-import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.pipeline.Stages;
-import dev.qedspark.spark.SparkSessions;
+import dev.qedspark.stage.Stage;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed curate}: decontamination and duplicate removal on a problems dataset. */
-final class CurateJob implements Command {
+final class CurateJob extends StageCommand {
 
   @Override
   public String name() {
@@ -50,7 +46,7 @@ final class CurateJob implements Command {
   }
 
   @Override
-  public List<OptionSpec> options() {
+  protected List<OptionSpec> stageOptions() {
     return List.of(
         OptionSpec.required("problems", "DIR", "a problems dataset (from ./qed ingest)"),
         OptionSpec.required("out", "DIR", "output folder for curated/, removed/ and report.json"),
@@ -60,21 +56,14 @@ final class CurateJob implements Command {
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      Curate curate = stages.curate(args.value("problems"), args.values("benchmark"));
-      List<SourceSpec> defaults = args.has("no-default-benchmarks") ? List.of() : stages.defaultBenchmarks(curate, args.values("benchmark"));
-      if (!defaults.isEmpty()) {
-        out.println("curate: the problems hold no benchmark rows and no --benchmark was given, so the catalog's benchmarks are the"
-            + " reference: " + defaults.stream().map(SourceSpec::name).toList() + " (--no-default-benchmarks: none)");
-        curate.benchmarkSources(defaults);
-      }
-      CurateReport report = curate.into(args.value("out")).execute();
-      Summaries.printCurate(report, out);
-      return 0;
-    } finally {
-      spark.stop();
+  protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
+    Curate curate = stages.curate(args.value("problems"), args.values("benchmark"));
+    List<SourceSpec> defaults = args.has("no-default-benchmarks") ? List.of() : stages.defaultBenchmarks(curate, args.values("benchmark"));
+    if (!defaults.isEmpty()) {
+      out.println("curate: the problems hold no benchmark rows and no --benchmark was given, so the catalog's benchmarks are the"
+          + " reference: " + defaults.stream().map(SourceSpec::name).toList() + " (--no-default-benchmarks: none)");
+      curate.benchmarkSources(defaults);
     }
+    return curate.into(args.value("out"));
   }
 }

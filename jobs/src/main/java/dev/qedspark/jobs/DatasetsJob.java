@@ -1,27 +1,20 @@
 package dev.qedspark.jobs;
 
 import dev.qedspark.config.QedConfig;
-import dev.qedspark.curation.FilterReport;
-import dev.qedspark.curation.RubricsReport;
-import dev.qedspark.grading.GradeReport;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.jobs.cli.UsageException;
 import dev.qedspark.llm.GenerationReport;
+import dev.qedspark.llm.LlmCalls;
 import dev.qedspark.pipeline.Chain;
 import dev.qedspark.pipeline.DatasetsChain;
 import dev.qedspark.pipeline.Stages;
-import dev.qedspark.rl.RlReport;
-import dev.qedspark.sft.SftReport;
-import dev.qedspark.spark.SparkSessions;
-import dev.qedspark.llm.LlmCalls;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed datasets}: the FineProofs chain, filter to rl, skipping what is up to date. */
 final class DatasetsJob implements Command {
@@ -76,49 +69,39 @@ final class DatasetsJob implements Command {
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
+  public int run(Arguments args, QedConfig config, PrintStream out) throws Exception {
     int samples = Arguments.positive(args, "samples", 1);
     if (args.has("dry-run")) {
-      return dryRun(args, config, samples, out);
+      return Chains.withStages(config, true, stages -> dryRun(stages, args, samples, out));
     }
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      Chain chain = chain(stages, args, samples);
-      chain.run(args.has("force"), step -> Summaries.printStep(step, out),
-          step -> Summaries.printResult(step.result(), stages.endpoint(Stages.TEACHER), out));
+    return Chains.withStages(config, false, stages -> {
+      Chains.run(chain(stages, args, samples), args.has("force"), out, step -> {});
       return 0;
-    } finally {
-      spark.stop();
-    }
+    });
   }
 
-  private static int dryRun(Arguments args, QedConfig config, int samples, PrintStream out) {
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.dryRun(spark, config)) {
-      chain(stages, args, samples);
-      out.println("dry run: nothing is sent, nothing in " + args.value("out") + " changes. New problems are counted as if each"
-          + " passed the filter and got a valid rubric at once: an upper bound.");
-      List<GenerationReport> calls = new ArrayList<>();
-      DatasetsChain.dryRun(stages, args.value("problems"), args.value("out"), Set.copyOf(args.values("skip")), samples,
-          args.has("force"), step -> {
-            if (!step.ran()) {
-              Summaries.printStep(step, out);
-            }
-          }, step -> {
-            out.printf("%n[%d/%d] %s%n", step.index(), step.steps(), step.name());
-            Map<String, GenerationReport> stepCalls = step.result() instanceof LlmCalls c ? c.llmCalls() : Map.of();
-            if (stepCalls.isEmpty()) {
-              out.println("  no LLM requests");
-            }
-            stepCalls.forEach((name, call) -> Summaries.printPlanned(name, call, out));
-            calls.addAll(stepCalls.values());
-          });
-      out.println();
-      Summaries.printPlanned("total", GenerationReport.sum(calls), out);
-      return 0;
-    } finally {
-      spark.stop();
-    }
+  private static int dryRun(Stages stages, Arguments args, int samples, PrintStream out) {
+    chain(stages, args, samples); // a step list that does not fit together stops here, before any work
+    out.println("dry run: nothing is sent, nothing in " + args.value("out") + " changes. New problems are counted as if each"
+        + " passed the filter and got a valid rubric at once: an upper bound.");
+    List<GenerationReport> calls = new ArrayList<>();
+    DatasetsChain.dryRun(stages, args.value("problems"), args.value("out"), Set.copyOf(args.values("skip")), samples,
+        args.has("force"), step -> {
+          if (!step.ran()) {
+            Chains.printStep(step, out);
+          }
+        }, step -> {
+          out.printf("%n[%d/%d] %s%n", step.index(), step.steps(), step.name());
+          Map<String, GenerationReport> stepCalls = step.result() instanceof LlmCalls c ? c.llmCalls() : Map.of();
+          if (stepCalls.isEmpty()) {
+            out.println("  no LLM requests");
+          }
+          stepCalls.forEach((name, call) -> call.printPlanned(name, out));
+          calls.addAll(stepCalls.values());
+        });
+    out.println();
+    GenerationReport.sum(calls).printPlanned("total", out);
+    return 0;
   }
 
   /** The chain; a step list that does not fit together is a usage error. */

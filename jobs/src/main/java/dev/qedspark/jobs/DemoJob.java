@@ -15,9 +15,8 @@ import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.pipeline.Chain;
 import dev.qedspark.pipeline.DemoChain;
-import dev.qedspark.pipeline.Stages;
 import dev.qedspark.rl.RlReport;
-import dev.qedspark.spark.SparkSessions;
+import dev.qedspark.stage.StageResult;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -99,18 +98,15 @@ final class DemoJob implements Command {
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
+  public int run(Arguments args, QedConfig config, PrintStream out) throws Exception {
     String root = args.value("out", "runs/demo");
     int problems = Arguments.positive(args, "problems", 3);
     int samples = Arguments.positive(args, "samples", 2);
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
+    return Chains.withStages(config, false, stages -> {
+      SparkSession spark = stages.spark();
       out.println("qed demo: the pipeline on the embedded defaults (Spark " + spark.sparkContext().master() + "), output in " + root);
       Chain chain = DemoChain.of(stages, stages.catalog(), root, problems, samples, args.value("train-command", DemoChain.TRAIN_COMMAND), out);
-      List<Chain.Outcome> outcomes = chain.run(args.has("force"), step -> Summaries.printStep(step, out), step -> {
-        Summaries.printResult(step.result(), stages.endpoint(Stages.TEACHER), out);
-        printSample(spark, step.result(), out);
-      });
+      List<Chain.Outcome> outcomes = Chains.run(chain, args.has("force"), out, step -> printSample(spark, step.result(), out));
       DemoChain.writeTimings(spark, root, outcomes);
       out.println();
       out.println("done. Read the datasets with any Parquet reader, e.g. DuckDB:");
@@ -118,13 +114,11 @@ final class DemoJob implements Command {
       out.println("  SELECT problem, scores, reward_mean FROM '" + root + "/rl/all/*.parquet';");
       out.println("and open the evaluation's report in a browser: " + root + "/eval/report.html");
       return 0;
-    } finally {
-      spark.stop();
-    }
+    });
   }
 
   /** A glimpse of what a step wrote. */
-  private static void printSample(SparkSession spark, Object result, PrintStream out) {
+  private static void printSample(SparkSession spark, StageResult result, PrintStream out) {
     if (result instanceof CurateReport curate) {
       printRemovedExamples(spark, curate, out);
     } else if (result instanceof Pick.Result pick) {

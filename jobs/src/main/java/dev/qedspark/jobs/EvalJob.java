@@ -9,12 +9,9 @@ import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.jobs.cli.UsageException;
 import dev.qedspark.pipeline.EvalChain;
-import dev.qedspark.pipeline.Stages;
-import dev.qedspark.spark.SparkSessions;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed eval}: a benchmark scored, from a model under test or from a file of responses. */
 final class EvalJob implements Command {
@@ -111,7 +108,7 @@ final class EvalJob implements Command {
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
+  public int run(Arguments args, QedConfig config, PrintStream out) throws Exception {
     int runs = Arguments.positive(args, "runs", 1);
     Benchmark.Kind kind = null;
     if (args.has("kind")) {
@@ -122,15 +119,12 @@ final class EvalJob implements Command {
       }
     }
     JudgeProtocol protocol = args.has("protocol") ? JudgeProtocol.named(args.value("protocol")) : null;
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      Benchmark benchmark = Benchmark.named(args.value("benchmark"), stages.catalog(), kind, protocol);
-      EvalChain.of(stages, benchmark, args.value("out"), args.value("responses"), runs,
-          args.has("limit") ? Arguments.positive(args, "limit", 0) : 0, scaffold(args)).run(args.has("force"),
-          step -> Summaries.printStep(step, out), step -> Summaries.printResult(step.result(), stages.endpoint(config.eval().role()), out));
+    Benchmark.Kind asked = kind;
+    return Chains.withStages(config, false, stages -> {
+      Benchmark benchmark = Benchmark.named(args.value("benchmark"), stages.catalog(), asked, protocol);
+      Chains.run(EvalChain.of(stages, benchmark, args.value("out"), args.value("responses"), runs,
+          args.has("limit") ? Arguments.positive(args, "limit", 0) : 0, scaffold(args)), args.has("force"), out, step -> {});
       return 0;
-    } finally {
-      spark.stop();
-    }
+    });
   }
 }

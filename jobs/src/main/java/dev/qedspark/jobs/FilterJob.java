@@ -1,18 +1,14 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.QedConfig;
-import dev.qedspark.curation.FilterReport;
 import dev.qedspark.jobs.cli.Arguments;
-import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.pipeline.Stages;
-import dev.qedspark.spark.SparkSessions;
+import dev.qedspark.stage.Stage;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed filter}: an LLM tags every problem; the configured rules decide which stay. */
-final class FilterJob implements Command {
+final class FilterJob extends StageCommand {
 
   @Override
   public String name() {
@@ -43,25 +39,14 @@ final class FilterJob implements Command {
   }
 
   @Override
-  public List<OptionSpec> options() {
+  protected List<OptionSpec> stageOptions() {
     return List.of(
         OptionSpec.required("problems", "DIR", "a problems dataset"),
         OptionSpec.required("out", "DIR", "output folder for tags/, problems/, dropped/ and report.json"));
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      FilterReport report = stages.filter(args.value("problems")).into(args.value("out")).execute();
-      out.printf("filter: %,d problems kept, dropped %s; tags by status %s; in %.1f s%n", report.kept(), report.droppedByReason(),
-          report.tagsByStatus(), report.seconds());
-      Summaries.printGeneration(report.tagging(), stages.endpoint(config.filter().role()), out);
-      out.println("  problems: " + report.problemsPath());
-      out.println("  dropped:  " + report.droppedPath());
-      return 0;
-    } finally {
-      spark.stop();
-    }
+  protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
+    return stages.filter(args.value("problems")).into(args.value("out"));
   }
 }

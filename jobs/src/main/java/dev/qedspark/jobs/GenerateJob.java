@@ -1,18 +1,14 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.QedConfig;
 import dev.qedspark.jobs.cli.Arguments;
-import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
-import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.pipeline.Stages;
-import dev.qedspark.spark.SparkSessions;
+import dev.qedspark.stage.Stage;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed generate}: teacher proofs for the problems of a dataset. */
-final class GenerateJob implements Command {
+final class GenerateJob extends StageCommand {
 
   @Override
   public String name() {
@@ -46,7 +42,7 @@ final class GenerateJob implements Command {
   }
 
   @Override
-  public List<OptionSpec> options() {
+  protected List<OptionSpec> stageOptions() {
     return List.of(
         OptionSpec.required("problems", "DIR", "a problems dataset (ingest or curate output)"),
         OptionSpec.required("out", "DIR", "output folder for generations/"),
@@ -55,16 +51,7 @@ final class GenerateJob implements Command {
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
-    int samples = Arguments.positive(args, "samples", 1);
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      GenerationReport report = stages.generate(args.value("problems"), args.value("where", null), samples)
-          .into(args.value("out")).execute();
-      Summaries.printGeneration(report, stages.endpoint(Stages.TEACHER), out);
-      return 0;
-    } finally {
-      spark.stop();
-    }
+  protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
+    return stages.generate(args.value("problems"), args.value("where", null), Arguments.positive(args, "samples", 1)).into(args.value("out"));
   }
 }

@@ -1,19 +1,15 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.QedConfig;
-import dev.qedspark.grading.GradeReport;
 import dev.qedspark.jobs.cli.Arguments;
-import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.pipeline.Stages;
-import dev.qedspark.spark.SparkSessions;
+import dev.qedspark.stage.Stage;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed grade}: judges grade a dataset of (problem, proof) rows. */
-final class GradeJob implements Command {
+final class GradeJob extends StageCommand {
 
   @Override
   public String name() {
@@ -56,7 +52,7 @@ final class GradeJob implements Command {
   }
 
   @Override
-  public List<OptionSpec> options() {
+  protected List<OptionSpec> stageOptions() {
     return List.of(
         OptionSpec.required("proofs", "DIR", "a dataset with the key columns, problem and proof"),
         OptionSpec.required("out", "DIR", "output folder for grades/, scores/ and report.json"),
@@ -78,14 +74,7 @@ final class GradeJob implements Command {
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      GradeReport report = stages.grade(args.value("proofs"), args.value("problems", null)).into(args.value("out")).execute();
-      Summaries.printGrade(report, out);
-      return 0;
-    } finally {
-      spark.stop();
-    }
+  protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
+    return stages.grade(args.value("proofs"), args.value("problems", null)).into(args.value("out"));
   }
 }

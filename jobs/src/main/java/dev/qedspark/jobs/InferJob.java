@@ -1,20 +1,15 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.QedConfig;
 import dev.qedspark.jobs.cli.Arguments;
-import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
-import dev.qedspark.llm.GenerationReport;
-import dev.qedspark.llm.batch.Infer;
 import dev.qedspark.pipeline.Stages;
-import dev.qedspark.spark.SparkSessions;
+import dev.qedspark.stage.Stage;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed infer}: an OpenAI Batch API input file through an endpoint or the embedded engine. */
-final class InferJob implements Command {
+final class InferJob extends StageCommand {
   /** The role that answers a batch file: llm.roles.model when set, else llm.*. */
   static final String ROLE = "model";
 
@@ -55,7 +50,7 @@ final class InferJob implements Command {
   }
 
   @Override
-  public List<OptionSpec> options() {
+  protected List<OptionSpec> stageOptions() {
     return List.of(
         OptionSpec.required("input", "FILE", "Batch API input file (JSON Lines)"),
         OptionSpec.required("out", "DIR", "output folder for results/ and output.jsonl"),
@@ -75,15 +70,7 @@ final class InferJob implements Command {
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) throws Exception {
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      GenerationReport report = stages.infer(args.value("input"), ROLE).into(args.value("out")).execute();
-      Summaries.printGeneration(report, stages.endpoint(ROLE), out);
-      out.println("  output.jsonl: " + args.value("out") + "/" + Infer.OUTPUT);
-      return 0;
-    } finally {
-      spark.stop();
-    }
+  protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
+    return stages.infer(args.value("input"), ROLE).into(args.value("out"));
   }
 }

@@ -1,22 +1,19 @@
 package dev.qedspark.jobs;
 
 import dev.qedspark.config.QedConfig;
-import dev.qedspark.ingest.IngestReport;
 import dev.qedspark.ingest.InputFiles;
 import dev.qedspark.ingest.SourceFormat;
 import dev.qedspark.ingest.SourceSpec;
 import dev.qedspark.jobs.cli.Arguments;
-import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.jobs.cli.UsageException;
 import dev.qedspark.pipeline.Stages;
-import dev.qedspark.spark.SparkSessions;
+import dev.qedspark.stage.Stage;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed ingest}: problem sources to the {@code problems} dataset. */
-final class IngestJob implements Command {
+final class IngestJob extends StageCommand {
 
   @Override
   public String name() {
@@ -48,7 +45,7 @@ final class IngestJob implements Command {
   }
 
   @Override
-  public List<OptionSpec> options() {
+  protected List<OptionSpec> stageOptions() {
     return List.of(
         OptionSpec.required("out", "DIR", "output folder for problems/, quarantine/ and report.json"),
         OptionSpec.repeated("input", "FILE", "read this file instead of the catalog's sources"),
@@ -58,16 +55,14 @@ final class IngestJob implements Command {
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
+  public int run(Arguments args, QedConfig config, PrintStream out) throws Exception {
     checkInputOptions(args);
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      IngestReport report = stages.ingest(sources(stages, args)).into(args.value("out")).execute();
-      Summaries.printIngest(report, out);
-      return 0;
-    } finally {
-      spark.stop();
-    }
+    return super.run(args, config, out);
+  }
+
+  @Override
+  protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
+    return stages.ingest(sources(stages, args)).into(args.value("out"));
   }
 
   /** Fails before Spark starts when the options cannot work together. */

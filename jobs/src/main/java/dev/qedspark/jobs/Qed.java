@@ -1,10 +1,10 @@
 package dev.qedspark.jobs;
 
 import dev.qedspark.common.ConfigException;
-import dev.qedspark.config.ConfigLoader;
-import dev.qedspark.config.QedConfig;
 import dev.qedspark.common.QedException;
 import dev.qedspark.common.Suggestions;
+import dev.qedspark.config.ConfigLoader;
+import dev.qedspark.config.QedConfig;
 import dev.qedspark.io.BuildInfo;
 import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;

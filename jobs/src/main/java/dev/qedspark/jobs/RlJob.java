@@ -1,19 +1,15 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.QedConfig;
 import dev.qedspark.jobs.cli.Arguments;
-import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.pipeline.Stages;
-import dev.qedspark.rl.RlReport;
-import dev.qedspark.spark.SparkSessions;
+import dev.qedspark.stage.Stage;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed rl}: FineProofs-RL from policy rollouts graded against rubrics. */
-final class RlJob implements Command {
+final class RlJob extends StageCommand {
 
   @Override
   public String name() {
@@ -47,7 +43,7 @@ final class RlJob implements Command {
   }
 
   @Override
-  public List<OptionSpec> options() {
+  protected List<OptionSpec> stageOptions() {
     return List.of(
         OptionSpec.required("problems", "DIR", "problems with rubrics (the problems output of ./qed rubrics)"),
         OptionSpec.required("out", "DIR", "output folder"),
@@ -62,20 +58,7 @@ final class RlJob implements Command {
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      RlReport report = stages.rl(args.value("problems")).into(args.value("out")).execute();
-      out.printf("rl: %,d problems rolled out (%,d left out for want of a rubric), %,d learnable, in %.1f s%n", report.problems(),
-          report.withoutRubric(), report.learnable(), report.seconds());
-      Summaries.printGeneration(report.rollouts(), stages.endpoint(config.rl().role()), out);
-      Summaries.printGrade(report.grading(), out);
-      out.println("  all:       " + report.allPath());
-      out.println("  learnable: " + report.learnablePath());
-      out.println("  tasks:     " + report.tasksPath());
-      return 0;
-    } finally {
-      spark.stop();
-    }
+  protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
+    return stages.rl(args.value("problems")).into(args.value("out"));
   }
 }

@@ -1,18 +1,14 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.QedConfig;
-import dev.qedspark.curation.RubricsReport;
 import dev.qedspark.jobs.cli.Arguments;
-import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.pipeline.Stages;
-import dev.qedspark.spark.SparkSessions;
+import dev.qedspark.stage.Stage;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed rubrics}: marking schemes for problems that have a solution and no rubric. */
-final class RubricsJob implements Command {
+final class RubricsJob extends StageCommand {
 
   @Override
   public String name() {
@@ -45,26 +41,14 @@ final class RubricsJob implements Command {
   }
 
   @Override
-  public List<OptionSpec> options() {
+  protected List<OptionSpec> stageOptions() {
     return List.of(
         OptionSpec.required("problems", "DIR", "a problems dataset"),
         OptionSpec.required("out", "DIR", "output folder for rubrics/, problems/ and report.json"));
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      RubricsReport report = stages.rubrics(args.value("problems")).into(args.value("out")).execute();
-      out.printf("rubrics: schemes by status %s; problems by rubric source %s; in %.1f s%n", report.byStatus(),
-          report.byRubricSource(), report.seconds());
-      report.attempts().forEach((attempt, g) -> out.printf("  %s: %,d requests, %,d from the cache, %,d sent, %,d errors, %,d schemes"
-          + " broke a rule%n", attempt, g.requests(), g.cacheHits(), g.sent(), g.errors(), g.parseErrors()));
-      out.println("  rubrics:  " + report.rubricsPath());
-      out.println("  problems: " + report.problemsPath());
-      return 0;
-    } finally {
-      spark.stop();
-    }
+  protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
+    return stages.rubrics(args.value("problems")).into(args.value("out"));
   }
 }

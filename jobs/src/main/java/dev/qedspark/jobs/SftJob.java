@@ -1,18 +1,14 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.QedConfig;
 import dev.qedspark.jobs.cli.Arguments;
-import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.pipeline.Stages;
-import dev.qedspark.sft.SftReport;
-import dev.qedspark.spark.SparkSessions;
+import dev.qedspark.stage.Stage;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed sft}: FineProofs-SFT from teacher proofs and their grades. */
-final class SftJob implements Command {
+final class SftJob extends StageCommand {
 
   @Override
   public String name() {
@@ -43,7 +39,7 @@ final class SftJob implements Command {
   }
 
   @Override
-  public List<OptionSpec> options() {
+  protected List<OptionSpec> stageOptions() {
     return List.of(
         OptionSpec.required("proofs", "DIR", "teacher generations"),
         OptionSpec.required("graded", "DIR", "the output folder of ./qed grade over those proofs"),
@@ -53,14 +49,7 @@ final class SftJob implements Command {
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      SftReport report = stages.sft(args.value("proofs"), args.value("graded"), args.value("problems"), args.value("rl", null)).into(args.value("out")).execute();
-      Summaries.printSft(report, out);
-      return 0;
-    } finally {
-      spark.stop();
-    }
+  protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
+    return stages.sft(args.value("proofs"), args.value("graded"), args.value("problems"), args.value("rl", null)).into(args.value("out"));
   }
 }

@@ -1,20 +1,15 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.QedConfig;
 import dev.qedspark.jobs.cli.Arguments;
-import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.pipeline.Stages;
+import dev.qedspark.stage.Stage;
 import dev.qedspark.train.ShardSettings;
-import dev.qedspark.train.ShardsReport;
-import dev.qedspark.train.TrainingShards;
-import dev.qedspark.spark.SparkSessions;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed shards}: training shards for the GPU trainer. */
-final class ShardsJob implements Command {
+final class ShardsJob extends StageCommand {
 
   @Override
   public String name() {
@@ -53,7 +48,7 @@ final class ShardsJob implements Command {
   }
 
   @Override
-  public List<OptionSpec> options() {
+  protected List<OptionSpec> stageOptions() {
     return List.of(
         OptionSpec.required("input", "DIR", "an SFT dataset or ./qed sft's folder (packed, messages); ./qed rl's folder (rl)"),
         OptionSpec.required("out", "DIR", "output folder"),
@@ -62,29 +57,17 @@ final class ShardsJob implements Command {
         OptionSpec.value("seq-len", "N", "tokens per packed sequence (default shards.seq-len, 4096)"),
         OptionSpec.value("shards", "K", "number of shards: the trainer's world size or a multiple (default shards.count)"),
         OptionSpec.value("overlong", "P", "drop (default) or truncate examples longer than --seq-len"),
-        OptionSpec.flag("mmap-files", "also write memory-mappable token files (tokens-NNNNN.bin)"),
-        OptionSpec.flag("force", "run even when the outputs are up to date"));
+        OptionSpec.flag("mmap-files", "also write memory-mappable token files (tokens-NNNNN.bin)"));
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
-    ShardSettings settings = config.shards()
-        .withTokenizer(args.value("tokenizer", config.shards().tokenizer()))
-        .withSeqLen(Arguments.positive(args, "seq-len", config.shards().seqLen()))
-        .withCount(Arguments.positive(args, "shards", config.shards().count()))
-        .withOverlong(args.value("overlong", config.shards().overlong()))
-        .withMmapFiles(args.has("mmap-files") || config.shards().mmapFiles());
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      TrainingShards stage = stages.shards(args.value("input"), args.value("format", "packed"), settings).into(args.value("out"));
-      if (stage.staleness() == null && !args.has("force")) {
-        out.println("shards: up to date (" + args.value("out") + "/report.json); --force runs it again");
-        return 0;
-      }
-      Summaries.printShards(stage.execute(), out);
-      return 0;
-    } finally {
-      spark.stop();
-    }
+  protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
+    ShardSettings defaults = stages.shardSettings();
+    ShardSettings settings = defaults.withTokenizer(args.value("tokenizer", defaults.tokenizer()))
+        .withSeqLen(Arguments.positive(args, "seq-len", defaults.seqLen()))
+        .withCount(Arguments.positive(args, "shards", defaults.count()))
+        .withOverlong(args.value("overlong", defaults.overlong()))
+        .withMmapFiles(args.has("mmap-files") || defaults.mmapFiles());
+    return stages.shards(args.value("input"), args.value("format", "packed"), settings).into(args.value("out"));
   }
 }

@@ -1,18 +1,14 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.QedConfig;
 import dev.qedspark.jobs.cli.Arguments;
-import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.pipeline.Stages;
-import dev.qedspark.spark.SparkSessions;
-import dev.qedspark.train.Launch;
+import dev.qedspark.stage.Stage;
 import java.io.PrintStream;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
 
 /** {@code ./qed train}: a distributed trainer launched as a Spark barrier stage. */
-final class TrainJob implements Command {
+final class TrainJob extends StageCommand {
 
   @Override
   public String name() {
@@ -49,29 +45,17 @@ final class TrainJob implements Command {
   }
 
   @Override
-  public List<OptionSpec> options() {
+  protected List<OptionSpec> stageOptions() {
     return List.of(
         OptionSpec.required("shards", "DIR", "the output folder of ./qed shards"),
         OptionSpec.required("command", "CMD", "the command every rank runs (bash)"),
         OptionSpec.required("out", "DIR", "where the launch's report.json and ranks.log (every rank's output) go"),
-        OptionSpec.value("ranks", "N", "world size (default train.ranks)"),
-        OptionSpec.flag("force", "launch even when the same command already ran on the same shards"));
+        OptionSpec.value("ranks", "N", "world size (default train.ranks)"));
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) {
-    int ranks = Arguments.positive(args, "ranks", config.train().ranks());
-    SparkSession spark = SparkSessions.create(config.spark());
-    try (Stages stages = Stages.with(spark, config)) {
-      Launch launch = stages.train(args.value("shards"), args.value("command"), ranks).output(out).into(args.value("out"));
-      if (launch.staleness() == null && !args.has("force")) {
-        out.println("train: up to date: this command already ran on these shards (" + args.value("out") + "/report.json); --force runs it again");
-        return 0;
-      }
-      Summaries.printTrain(launch.execute(), out);
-      return 0;
-    } finally {
-      spark.stop();
-    }
+  protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
+    return stages.train(args.value("shards"), args.value("command"), Arguments.positive(args, "ranks", stages.trainSettings().ranks()))
+        .output(out).into(args.value("out"));
   }
 }

@@ -8,6 +8,7 @@ import dev.qedspark.llm.LlmSettings;
 import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.Prompt;
 import dev.qedspark.llm.PromptBuilder;
+import dev.qedspark.llm.Role;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -73,7 +74,7 @@ final class RunnerBench {
         .add("request_id", DataTypes.StringType, false).add("question", DataTypes.StringType, false)).coalesce(1);
     Files.createDirectories(dir);
     return LlmMap.over(input).keyedBy("request_id").prompt("bench", "sha256:bench", ASK)
-        .role("model", settings, OpenEndpoint.of(endpoint)).cacheDir(dir.resolve("cache").toString())
+        .role(new Role("model", settings, OpenEndpoint.of(endpoint), dir.resolve("cache").toString()))
         .into(dir.resolve("out").toString()).execute();
   }
 

@@ -2,7 +2,10 @@ package dev.qedspark.curation;
 
 import dev.qedspark.decontam.DecontamSettings;
 import dev.qedspark.dedup.DedupSettings;
+import dev.qedspark.stage.StageResult;
+import java.io.PrintStream;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What a curation run did, written as {@code report.json}.
@@ -33,4 +36,19 @@ public record CurateReport(
     String curatedPath,
     String removedPath,
     double seconds,
-    Map<String, Double> secondsByStep) {}
+    Map<String, Double> secondsByStep) implements StageResult {
+  @Override
+  public void print(PrintStream out) {
+    long removed = removedByReason.values().stream().mapToLong(Long::longValue).sum();
+    out.printf("curate: %,d problems kept, %,d removed (%s), %,d benchmark problems as reference, in %.1f s%n", curated, removed,
+        removedByReason.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")), benchmarks, seconds);
+    out.printf("  %-22s %8s  %s%n", "source", "kept", "removed");
+    bySource.forEach((source, outcomes) -> out.printf("  %-22s %,8d  %s%n", source, outcomes.getOrDefault("kept", 0L),
+        outcomes.entrySet().stream().filter(e -> !e.getKey().equals("kept")).map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", "))));
+    out.println("  near-duplicate clusters by size: " + clusterSizes);
+    out.println("  curated: " + curatedPath);
+    out.println("  removed: " + removedPath);
+  }
+}
+

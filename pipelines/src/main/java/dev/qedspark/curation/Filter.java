@@ -1,12 +1,10 @@
 package dev.qedspark.curation;
 
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmMap;
-import dev.qedspark.llm.LlmSettings;
-import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.PromptTemplate;
+import dev.qedspark.llm.Role;
 import dev.qedspark.stage.Stage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,9 +36,7 @@ public final class Filter extends Stage<Filter, FilterReport> {
   private final String problems;
   private FilterSettings settings = FilterSettings.DEFAULTS;
   private PromptTemplate template;
-  private LlmSettings roleSettings;
-  private OpenEndpoint endpoint;
-  private String cacheDir;
+  private Role tagger;
   private LlmMap map;
 
   private Filter(SparkSession spark, String problems) {
@@ -58,14 +54,9 @@ public final class Filter extends Stage<Filter, FilterReport> {
     return this;
   }
 
-  public Filter tagger(LlmSettings roleSettings, OpenEndpoint endpoint) {
-    this.roleSettings = roleSettings;
-    this.endpoint = endpoint;
-    return this;
-  }
-
-  public Filter cacheDir(String cacheDir) {
-    this.cacheDir = cacheDir;
+  /** Who tags the problems ({@code filter.role}). */
+  public Filter role(Role tagger) {
+    this.tagger = tagger;
     return this;
   }
 
@@ -104,9 +95,9 @@ public final class Filter extends Stage<Filter, FilterReport> {
 
   private LlmMap map() {
     if (map == null) {
-      map = LlmMap.over(DatasetReader.read(spark, problems).select("problem_id", "problem", "solution", "answer")).keyedBy("problem_id")
-          .prompt(template.name(), template.sha256(), new FilterPrompt(template)).parser(new FilterTagsParser())
-          .standIn(FilterTagsParser.standIn(settings)).role(settings.role(), roleSettings, endpoint).cacheDir(cacheDir).named(name()).datasets(datasets);
+      map = LlmMap.over(read(problems).select("problem_id", "problem", "solution", "answer")).keyedBy("problem_id")
+          .prompt(template, new FilterPrompt(template)).parser(new FilterTagsParser()).standIn(FilterTagsParser.standIn(settings))
+          .role(tagger).named(name()).datasets(datasets);
     }
     return map;
   }
@@ -138,20 +129,20 @@ public final class Filter extends Stage<Filter, FilterReport> {
           "coalesce(parse_error, error) AS error", "model", "'" + template.sha256() + "' AS prompt_sha256"));
       writeDataset(run, answers.rows().selectExpr(columns.toArray(String[]::new)), TAGS, "problem_id");
     }
-    Dataset<Row> tags = DatasetReader.read(spark, run.path(TAGS));
+    Dataset<Row> tags = read(run.path(TAGS));
     List<String> tagColumns = new ArrayList<>(FilterSettings.TAGS);
     tagColumns.add("difficulty");
-    Dataset<Row> tagged = DatasetReader.read(spark, problems)
+    Dataset<Row> tagged = read(problems)
         .join(tags.selectExpr(concat(List.of("problem_id", "status AS filter_status", "error AS filter_error"), tagColumns)), "problem_id")
         .selectExpr("*", reason() + " AS reason");
     writeDataset(run, tagged.where("reason IS NULL").drop("reason"), PROBLEMS, "problem_id");
     writeDataset(run, tagged.where("reason IS NOT NULL"), DROPPED, "problem_id");
     Map<String, Long> byReason = new TreeMap<>();
-    job("count dropped problems per reason", () -> DatasetReader.read(spark, run.path(DROPPED)).groupBy("reason").count().collectAsList())
+    job("count dropped problems per reason", () -> read(run.path(DROPPED)).groupBy("reason").count().collectAsList())
         .forEach(r -> byReason.put(r.getString(0), r.getLong(1)));
     Map<String, Long> byStatus = new TreeMap<>();
     job("count tags per status", () -> tags.groupBy("status").count().collectAsList()).forEach(r -> byStatus.put(r.getString(0), r.getLong(1)));
-    long kept = job("count kept problems", () -> DatasetReader.read(spark, run.path(PROBLEMS)).count());
+    long kept = job("count kept problems", () -> read(run.path(PROBLEMS)).count());
     FilterReport report = new FilterReport(kept, byReason, byStatus, tagging, run.finalPath(PROBLEMS), run.finalPath(DROPPED),
         (System.nanoTime() - started) / 1e9);
     run.writeJson(REPORT, report);

@@ -1,8 +1,9 @@
 package dev.qedspark.curation;
 
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Run;
 import dev.qedspark.stage.Stage;
+import dev.qedspark.stage.StageResult;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,14 @@ public final class Pick extends Stage<Pick, Pick.Result> {
   public static final String PROBLEMS = "problems";
 
   /** How many problems each condition picked, and where they are. */
-  public record Result(Map<String, Long> byCondition, long problems, String path) {}
+  public record Result(Map<String, Long> byCondition, long problems, String path) implements StageResult {
+    @Override
+    public void print(PrintStream out) {
+      out.printf("pick: %,d problems%n", problems);
+      byCondition.forEach((condition, count) -> out.printf("  %,d where %s%n", count, condition));
+      out.println("  problems: " + path);
+    }
+  }
 
   private final String problems;
   private final Map<String, Integer> conditions = new LinkedHashMap<>();
@@ -70,7 +78,7 @@ public final class Pick extends Stage<Pick, Pick.Result> {
 
   @Override
   protected Result run(Run run) {
-    Dataset<Row> all = DatasetReader.read(spark, problems);
+    Dataset<Row> all = read(problems);
     Dataset<Row> picked = null;
     List<String> taken = new ArrayList<>();
     for (Map.Entry<String, Integer> condition : conditions.entrySet()) {
@@ -82,7 +90,7 @@ public final class Pick extends Stage<Pick, Pick.Result> {
       throw new IllegalStateException("take(condition, count) at least once: there is nothing to pick");
     }
     long count = writeDataset(run, picked.dropDuplicates("problem_id"), PROBLEMS, "problem_id").rows();
-    Dataset<Row> written = DatasetReader.read(spark, run.path(PROBLEMS));
+    Dataset<Row> written = read(run.path(PROBLEMS));
     Map<String, Long> byCondition = new LinkedHashMap<>();
     for (String condition : taken) {
       byCondition.put(condition, job("count problems picked by " + condition, () -> written.where(condition).count()));

@@ -2,13 +2,11 @@ package dev.qedspark.curation;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmMap;
-import dev.qedspark.llm.LlmSettings;
-import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.PromptTemplate;
+import dev.qedspark.llm.Role;
 import dev.qedspark.stage.Stage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,9 +39,7 @@ public final class Rubrics extends Stage<Rubrics, RubricsReport> {
   private final String problems;
   private RubricSettings settings = RubricSettings.DEFAULTS;
   private PromptTemplate template;
-  private LlmSettings roleSettings;
-  private OpenEndpoint endpoint;
-  private String cacheDir;
+  private Role writer;
 
   private Rubrics(SparkSession spark, String problems) {
     super(spark);
@@ -60,15 +56,9 @@ public final class Rubrics extends Stage<Rubrics, RubricsReport> {
     return this;
   }
 
-  /** Who writes: the role's settings and endpoint. */
-  public Rubrics writer(LlmSettings roleSettings, OpenEndpoint endpoint) {
-    this.roleSettings = roleSettings;
-    this.endpoint = endpoint;
-    return this;
-  }
-
-  public Rubrics cacheDir(String cacheDir) {
-    this.cacheDir = cacheDir;
+  /** Who writes the schemes ({@code rubrics.role}). */
+  public Rubrics role(Role writer) {
+    this.writer = writer;
     return this;
   }
 
@@ -107,15 +97,14 @@ public final class Rubrics extends Stage<Rubrics, RubricsReport> {
 
   /** Problems with a reference solution and no rubric: the ones a scheme is written for. */
   private Dataset<Row> needed() {
-    return DatasetReader.read(spark, problems)
+    return read(problems)
         .where("solution IS NOT NULL AND trim(solution) != '' AND (rubric IS NULL OR trim(rubric) = '')")
         .select("problem_id", "problem", "solution");
   }
 
   private LlmMap map(Dataset<Row> rows, int attempt) {
-    return LlmMap.over(rows).keyedBy("problem_id").prompt(template.name(), template.sha256(), new RubricPrompt(template))
-        .parser(new RubricParser()).standIn(RubricParser.STAND_IN).role(settings.role(), roleSettings, endpoint).firstSample(attempt)
-        .cacheDir(cacheDir).named(name()).datasets(datasets);
+    return LlmMap.over(rows).keyedBy("problem_id").prompt(template, new RubricPrompt(template)).parser(new RubricParser())
+        .standIn(RubricParser.STAND_IN).role(writer).firstSample(attempt).named(name()).datasets(datasets);
   }
 
   @Override
@@ -149,8 +138,8 @@ public final class Rubrics extends Stage<Rubrics, RubricsReport> {
         pending = asked.join(failed.select("problem_id"), "problem_id");
       }
       writeDataset(run, written.unionByName(failed), RUBRICS, "problem_id");
-      Dataset<Row> result = DatasetReader.read(spark, run.path(RUBRICS));
-      Dataset<Row> all = DatasetReader.read(spark, problems);
+      Dataset<Row> result = read(run.path(RUBRICS));
+      Dataset<Row> all = read(problems);
       Dataset<Row> filled = all.join(result.select(col("problem_id"), col("rubric_text"), col("status").as("scheme_status")), new String[] {"problem_id"},
               "left_outer")
           .withColumn("rubric_source", org.apache.spark.sql.functions.expr(
@@ -163,7 +152,7 @@ public final class Rubrics extends Stage<Rubrics, RubricsReport> {
       job("count schemes per status", () -> result.groupBy("status").count().collectAsList())
           .forEach(r -> byStatus.put(r.getString(0), r.getLong(1)));
       Map<String, Long> bySource = new TreeMap<>();
-      job("count problems per rubric source", () -> DatasetReader.read(spark, run.path(PROBLEMS)).groupBy("rubric_source").count()
+      job("count problems per rubric source", () -> read(run.path(PROBLEMS)).groupBy("rubric_source").count()
           .collectAsList()).forEach(r -> bySource.put(r.getString(0), r.getLong(1)));
       RubricsReport report = new RubricsReport(byStatus, bySource, attempts, run.finalPath(RUBRICS), run.finalPath(PROBLEMS),
           (System.nanoTime() - started) / 1e9);

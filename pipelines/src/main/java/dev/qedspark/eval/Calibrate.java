@@ -5,10 +5,10 @@ import dev.qedspark.grading.Grade;
 import dev.qedspark.grading.GradeReport;
 import dev.qedspark.grading.GradingSettings;
 import dev.qedspark.grading.JudgeProtocol;
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.PromptTemplate;
+import dev.qedspark.llm.Role;
 import dev.qedspark.stage.Stage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,9 +43,8 @@ public final class Calibrate extends Stage<Calibrate, CalibrationMetrics.Report>
   private JudgeProtocol protocol = JudgeProtocol.IMO_PROOFBENCH;
   private GradingSettings grading = GradingSettings.DEFAULTS;
   private PromptTemplate template;
-  private final List<Grade.Judge> judges = new ArrayList<>();
+  private final List<Role> judges = new ArrayList<>();
   private int passScore = 7;
-  private String cacheDir;
 
   private Calibrate(SparkSession spark, String file) {
     super(spark);
@@ -65,14 +64,9 @@ public final class Calibrate extends Stage<Calibrate, CalibrationMetrics.Report>
     return this;
   }
 
-  public Calibrate judges(List<Grade.Judge> judges) {
+  public Calibrate judges(List<Role> judges) {
     this.judges.clear();
     this.judges.addAll(judges);
-    return this;
-  }
-
-  public Calibrate cacheDir(String cacheDir) {
-    this.cacheDir = cacheDir;
     return this;
   }
 
@@ -97,7 +91,7 @@ public final class Calibrate extends Stage<Calibrate, CalibrationMetrics.Report>
     s.put("protocol", protocol.id());
     s.put("grading", grading);
     s.put("pass-score", passScore);
-    judges.forEach(j -> s.put("judge " + j.role(), j.identity()));
+    s.put("judges", Role.answerIdentities(judges));
     return s;
   }
 
@@ -143,15 +137,14 @@ public final class Calibrate extends Stage<Calibrate, CalibrationMetrics.Report>
       }
       Grade grade = Grade.of(graded.select("problem_id", "row_index", "problem", "proof", "solution", "rubric")).keyedBy("problem_id", "row_index")
           .settings(new GradingSettings(protocol.id(), grading.judges(), grading.repeats(), grading.aggregate()), template)
-          .cacheDir(cacheDir).datasets(datasets);
-      judges.forEach(j -> grade.judge(j.role(), j.settings(), j.endpoint()));
+          .judges(judges).datasets(datasets);
       GradeReport report = grade.writeTo(run, GRADES, SCORES);
-      Dataset<Row> pairs = graded.join(DatasetReader.read(spark, run.path(SCORES)).selectExpr("problem_id", "row_index", "score AS judge", "status"),
+      Dataset<Row> pairs = graded.join(read(run.path(SCORES)).selectExpr("problem_id", "row_index", "score AS judge", "status"),
           new String[] {"problem_id", "row_index"}, "left_outer").selectExpr("problem_id", "row_index", "human", "judge", "status", "binary");
       writeDataset(run, pairs, PAIRS, "problem_id", "row_index");
       List<CalibrationMetrics.Pair> collected = new ArrayList<>();
       boolean binary = false;
-      for (Row r : job("collect the pairs", () -> DatasetReader.read(spark, run.path(PAIRS)).collectAsList())) {
+      for (Row r : job("collect the pairs", () -> read(run.path(PAIRS)).collectAsList())) {
         binary = r.getBoolean(5);
         collected.add(new CalibrationMetrics.Pair(r.getString(0), r.getDouble(2), r.isNullAt(3) ? null : r.getDouble(3)));
       }

@@ -1,6 +1,9 @@
 package dev.qedspark.eval;
 
 import dev.qedspark.llm.GenerationReport;
+import dev.qedspark.llm.LlmCalls;
+import dev.qedspark.stage.StageResult;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +36,24 @@ public final class CalibrationMetrics {
    * @param confusion for binary labels: true/false positives and negatives (the judge's "correct" is positive)
    */
   public record Report(String scale, long proofs, long compared, long failed, Map<String, Double> metrics, Map<String, Long> confusion,
-      Map<String, GenerationReport> judgeCalls, String pairsPath, double seconds) {}
+      Map<String, GenerationReport> judgeCalls, String pairsPath, double seconds) implements StageResult, LlmCalls {
+    @Override
+    public Map<String, GenerationReport> llmCalls() {
+      return judgeCalls;
+    }
+
+    @Override
+    public void print(PrintStream out) {
+      out.printf("calibrate: %,d proofs (%s grades), %,d judged, %,d judgements failed or unreadable, in %.1f s%n", proofs, scale, compared,
+          failed, seconds);
+      metrics.forEach((name, value) -> out.printf("  %-20s %s%n", name, value == null ? "-" : String.format("%.3f", value)));
+      if (!confusion.isEmpty()) {
+        out.println("  confusion: " + confusion);
+      }
+      printCalls(out);
+      out.println("  pairs: " + pairsPath);
+    }
+  }
 
   private CalibrationMetrics() {}
 

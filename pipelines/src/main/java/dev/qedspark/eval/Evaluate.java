@@ -3,11 +3,11 @@ package dev.qedspark.eval;
 import dev.qedspark.grading.Grade;
 import dev.qedspark.grading.GradeReport;
 import dev.qedspark.grading.GradingSettings;
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmMap;
 import dev.qedspark.llm.PromptTemplate;
+import dev.qedspark.llm.Role;
 import dev.qedspark.stage.Stage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,8 +60,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
   private GradingSettings grading = GradingSettings.DEFAULTS;
   private PromptTemplate gradeTemplate;
   private PromptTemplate answerJudgeTemplate;
-  private final List<Grade.Judge> judges = new ArrayList<>();
-  private String cacheDir;
+  private final List<Role> judges = new ArrayList<>();
   private String model = "";
   private String scaffold = "direct";
 
@@ -92,14 +91,9 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
     return this;
   }
 
-  public Evaluate judges(List<Grade.Judge> judges) {
+  public Evaluate judges(List<Role> judges) {
     this.judges.clear();
     this.judges.addAll(judges);
-    return this;
-  }
-
-  public Evaluate cacheDir(String cacheDir) {
-    this.cacheDir = cacheDir;
     return this;
   }
 
@@ -139,7 +133,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
     s.put("grading", grading);
     s.put("model", model);
     s.put("scaffold", scaffold);
-    judges.forEach(j -> s.put("judge " + j.role(), j.identity()));
+    s.put("judges", Role.answerIdentities(judges));
     return s;
   }
 
@@ -162,11 +156,11 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
 
   /** Responses with the problem's text, references and splits; truncation decided. */
   private Dataset<Row> responsesWithProblems() {
-    Dataset<Row> problemRows = DatasetReader.read(spark, problems).selectExpr("problem_id", "problem", "answer AS gold", "solution",
+    Dataset<Row> problemRows = read(problems).selectExpr("problem_id", "problem", "answer AS gold", "solution",
         "rubric", "level", "category", "nullif(regexp_extract(problem_id, ':PB-(Basic|Advanced)-', 1), '') AS subset");
     // Cut off: stopped by max_tokens, no final text, or (for a thinking model) no </think>.
     String truncated = "(status = 'truncated' OR coalesce(trim(proof), '') = ''" + (settings.thinking() ? " OR reasoning_content IS NULL" : "") + ")";
-    return DatasetReader.read(spark, responses).selectExpr("problem_id", "sample_index AS run", "completion AS response",
+    return read(responses).selectExpr("problem_id", "sample_index AS run", "completion AS response",
             "reasoning_content AS reasoning", "CASE WHEN " + truncated + " THEN '' ELSE proof END AS proof",
             "CASE WHEN status IN ('error', 'not_sent') THEN 'api_error' WHEN " + truncated + " THEN 'truncated' ELSE 'ok' END AS response_status",
             "completion_tokens AS tokens", "cost", "model")
@@ -186,7 +180,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
     }
     List<EvalMetrics.Sample> collected = new ArrayList<>();
     Map<String, Long> methods = new java.util.TreeMap<>();
-    for (Row r : job("collect the scored samples", () -> DatasetReader.read(spark, run.path(SAMPLES)).selectExpr("problem_id", "run",
+    for (Row r : job("collect the scored samples", () -> read(run.path(SAMPLES)).selectExpr("problem_id", "run",
         "score", "max_score", "passed", "status", "tokens", "cost", "subset", "level", "category", "method").collectAsList())) {
       Map<String, String> splits = new LinkedHashMap<>();
       for (int i = 0; i < SPLITS.size(); i++) {
@@ -197,7 +191,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
           r.isNullAt(4) ? null : r.getBoolean(4), r.getString(5), r.isNullAt(6) ? null : r.getLong(6), r.isNullAt(7) ? null : r.getDouble(7),
           splits));
     }
-    Dataset<Row> made = DatasetReader.read(spark, responses);
+    Dataset<Row> made = read(responses);
     Row effort = job("average calls and tokens per response", () -> made.selectExpr(
         List.of(made.columns()).contains("calls") ? "avg(calls)" : "1D",
         "avg(coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0))").first());
@@ -208,7 +202,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
         EvalMetrics.bySplit(collected, settings.bootstrap(), settings.confidence(), settings.seed()), methods, judgeCalls,
         run.finalPath(SAMPLES), run.finalPath(REPORT), (System.nanoTime() - started) / 1e9);
     run.writeJson(SUMMARY, summary);
-    List<Row> drill = job("collect rows for the report", () -> DatasetReader.read(spark, run.path(SAMPLES)).orderBy("problem_id", "run")
+    List<Row> drill = job("collect rows for the report", () -> read(run.path(SAMPLES)).orderBy("problem_id", "run")
         .selectExpr("problem_id", "run", clip("problem"), clip("reference"), clip("response"), clip("extracted"), "score", "max_score",
             "status", "method", clip("judge_output")).collectAsList());
     run.writeText(REPORT, ReportPage.html(summary, drill));
@@ -251,19 +245,18 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
     Dataset<Row> verdicts;
     // The project's tiny random test model is no judge: without a real one, undecided answers stay undecided.
     if (settings.judgeUndecided() && !judges.isEmpty() && !judges.get(0).endpoint().isTinyRandomModel()) {
-      Grade.Judge judge = judges.get(0);
+      Role judge = judges.get(0);
       LlmMap map = LlmMap.over(undecided.selectExpr("problem_id", "run", "problem", "gold", "extracted_answer")
               .where("extracted_answer IS NOT NULL AND gold IS NOT NULL"))
-          .keyedBy("problem_id", "run").prompt(answerJudgeTemplate.name(), answerJudgeTemplate.sha256(), new AnswerJudge.Prompts(answerJudgeTemplate))
-          .parser(new AnswerJudge.Verdicts()).role(judge.role(), judge.settings(), judge.endpoint()).cacheDir(cacheDir)
-          .named(name() + " (answer judge)").datasets(datasets);
-      judgeCalls.put("answers judged by " + judge.role(), map.writeTo(run, JUDGEMENTS));
-      verdicts = DatasetReader.read(spark, run.path(JUDGEMENTS)).selectExpr("problem_id", "run", "same",
+          .keyedBy("problem_id", "run").prompt(answerJudgeTemplate, new AnswerJudge.Prompts(answerJudgeTemplate))
+          .parser(new AnswerJudge.Verdicts()).role(judge).named(name() + " (answer judge)").datasets(datasets);
+      judgeCalls.put("answers judged by " + judge.name(), map.writeTo(run, JUDGEMENTS));
+      verdicts = read(run.path(JUDGEMENTS)).selectExpr("problem_id", "run", "same",
           "CASE WHEN status IN ('error', 'not_sent') OR parse_error IS NOT NULL THEN coalesce(parse_error, error) END AS judge_error",
           "completion AS judge_output");
     } else {
       writeDataset(run, undecided.selectExpr("problem_id", "run", "CAST(NULL AS BOOLEAN) AS same").limit(0), JUDGEMENTS, "problem_id", "run");
-      verdicts = DatasetReader.read(spark, run.path(JUDGEMENTS)).selectExpr("problem_id", "run", "same", "CAST(NULL AS STRING) AS judge_error",
+      verdicts = read(run.path(JUDGEMENTS)).selectExpr("problem_id", "run", "same", "CAST(NULL AS STRING) AS judge_error",
           "CAST(NULL AS STRING) AS judge_output");
     }
     Dataset<Row> decided = checked.join(verdicts, new String[] {"problem_id", "run"}, "left_outer").selectExpr("*",
@@ -285,13 +278,12 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
             "CASE WHEN response_status = 'api_error' THEN 'error' ELSE 'ok' END AS status"))
         .keyedBy("problem_id", "run")
         .settings(new GradingSettings(benchmark.protocol().id(), grading.judges(), grading.repeats(), grading.aggregate()), gradeTemplate)
-        .cacheDir(cacheDir).datasets(datasets);
-    judges.forEach(j -> grade.judge(j.role(), j.settings(), j.endpoint()));
+        .judges(judges).datasets(datasets);
     GradeReport report = grade.writeTo(run, GRADES, SCORES);
     report.llmCalls().forEach(judgeCalls::put);
-    Dataset<Row> firstJudgement = DatasetReader.read(spark, run.path(GRADES)).where("repeat = 0 AND judge = '" + grading.judges().get(0) + "'")
+    Dataset<Row> firstJudgement = read(run.path(GRADES)).where("repeat = 0 AND judge = '" + grading.judges().get(0) + "'")
         .selectExpr("problem_id", "run", "judge_output");
-    Dataset<Row> scores = DatasetReader.read(spark, run.path(SCORES)).selectExpr("problem_id", "run", "score", "status AS grade_status");
+    Dataset<Row> scores = read(run.path(SCORES)).selectExpr("problem_id", "run", "score", "status AS grade_status");
     int pass = settings.passScore();
     return rows.join(scores, new String[] {"problem_id", "run"}, "left_outer").join(firstJudgement, new String[] {"problem_id", "run"}, "left_outer")
         .selectExpr("*",

@@ -2,12 +2,12 @@ package dev.qedspark.eval;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
-
 import dev.qedspark.common.ConfigException;
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.Completion;
 import dev.qedspark.stage.Stage;
+import dev.qedspark.stage.StageResult;
+import java.io.PrintStream;
 import java.util.List;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
@@ -17,6 +17,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+
 
 /**
  * Responses written elsewhere, read for grading: a JSONL or Parquet file (or folder) of rows
@@ -51,7 +52,15 @@ public final class ResponsesFile extends Stage<ResponsesFile, ResponsesFile.Resu
    *
    * @param quarantined responses left out because their problem is in the benchmark's quarantine, by problem id
    */
-  public record Result(long responses, long problems, java.util.Map<String, Long> quarantined, String path) {}
+  public record Result(long responses, long problems, java.util.Map<String, Long> quarantined, String path) implements StageResult {
+    @Override
+    public void print(PrintStream out) {
+      out.printf("responses: %,d for %,d problems%n", responses, problems);
+      quarantined.forEach((id, n) -> out.printf(
+          "  left out: %,d for %s, a problem the benchmark's ingest quarantined (see benchmark/quarantine)%n", n, id));
+      out.println("  responses: " + path);
+    }
+  }
 
   private final String file;
   private final String problems;
@@ -108,7 +117,7 @@ public final class ResponsesFile extends Stage<ResponsesFile, ResponsesFile.Resu
   protected Result run(Run run) {
     Dataset<Row> raw = read().withColumn("file_order", expr("monotonically_increasing_id()"));
     boolean hasRun = List.of(raw.columns()).contains("run");
-    Dataset<Row> ids = DatasetReader.read(spark, problems).selectExpr("problem_id AS known_id",
+    Dataset<Row> ids = read(problems).selectExpr("problem_id AS known_id",
         "substring(problem_id, instr(problem_id, ':') + 1) AS own_id");
     Dataset<Row> resolved = raw.selectExpr("CAST(problem_id AS STRING) AS given_id", "response",
             (hasRun ? "CAST(run AS INT)" : "CAST(NULL AS INT)") + " AS run", "file_order")
@@ -117,7 +126,7 @@ public final class ResponsesFile extends Stage<ResponsesFile, ResponsesFile.Resu
         .as(Encoders.STRING()).collectAsList());
     java.util.Map<String, Long> quarantined = new java.util.TreeMap<>();
     if (quarantine != null && !unknownIds.isEmpty()) {
-      List<String> rawRows = job("read the quarantined rows", () -> DatasetReader.read(spark, quarantine).select("raw").as(Encoders.STRING()).collectAsList());
+      List<String> rawRows = job("read the quarantined rows", () -> read(quarantine).select("raw").as(Encoders.STRING()).collectAsList());
       for (String id : unknownIds) {
         // The id as a whole word of the quarantined row's text (not a prefix of a longer id).
         java.util.regex.Pattern word = java.util.regex.Pattern.compile("(?<![\\w-])" + java.util.regex.Pattern.quote(id.substring(id.indexOf(':') + 1))
@@ -153,7 +162,7 @@ public final class ResponsesFile extends Stage<ResponsesFile, ResponsesFile.Resu
       return RowFactory.create(r.getString(0), r.getInt(2), response, split[0], split[1], "ok", null, null, null, null);
     }, Encoders.row(SCHEMA));
     long written = writeDataset(run, shaped, RESPONSES, "problem_id", "sample_index").rows();
-    long problemCount = job("count problems answered", () -> DatasetReader.read(spark, run.path(RESPONSES)).select("problem_id").distinct().count());
+    long problemCount = job("count problems answered", () -> read(run.path(RESPONSES)).select("problem_id").distinct().count());
     return new Result(written, problemCount, quarantined, run.finalPath(RESPONSES));
   }
 }

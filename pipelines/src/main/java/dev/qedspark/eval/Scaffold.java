@@ -1,20 +1,19 @@
 package dev.qedspark.eval;
 
 import static org.apache.spark.sql.functions.expr;
-
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.AnswerParser;
 import dev.qedspark.llm.Completion;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmCalls;
 import dev.qedspark.llm.LlmMap;
-import dev.qedspark.llm.LlmSettings;
-import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.Prompt;
 import dev.qedspark.llm.PromptBuilder;
 import dev.qedspark.llm.PromptTemplate;
+import dev.qedspark.llm.Role;
 import dev.qedspark.stage.Stage;
+import dev.qedspark.stage.StageResult;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +30,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+
 
 /**
  * Test-time scaffolds: several calls per problem and run, one response out, in the shape of
@@ -66,7 +66,15 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
   private static final String[] KEYS = {"problem_id", "run", "slot"};
 
   /** What a scaffold run did. */
-  public record Result(String scaffold, long responses, long calls, Map<String, GenerationReport> steps, String path) implements LlmCalls {
+  public record Result(String scaffold, long responses, long calls, Map<String, GenerationReport> steps, String path)
+      implements LlmCalls, StageResult {
+    @Override
+    public void print(PrintStream out) {
+      out.printf("scaffold %s: %,d responses from %,d calls%n", scaffold, responses, calls);
+      printCalls(out);
+      out.println("  responses: " + path);
+    }
+
     @Override
     public Map<String, GenerationReport> llmCalls() {
       return steps;
@@ -81,10 +89,7 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
   private ScaffoldSettings sizes = ScaffoldSettings.DEFAULTS;
   private PromptTemplate base;
   private final Map<String, PromptTemplate> templates = new LinkedHashMap<>();
-  private String role = "model";
-  private LlmSettings roleSettings;
-  private OpenEndpoint endpoint;
-  private String cacheDir;
+  private Role model;
 
   private Scaffold(SparkSession spark, String scaffold, Benchmark.Kind kind, String problems) {
     super(spark);
@@ -114,15 +119,9 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
     return this;
   }
 
-  public Scaffold model(String role, LlmSettings roleSettings, OpenEndpoint endpoint) {
-    this.role = role;
-    this.roleSettings = roleSettings;
-    this.endpoint = endpoint;
-    return this;
-  }
-
-  public Scaffold cacheDir(String cacheDir) {
-    this.cacheDir = cacheDir;
+  /** The model under test ({@code eval.role}). */
+  public Scaffold role(Role model) {
+    this.model = model;
     return this;
   }
 
@@ -149,8 +148,7 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
     s.put("runs", runs);
     s.put("limit", limit);
     s.put("sizes", sizes);
-    s.put("model", List.of(role, endpoint.identity(), endpoint.model(), roleSettings.temperature(), roleSettings.maxTokens(),
-        roleSettings.seed(), roleSettings.topP(), roleSettings.topK(), roleSettings.stop(), String.valueOf(roleSettings.extraBody())));
+    s.put("model", model.answerIdentity());
     return s;
   }
 
@@ -214,8 +212,8 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
     final List<Dataset<Row>> rows = new ArrayList<>();
 
     Dataset<Row> ask(String step, Dataset<Row> input, PromptTemplate template, Map<String, String> columns, AnswerParser parser) {
-      LlmMap map = LlmMap.over(input).keyedBy(KEYS).prompt(template.name(), template.sha256(), new ColumnPrompt(template, columns))
-          .requestIndexFrom("request").role(role, roleSettings, endpoint).cacheDir(cacheDir).named(name() + " " + step).datasets(datasets);
+      LlmMap map = LlmMap.over(input).keyedBy(KEYS).prompt(template, new ColumnPrompt(template, columns)).requestIndexFrom("request")
+          .role(model).named(name() + " " + step).datasets(datasets);
       if (parser != null) {
         map.parser(parser);
       }
@@ -235,7 +233,7 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
 
   /** Every problem (the first {@code limit} by id, when set) once per run, with its task: the generation prompt's text. */
   private Dataset<Row> problemRuns(int slots) {
-    Dataset<Row> rows = DatasetReader.read(spark, problems).select("problem_id", "problem");
+    Dataset<Row> rows = read(problems).select("problem_id", "problem");
     if (limit > 0) {
       rows = rows.orderBy("problem_id").limit(limit);
     }
@@ -257,14 +255,14 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
       };
       Dataset<Row> all = calls.rows.stream().reduce(Dataset::unionByName).orElseThrow();
       writeDataset(run, all, CALLS, "problem_id", "run", "step", "slot", "request");
-      Dataset<Row> totals = DatasetReader.read(spark, run.path(CALLS)).groupBy("problem_id", "run").agg(expr("count(*)").as("calls"),
+      Dataset<Row> totals = read(run.path(CALLS)).groupBy("problem_id", "run").agg(expr("count(*)").as("calls"),
           expr("sum(prompt_tokens)").as("prompt_tokens"), expr("sum(completion_tokens)").as("completion_tokens"), expr("sum(cost)").as("cost"));
       Dataset<Row> responses = answers.selectExpr("problem_id", "run", "completion", "reasoning_content", "proof", "status", "model")
           .join(totals, new String[] {"problem_id", "run"})
           .selectExpr("problem_id", "run AS sample_index", "completion", "reasoning_content", "coalesce(proof, '') AS proof", "status",
               "prompt_tokens", "completion_tokens", "cost", "model", "calls");
       long written = writeDataset(run, responses, RESPONSES, "problem_id", "sample_index").rows();
-      long callCount = job("count calls", () -> DatasetReader.read(spark, run.path(CALLS)).count());
+      long callCount = job("count calls", () -> read(run.path(CALLS)).count());
       return new Result(scaffold, written, callCount, calls.reports, run.finalPath(RESPONSES));
     }
   }

@@ -7,14 +7,12 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.trim;
 
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.Generation;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmMap;
-import dev.qedspark.llm.LlmSettings;
-import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.PromptTemplate;
+import dev.qedspark.llm.Role;
 import dev.qedspark.llm.RowsDigest;
 import dev.qedspark.stage.Stage;
 import java.util.ArrayList;
@@ -59,22 +57,12 @@ public final class Grade extends Stage<Grade, GradeReport> {
   private static final String PROOF_FAILED = "proof_failed";
   private static final String KEY_PREFIX = "key__";
 
-  /** One judge: a role, its settings and its endpoint. */
-  public record Judge(String role, LlmSettings settings, OpenEndpoint endpoint) {
-    /** What a judge's answers depend on, for the fingerprints of stages that grade. */
-    public List<Object> identity() {
-      return List.of(endpoint.identity(), endpoint.model(), settings.temperature(), settings.maxTokens(), settings.seed(), settings.topP(),
-          settings.topK(), settings.stop(), String.valueOf(settings.extraBody()));
-    }
-  }
-
   private final Dataset<Row> proofs;
   private List<String> inputPaths = List.of();
   private List<String> keys = List.of("problem_id", "sample_index");
   private GradingSettings settings = GradingSettings.DEFAULTS;
   private PromptTemplate template;
-  private final List<Judge> judges = new ArrayList<>();
-  private String cacheDir;
+  private final List<Role> judges = new ArrayList<>();
   private Map<String, LlmMap> maps;
   private String proofsDigest;
 
@@ -123,13 +111,10 @@ public final class Grade extends Stage<Grade, GradeReport> {
     return this;
   }
 
-  public Grade judge(String role, LlmSettings roleSettings, OpenEndpoint endpoint) {
-    judges.add(new Judge(role, roleSettings, endpoint));
-    return this;
-  }
-
-  public Grade cacheDir(String cacheDir) {
-    this.cacheDir = cacheDir;
+  /** The judges ({@code grading.judges}): each grades every proof, with its own settings and response cache. */
+  public Grade judges(List<Role> judges) {
+    this.judges.clear();
+    this.judges.addAll(judges);
     return this;
   }
 
@@ -212,15 +197,14 @@ public final class Grade extends Stage<Grade, GradeReport> {
     if (maps == null) {
       Objects.requireNonNull(template, "settings(grading, template) is required");
       if (judges.isEmpty()) {
-        throw new IllegalStateException("judge(role, settings, endpoint) is required at least once");
+        throw new IllegalStateException("judges(roles) needs at least one judge");
       }
       Dataset<Row> gradable = judgeInput().filter(gradable());
       maps = new LinkedHashMap<>();
-      for (Judge judge : judges) {
-        maps.put(judge.role(), LlmMap.over(gradable).keyedBy(keys.stream().map(k -> KEY_PREFIX + k).toArray(String[]::new))
-            .prompt(template.name(), template.sha256(), new JudgePrompt(template, protocol()))
-            .parser(new ScoreParser(protocol())).role(judge.role(), judge.settings(), judge.endpoint())
-            .samples(settings.repeats()).cacheDir(cacheDir).named(name() + " (" + judge.role() + ")").datasets(datasets));
+      for (Role judge : judges) {
+        maps.put(judge.name(), LlmMap.over(gradable).keyedBy(keys.stream().map(k -> KEY_PREFIX + k).toArray(String[]::new))
+            .prompt(template, new JudgePrompt(template, protocol())).parser(new ScoreParser(protocol())).role(judge)
+            .samples(settings.repeats()).named(name() + " (" + judge.name() + ")").datasets(datasets));
       }
     }
     return maps;
@@ -247,18 +231,18 @@ public final class Grade extends Stage<Grade, GradeReport> {
         Dataset<Row> judged = gradeColumns(answers.rows(), judge.getKey());
         grades = grades == null ? judged : grades.unionByName(judged);
       }
-      for (Judge judge : judges) {
-        grades = grades.unionByName(unasked(judgeInput().filter(not(gradable()).and(not(col(PROOF_FAILED)))), judge.role(),
+      for (Role judge : judges) {
+        grades = grades.unionByName(unasked(judgeInput().filter(not(gradable()).and(not(col(PROOF_FAILED)))), judge.name(),
             "truncated", "0", "the proof has no final text after its reasoning (the author stopped before </think> or wrote nothing)"));
-        grades = grades.unionByName(unasked(judgeInput().filter(col(PROOF_FAILED)), judge.role(), "no_proof", "CAST(NULL AS INT)",
+        grades = grades.unionByName(unasked(judgeInput().filter(col(PROOF_FAILED)), judge.name(), "no_proof", "CAST(NULL AS INT)",
             "there is no proof to grade: its generation failed or was not sent (run that step again)"));
       }
       List<String> gradeKeys = new ArrayList<>(keys);
       gradeKeys.addAll(List.of("judge", "repeat"));
       writeDataset(run, grades, gradesOutput, gradeKeys.toArray(String[]::new));
-      Dataset<Row> written = DatasetReader.read(spark, run.path(gradesOutput));
+      Dataset<Row> written = read(run.path(gradesOutput));
       writeDataset(run, scores(written), scoresOutput, keys.toArray(String[]::new));
-      Dataset<Row> scores = DatasetReader.read(spark, run.path(scoresOutput));
+      Dataset<Row> scores = read(run.path(scoresOutput));
       GradeReport report = new GradeReport(protocol().id(), template.sha256(),
           job("count proofs", () -> judgeInput().count()), job("count judgements", written::count),
           countBy(written), countBy(scores), job("mean score", () -> {

@@ -2,6 +2,8 @@ package dev.qedspark.grading;
 
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmCalls;
+import dev.qedspark.stage.StageResult;
+import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,7 +33,22 @@ public record GradeReport(
     Map<String, GenerationReport> judges,
     double seconds,
     String gradesPath,
-    String scoresPath) implements LlmCalls {
+    String scoresPath) implements LlmCalls, StageResult {
+  @Override
+  public void print(PrintStream out) {
+    out.printf("grade: %,d proofs, %,d judgements (%s protocol) in %.1f s; mean score %s of 7%n", proofs, judgements, protocol, seconds,
+        meanScore == null ? "-" : String.format("%.2f", meanScore));
+    out.println("  judgements by status: " + gradesByStatus);
+    out.println("  proofs by status:     " + scoresByStatus);
+    printCalls(out);
+    if (gradesByStatus.getOrDefault("parse_error", 0L) > 0) {
+      out.println("  parse_error: the judge answered without a verdict the protocol can read (see the error column);"
+          + " such grades have no score and are not counted as 0");
+    }
+    out.println("  grades: " + gradesPath);
+    out.println("  scores: " + scoresPath);
+  }
+
   @Override
   public Map<String, GenerationReport> llmCalls() {
     Map<String, GenerationReport> calls = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.qedspark.llm;
 
+import dev.qedspark.common.ProjectPaths;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,6 +43,12 @@ public final class Endpoints implements AutoCloseable {
         ? "embedded " + settings.engine()
         : settings.endpoint() + " " + settings.model() + " " + settings.modelRevision() + " " + settings.apiKeyEnv() + " " + settings.headers();
     return open.computeIfAbsent(where, k -> OpenEndpoint.of(spark, settings, scratch, dryRun));
+  }
+
+  /** A role as one value: its name, settings, endpoint and response cache ({@code cache-dir}, resolved). */
+  public Role role(String name) {
+    LlmSettings settings = settings(name);
+    return new Role(name, settings, of(name), ProjectPaths.resolve(settings.cacheDir()));
   }
 
   @Override

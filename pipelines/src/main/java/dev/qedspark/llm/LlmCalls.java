@@ -1,5 +1,6 @@
 package dev.qedspark.llm;
 
+import java.io.PrintStream;
 import java.util.Map;
 
 /**
@@ -10,4 +11,10 @@ import java.util.Map;
 public interface LlmCalls {
   /** Each LLM call of the step by name, in the order they ran. */
   Map<String, GenerationReport> llmCalls();
+
+  /** One line per call: requests, cache hits, sent, errors, unreadable answers, cost. */
+  default void printCalls(PrintStream out) {
+    llmCalls().forEach((name, g) -> out.printf("  %s: %,d requests, %,d from the cache, %,d sent, %,d errors, %,d unreadable, $%.4f%n",
+        name, g.requests(), g.cacheHits(), g.sent(), g.errors(), g.parseErrors(), g.cost()));
+  }
 }

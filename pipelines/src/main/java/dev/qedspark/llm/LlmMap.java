@@ -1,6 +1,5 @@
 package dev.qedspark.llm;
 
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.HadoopConf;
 import dev.qedspark.io.Run;
 import dev.qedspark.spark.SparkJobs;
@@ -64,13 +63,10 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   private String promptHash;
   private PromptBuilder prompt;
   private AnswerParser parser;
-  private String role = "model";
-  private LlmSettings settings = LlmSettings.DEFAULTS;
-  private OpenEndpoint endpoint;
+  private Role role;
   private int samples = 1;
   private int firstSample;
   private String requestIndexColumn;
-  private String cacheDir;
   private String standIn;
   private String rowsDigest;
 
@@ -106,9 +102,16 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     return this;
   }
 
+  /** The prompt: {@code builder} renders {@code template}, whose name and hash are recorded (a changed template makes outputs stale). */
+  public LlmMap prompt(PromptTemplate template, PromptBuilder builder) {
+    return prompt(template.name(), template.sha256(), builder);
+  }
+
   /**
+   * A prompt that is not a {@link PromptTemplate} (a file's own messages, a benchmark's fixed question).
+   *
    * @param name the prompt's name, recorded with its hash
-   * @param sha256 the hash of the prompt's template: a changed template makes outputs stale
+   * @param sha256 the hash of what the builder sends besides the row: a change makes outputs stale
    */
   public LlmMap prompt(String name, String sha256, PromptBuilder builder) {
     this.promptName = name;
@@ -122,11 +125,9 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     return this;
   }
 
-  /** Who answers: a role's name, its settings ({@link LlmSettings#role}) and its endpoint. */
-  public LlmMap role(String role, LlmSettings settings, OpenEndpoint endpoint) {
+  /** Who answers: the role's settings, endpoint and response cache. */
+  public LlmMap role(Role role) {
     this.role = role;
-    this.settings = settings;
-    this.endpoint = endpoint;
     return this;
   }
 
@@ -173,12 +174,6 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     return this;
   }
 
-  /** The response cache folder; by default {@code llm.cache-dir}. */
-  public LlmMap cacheDir(String cacheDir) {
-    this.cacheDir = cacheDir;
-    return this;
-  }
-
   @Override
   public String name() {
     return name;
@@ -201,18 +196,8 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
 
   /** What the answers depend on: who answers, how they sample, what is asked and read. */
   public Map<String, Object> answerSettings() {
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("role", role);
-    s.put("endpoint", endpoint == null ? null : endpoint.identity());
-    s.put("model", endpoint == null ? null : endpoint.model());
-    s.put("max-tokens", settings.maxTokens());
-    s.put("temperature", settings.temperature());
-    s.put("top-p", settings.topP());
-    s.put("top-k", settings.topK());
-    s.put("seed", settings.seed());
-    s.put("stop", settings.stop());
-    s.put("extra-body", settings.extraBody());
-    s.put("price", endpoint == null ? null : settings.prices().get(endpoint.model()));
+    Objects.requireNonNull(role, "role(role) is required");
+    Map<String, Object> s = new LinkedHashMap<>(role.answerIdentity());
     s.put("samples", samples);
     s.put("first-sample", firstSample);
     s.put("request-index-from", requestIndexColumn);
@@ -256,7 +241,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       List<String> keyColumns = new ArrayList<>(keys);
       keyColumns.add(Generations.SAMPLE_INDEX);
       writeDataset(run, answers.rows(), dataset, keyColumns.toArray(String[]::new));
-      return answers.report(DatasetReader.read(spark, run.path(dataset)), run.finalPath(dataset));
+      return answers.report(read(run.path(dataset)), run.finalPath(dataset));
     }
   }
 
@@ -267,8 +252,11 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
    * @param rows the output rows: input columns, {@code sample_index}, generation and parsed columns
    * @param requests requests made of the input rows
    * @param cacheHits requests answered from the response cache
+   * @param model the model that answered
+   * @param tinyRandomModel whether that was the project's tiny random test model
    */
-  public record Answers(Dataset<Row> rows, long requests, long cacheHits, long startedNanos, List<Runnable> release)
+  public record Answers(Dataset<Row> rows, long requests, long cacheHits, long startedNanos, String model, boolean tinyRandomModel,
+      List<Runnable> release)
       implements AutoCloseable {
     /** The run's counts, tokens and cost, from the rows as written at {@code path}. */
     public GenerationReport report(Dataset<Row> written, String path) {
@@ -284,7 +272,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
           "count_if(status = 'error' AND NOT (" + Generation.PERMANENT_ERROR_SQL + "))").first());
       return new GenerationReport(requests, sums.getLong(0), cacheHits, sums.getLong(1), sums.getLong(2), sums.getLong(3),
           sums.getLong(4), sums.getLong(10), sums.getLong(5), sums.getLong(9), sums.getLong(6), sums.getLong(7), sums.getDouble(8),
-          (System.nanoTime() - startedNanos) / 1e9, path);
+          (System.nanoTime() - startedNanos) / 1e9, path, model, tinyRandomModel);
     }
 
     @Override
@@ -295,7 +283,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
 
   /** Sends what the cache cannot answer and returns every row answered; see {@link Answers}. */
   public Answers answer() {
-    Objects.requireNonNull(endpoint, "role(name, settings, endpoint) is required");
+    Objects.requireNonNull(role, "role(role) is required");
     Objects.requireNonNull(prompt, "prompt(name, sha256, builder) is required");
     if (keys.isEmpty()) {
       throw new IllegalStateException("keyedBy(columns) is required: the output is keyed by them and sample_index");
@@ -306,11 +294,12 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       }
     }
     StructType schema = Generations.schema(rows.schema(), parser);
+    OpenEndpoint endpoint = role.endpoint();
+    LlmSettings settings = role.settings();
     String model = endpoint.model();
     long started = System.nanoTime();
     String runId = UUID.randomUUID().toString();
-    ResponseCache cache = new ResponseCache(cacheDir != null ? cacheDir : settings.cacheDir(),
-        new HadoopConf(spark.sparkContext().hadoopConfiguration()));
+    ResponseCache cache = new ResponseCache(role.cacheDir(), new HadoopConf(spark.sparkContext().hadoopConfiguration()));
 
     JavaRDD<PreparedRequest> prepared = prepare(model, endpoint.identity()).persist(StorageLevel.MEMORY_AND_DISK());
     JavaPairRDD<String, PreparedRequest> keyed = prepared.filter(p -> p.error() == null).mapToPair(p -> new Tuple2<>(p.cacheKey(), p));
@@ -330,7 +319,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       long hits = job("look requests up in the response cache", () -> found.filter(t -> t._2()._2().isPresent()).count());
       long toSend = total - rejected - hits;
       LOG.info("{}: {} requests, {} answered from the response cache, {} {} {} ({}) as {}{}",
-          name, total, hits, toSend, endpoint.isDryRun() ? "would be sent (dry run) to" : "to send to", model, endpoint.identity(), role,
+          name, total, hits, toSend, endpoint.isDryRun() ? "would be sent (dry run) to" : "to send to", model, endpoint.identity(), role.name(),
           rejected > 0 ? ", " + rejected + " rejected by the prompt builder" : "");
 
       JavaRDD<Answer> failed = prepared.filter(p -> p.error() != null).map(p -> Answer.failed(p, Generation.ERROR, p.error(), 0));
@@ -348,11 +337,11 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       try (Progress progress = Progress.start(spark, RunLedger.of(runId, settings.budget(), settings.rateLimitPerSecond()),
           total, hits, settings.progressSeconds(), name)) {
         job((endpoint.isDryRun() ? "count " + toSend + " requests a run would send to " : "send " + toSend + " requests to ")
-            + model + " (" + role + ")", all::count);
+            + model + " (" + role.name() + ")", all::count);
       }
       JavaPairRDD<String, Tuple2<PreparedRequest, org.apache.spark.api.java.Optional<ResponseCache.Location>>> joined = looked;
       answered = true;
-      return new Answers(generations, total, hits, started,
+      return new Answers(generations, total, hits, started, model, endpoint.isTinyRandomModel(),
           List.of(all::unpersist, joined::unpersist, prepared::unpersist, () -> RunLedger.release(runId)));
     } finally {
       if (!answered) {
@@ -374,6 +363,8 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
    * a dry run, given stand-in answers that carry their estimated usage.
    */
   private JavaRDD<Answer> send(JavaPairRDD<String, PreparedRequest> misses, long toSend, String runId, ResponseCache cache) {
+    OpenEndpoint endpoint = role.endpoint();
+    LlmSettings settings = role.settings();
     String model = endpoint.model();
     if (endpoint.isDryRun()) {
       String content = standIn;
@@ -395,7 +386,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
 
   /** Bodies and cache keys for every row and sample, on the executors; a bad row becomes an error. */
   private JavaRDD<PreparedRequest> prepare(String model, String identity) {
-    LlmSettings s = settings;
+    LlmSettings s = role.settings();
     PromptBuilder builder = prompt;
     String indexColumn = requestIndexColumn;
     if (indexColumn != null && samples != 1) {

@@ -1,6 +1,7 @@
 package dev.qedspark.pipeline;
 
 import dev.qedspark.stage.Stage;
+import dev.qedspark.stage.StageResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -30,7 +31,7 @@ public final class Chain {
    * @param result the stage's result record when it ran, else null
    * @param path the step's output folder
    */
-  public record Outcome(int index, int steps, String name, boolean ran, String reason, Object result, String path, double seconds) {}
+  public record Outcome(int index, int steps, String name, boolean ran, String reason, StageResult result, String path, double seconds) {}
 
   private final List<Step> steps;
 
@@ -84,7 +85,7 @@ public final class Chain {
       }
       String reason = force ? "forced" : staleness;
       before.accept(new Outcome(i + 1, steps.size(), step.name(), true, reason, null, path, 0));
-      Object result = stage.execute();
+      StageResult result = stage.execute();
       Outcome done = new Outcome(i + 1, steps.size(), step.name(), true, reason, result, path, (System.nanoTime() - started) / 1e9);
       after.accept(done);
       outcomes.add(done);

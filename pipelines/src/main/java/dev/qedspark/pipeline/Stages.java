@@ -7,6 +7,7 @@ import dev.qedspark.config.QedConfig;
 import dev.qedspark.train.ShardSettings;
 import dev.qedspark.train.TrainingShards;
 import dev.qedspark.train.Launch;
+import dev.qedspark.train.TrainSettings;
 import dev.qedspark.curation.Curate;
 import dev.qedspark.curation.Filter;
 import dev.qedspark.curation.FilterPrompt;
@@ -33,6 +34,7 @@ import dev.qedspark.llm.Endpoints;
 import dev.qedspark.llm.LlmMap;
 import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.PromptTemplate;
+import dev.qedspark.llm.Role;
 import dev.qedspark.proofs.ProofPrompt;
 import dev.qedspark.rl.RlDataset;
 import dev.qedspark.rl.RlSettings;
@@ -127,13 +129,12 @@ public final class Stages implements AutoCloseable {
 
   /** An LLM map over {@code rows} answered by {@code role} ({@code llm.roles.ROLE}, else {@code llm.*}). */
   public LlmMap llm(String role, Dataset<Row> rows) {
-    return LlmMap.over(rows).role(role, endpoints.settings(role), endpoints.of(role)).cacheDir(cacheDir(role))
-        .datasets(config.datasets());
+    return LlmMap.over(rows).role(role(role)).datasets(config.datasets());
   }
 
-  /** A role's response cache: its own {@code cache-dir} when it sets one. */
-  private String cacheDir(String role) {
-    return ProjectPaths.resolve(endpoints.settings(role).cacheDir());
+  /** A role as one value: settings ({@code llm.roles.NAME} over {@code llm.*}), endpoint and response cache. */
+  public Role role(String name) {
+    return endpoints.role(name);
   }
 
   /**
@@ -149,10 +150,8 @@ public final class Stages implements AutoCloseable {
       rows = Grade.withReferences(rows, DatasetReader.read(spark, problems, config.datasets().verifyChecksums()));
       inputs.add(problems);
     }
-    Grade grade = Grade.of(rows).inputs(inputs).datasets(config.datasets())
-        .settings(grading, prompt(protocol.prompt(), JudgePrompt.PLACEHOLDERS)).cacheDir(cacheDir(grading.judges().get(0)));
-    judges().forEach(j -> grade.judge(j.role(), j.settings(), j.endpoint()));
-    return grade;
+    return Grade.of(rows).inputs(inputs).datasets(config.datasets()).settings(grading, prompt(protocol.prompt(), JudgePrompt.PLACEHOLDERS))
+        .judges(judges());
   }
 
   /**
@@ -167,22 +166,20 @@ public final class Stages implements AutoCloseable {
     }
     ProofPrompt prompt = new ProofPrompt(prompt(ProofPrompt.NAME, ProofPrompt.PLACEHOLDERS));
     return llm(TEACHER, rows.select("problem_id", "problem")).inputs(List.of(problems)).keyedBy("problem_id")
-        .prompt(ProofPrompt.NAME, prompt.template().sha256(), prompt).samples(samples).named("generate");
+        .prompt(prompt.template(), prompt).samples(samples).named("generate");
   }
 
   /** The LLM filter over the problems at {@code problems}: tags, then the configured rules. */
   public Filter filter(String problems) {
     FilterSettings settings = config.filter();
-    return Filter.of(spark, problems).settings(settings, prompt(FilterPrompt.NAME, FilterPrompt.PLACEHOLDERS))
-        .tagger(endpoints.settings(settings.role()), endpoints.of(settings.role())).cacheDir(cacheDir(settings.role()))
+    return Filter.of(spark, problems).settings(settings, prompt(FilterPrompt.NAME, FilterPrompt.PLACEHOLDERS)).role(role(settings.role()))
         .datasets(config.datasets());
   }
 
   /** Marking schemes for the problems at {@code problems} that have a solution and no rubric. */
   public Rubrics rubrics(String problems) {
     RubricSettings settings = config.rubrics();
-    return Rubrics.of(spark, problems).settings(settings, prompt(RubricPrompt.NAME, RubricPrompt.PLACEHOLDERS))
-        .writer(endpoints.settings(settings.role()), endpoints.of(settings.role())).cacheDir(cacheDir(settings.role()))
+    return Rubrics.of(spark, problems).settings(settings, prompt(RubricPrompt.NAME, RubricPrompt.PLACEHOLDERS)).role(role(settings.role()))
         .datasets(config.datasets());
   }
 
@@ -193,14 +190,18 @@ public final class Stages implements AutoCloseable {
   public RlDataset rl(String problems) {
     RlSettings settings = config.rl();
     return RlDataset.of(spark, problems).settings(settings, new ProofPrompt(prompt(ProofPrompt.NAME, ProofPrompt.PLACEHOLDERS)))
-        .policy(endpoints.settings(settings.role()), endpoints.of(settings.role()))
-        .grading(config.grading(), prompt(JudgeProtocol.RUBRIC.prompt(), JudgePrompt.PLACEHOLDERS), judges())
-        .cacheDir(cacheDir(settings.role())).datasets(config.datasets());
+        .role(role(settings.role())).grading(config.grading(), prompt(JudgeProtocol.RUBRIC.prompt(), JudgePrompt.PLACEHOLDERS), judges())
+        .datasets(config.datasets());
   }
 
   /** The shards.* settings, for a caller that changes some of them. */
   public ShardSettings shardSettings() {
     return config.shards();
+  }
+
+  /** The train.* settings. */
+  public TrainSettings trainSettings() {
+    return config.train();
   }
 
   /** A distributed trainer launch on {@code shardsFolder} (./qed shards' output), with train.* settings and {@code ranks} ranks. */
@@ -233,7 +234,7 @@ public final class Stages implements AutoCloseable {
     PromptTemplate grade = benchmark.protocol() == null ? null : prompt(benchmark.protocol().prompt(), JudgePrompt.PLACEHOLDERS);
     return Evaluate.of(spark, benchmark, problems, responses)
         .settings(config.eval(), config.grading(), grade, prompt(AnswerJudge.NAME, AnswerJudge.PLACEHOLDERS))
-        .judges(judges()).model(model).cacheDir(cacheDir(config.grading().judges().get(0))).datasets(config.datasets());
+        .judges(judges()).model(model).datasets(config.datasets());
   }
 
   /**
@@ -243,7 +244,7 @@ public final class Stages implements AutoCloseable {
    */
   public Calibrate calibrate(String file, JudgeProtocol protocol) {
     return Calibrate.of(spark, file).settings(protocol, config.grading(), prompt(protocol.prompt(), JudgePrompt.PLACEHOLDERS),
-        config.eval().passScore()).judges(judges()).cacheDir(cacheDir(config.grading().judges().get(0))).datasets(config.datasets());
+        config.eval().passScore()).judges(judges()).datasets(config.datasets());
   }
 
   /**
@@ -260,7 +261,7 @@ public final class Stages implements AutoCloseable {
     templates.put("retry", prompt("retry", List.of("task", "summary")));
     templates.put("aggregate", prompt("aggregate", List.of("task", "solutions")));
     return Scaffold.of(spark, name, benchmark.kind(), problems).settings(runs, limit, config.eval().scaffold(), base, templates)
-        .model(role, endpoints.settings(role), endpoints.of(role)).cacheDir(cacheDir(role)).datasets(config.datasets());
+        .role(role(role)).datasets(config.datasets());
   }
 
   /** The role of the model under test ({@code eval.role}). */
@@ -286,12 +287,12 @@ public final class Stages implements AutoCloseable {
     ProofPrompt prompt = new ProofPrompt(prompt(name, ProofPrompt.PLACEHOLDERS));
     Dataset<Row> rows = DatasetReader.read(spark, problems, config.datasets().verifyChecksums()).select("problem_id", "problem");
     return llm(config.eval().role(), limit > 0 ? rows.orderBy("problem_id").limit(limit) : rows)
-        .inputs(List.of(problems)).keyedBy("problem_id").prompt(name, prompt.template().sha256(), prompt).samples(runs).named("respond");
+        .inputs(List.of(problems)).keyedBy("problem_id").prompt(prompt.template(), prompt).samples(runs).named("respond");
   }
 
-  /** The judges of {@code grading.judges}, with their settings and endpoints. */
-  private List<Grade.Judge> judges() {
-    return config.grading().judges().stream().map(role -> new Grade.Judge(role, endpoints.settings(role), endpoints.of(role))).toList();
+  /** The judges of {@code grading.judges}: each its own role, with its own settings, endpoint and cache. */
+  private List<Role> judges() {
+    return config.grading().judges().stream().map(this::role).toList();
   }
 
   /** A prompt template: the file in {@code prompts.NAME} when configured, else the bundled one. */
@@ -303,8 +304,7 @@ public final class Stages implements AutoCloseable {
 
   /** A Batch API file answered by {@code role}. */
   public Infer infer(String file, String role) {
-    return Infer.of(spark, file).role(role, endpoints.settings(role), endpoints.of(role)).cacheDir(cacheDir(role))
-        .datasets(config.datasets());
+    return Infer.of(spark, file).role(role(role)).datasets(config.datasets());
   }
 
   /** The endpoint of a role, as the stages use it. */

@@ -5,13 +5,11 @@ import static org.apache.spark.sql.functions.col;
 import dev.qedspark.grading.Grade;
 import dev.qedspark.grading.GradeReport;
 import dev.qedspark.grading.GradingSettings;
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmMap;
-import dev.qedspark.llm.LlmSettings;
-import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.PromptTemplate;
+import dev.qedspark.llm.Role;
 import dev.qedspark.proofs.ProofPrompt;
 import dev.qedspark.stage.Stage;
 import java.util.ArrayList;
@@ -53,12 +51,10 @@ public final class RlDataset extends Stage<RlDataset, RlReport> {
   private final String problems;
   private RlSettings settings = RlSettings.DEFAULTS;
   private ProofPrompt prompt;
-  private LlmSettings policySettings;
-  private OpenEndpoint policy;
+  private Role policy;
   private GradingSettings grading;
   private PromptTemplate judgePrompt;
-  private final List<Grade.Judge> judges = new ArrayList<>();
-  private String cacheDir;
+  private final List<Role> judges = new ArrayList<>();
   private LlmMap rollouts;
 
   private RlDataset(SparkSession spark, String problems) {
@@ -77,23 +73,18 @@ public final class RlDataset extends Stage<RlDataset, RlReport> {
     return this;
   }
 
-  public RlDataset policy(LlmSettings roleSettings, OpenEndpoint endpoint) {
-    this.policySettings = roleSettings;
-    this.policy = endpoint;
+  /** Who rolls out ({@code rl.role}). */
+  public RlDataset role(Role policy) {
+    this.policy = policy;
     return this;
   }
 
   /** How rollouts are graded: the grading settings (the protocol is always rubric) and the judges. */
-  public RlDataset grading(GradingSettings grading, PromptTemplate rubricPrompt, List<Grade.Judge> judges) {
+  public RlDataset grading(GradingSettings grading, PromptTemplate rubricPrompt, List<Role> judges) {
     this.grading = new GradingSettings("rubric", grading.judges(), grading.repeats(), grading.aggregate());
     this.judgePrompt = rubricPrompt;
     this.judges.clear();
     this.judges.addAll(judges);
-    return this;
-  }
-
-  public RlDataset cacheDir(String cacheDir) {
-    this.cacheDir = cacheDir;
     return this;
   }
 
@@ -118,7 +109,7 @@ public final class RlDataset extends Stage<RlDataset, RlReport> {
     s.put("rl", settings);
     s.put("policy", rollouts().answerSettings());
     s.put("grading", grading);
-    judges.forEach(j -> s.put("judge " + j.role(), j.identity()));
+    s.put("judges", Role.answerIdentities(judges));
     return s;
   }
 
@@ -133,14 +124,13 @@ public final class RlDataset extends Stage<RlDataset, RlReport> {
   }
 
   private Dataset<Row> withRubric() {
-    return DatasetReader.read(spark, problems).where("rubric IS NOT NULL AND trim(rubric) != ''");
+    return read(problems).where("rubric IS NOT NULL AND trim(rubric) != ''");
   }
 
   private LlmMap rollouts() {
     if (rollouts == null) {
       rollouts = LlmMap.over(withRubric().select("problem_id", "problem")).keyedBy("problem_id")
-          .prompt(ProofPrompt.NAME, prompt.template().sha256(), prompt).role(settings.role(), policySettings, policy)
-          .samples(settings.rollouts()).cacheDir(cacheDir).named(name() + " rollouts").datasets(datasets);
+          .prompt(prompt.template(), prompt).role(policy).samples(settings.rollouts()).named(name() + " rollouts").datasets(datasets);
     }
     return rollouts;
   }
@@ -149,12 +139,11 @@ public final class RlDataset extends Stage<RlDataset, RlReport> {
   protected RlReport run(Run run) {
     long started = System.nanoTime();
     GenerationReport policyReport = rollouts().writeTo(run, ROLLOUTS);
-    Grade grade = Grade.of(Grade.withReferences(DatasetReader.read(spark, run.path(ROLLOUTS)), withRubric()))
-        .settings(grading, judgePrompt).cacheDir(cacheDir).datasets(datasets);
-    judges.forEach(j -> grade.judge(j.role(), j.settings(), j.endpoint()));
+    Grade grade = Grade.of(Grade.withReferences(read(run.path(ROLLOUTS)), withRubric()))
+        .settings(grading, judgePrompt).judges(judges).datasets(datasets);
     GradeReport gradeReport = grade.writeTo(run, GRADES, SCORES);
 
-    Dataset<Row> perProblem = DatasetReader.read(spark, run.path(SCORES)).groupBy("problem_id").agg(
+    Dataset<Row> perProblem = read(run.path(SCORES)).groupBy("problem_id").agg(
         org.apache.spark.sql.functions.expr("collect_list(named_struct('i', sample_index, 's', CAST(round(score) AS INT)))").as("scored"),
         org.apache.spark.sql.functions.expr("count(*)").as("rollouts"),
         org.apache.spark.sql.functions.expr("count_if(score IS NULL)").as("unscored"));
@@ -173,13 +162,13 @@ public final class RlDataset extends Stage<RlDataset, RlReport> {
     ordered.addAll(List.of("problem_id", "rollouts", "unscored"));
     Dataset<Row> fineProofs = all.selectExpr(ordered.toArray(String[]::new));
     writeDataset(run, fineProofs, ALL, "problem_id");
-    Dataset<Row> learnable = DatasetReader.read(spark, run.path(ALL))
+    Dataset<Row> learnable = read(run.path(ALL))
         .where(col("reward_mean").gt(settings.minMeanReward()).and(col("reward_mean").lt(settings.maxMeanReward())));
     long kept = writeDataset(run, learnable, LEARNABLE, "problem_id").rows();
-    writeDataset(run, DatasetReader.read(spark, run.path(LEARNABLE)).join(all.select("problem_id", "solution"), "problem_id")
+    writeDataset(run, read(run.path(LEARNABLE)).join(all.select("problem_id", "solution"), "problem_id")
         .selectExpr("problem AS task", "solution AS answer", "rubrics AS schema", "problem_id"), TASKS, "problem_id");
     long problemCount = job("count problems", () -> withRubric().count());
-    long without = job("count problems without a rubric", () -> DatasetReader.read(spark, problems).count()) - problemCount;
+    long without = job("count problems without a rubric", () -> read(problems).count()) - problemCount;
     RlReport report = new RlReport(problemCount, without, kept, policyReport, gradeReport, run.finalPath(ALL), run.finalPath(LEARNABLE),
         run.finalPath(TASKS), (System.nanoTime() - started) / 1e9);
     run.writeJson(REPORT, report);

@@ -3,6 +3,8 @@ package dev.qedspark.rl;
 import dev.qedspark.grading.GradeReport;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmCalls;
+import dev.qedspark.stage.StageResult;
+import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,7 +18,18 @@ import java.util.Map;
  * @param grading the judges' grading of the rollouts
  */
 public record RlReport(long problems, long withoutRubric, long learnable, GenerationReport rollouts, GradeReport grading,
-    String allPath, String learnablePath, String tasksPath, double seconds) implements LlmCalls {
+    String allPath, String learnablePath, String tasksPath, double seconds) implements LlmCalls, StageResult {
+  @Override
+  public void print(PrintStream out) {
+    out.printf("rl: %,d problems rolled out (%,d without a rubric left out), %,d learnable, in %.1f s%n", problems, withoutRubric, learnable,
+        seconds);
+    printCalls(out);
+    out.println("  rollout grades by status: " + grading.gradesByStatus());
+    out.println("  all:       " + allPath);
+    out.println("  learnable: " + learnablePath);
+    out.println("  tasks:     " + tasksPath);
+  }
+
   @Override
   public Map<String, GenerationReport> llmCalls() {
     Map<String, GenerationReport> calls = new LinkedHashMap<>();

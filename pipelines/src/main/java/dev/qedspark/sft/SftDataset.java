@@ -2,7 +2,6 @@ package dev.qedspark.sft;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Run;
 import dev.qedspark.stage.Stage;
 import java.util.ArrayList;
@@ -120,21 +119,21 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
   @Override
   protected SftReport run(Run run) {
     long started = System.nanoTime();
-    Dataset<Row> generations = DatasetReader.read(spark, proofs);
-    List<String> judges = job("read the judge models", () -> DatasetReader.read(spark, grades)
+    Dataset<Row> generations = read(proofs);
+    List<String> judges = job("read the judge models", () -> read(grades)
         .where("judge_model IS NOT NULL").select("judge_model").distinct().orderBy("judge_model")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     String grade = gradeColumn(judges);
     String reward = rl == null ? null : rewardColumn();
-    Dataset<Row> problemInfo = DatasetReader.read(spark, problems)
+    Dataset<Row> problemInfo = read(problems)
         .select(col("problem_id"), col("category"), col("competition"), col("source"));
-    Dataset<Row> scored = DatasetReader.read(spark, scores)
+    Dataset<Row> scored = read(scores)
         .select(col("problem_id"), col("sample_index"), col("score"), col("status").as("grade_status"));
     Dataset<Row> withText = generations.where("status IN ('ok', 'truncated')");
     Dataset<Row> joined = withText.join(scored, new String[] {"problem_id", "sample_index"}, "left_outer")
         .join(problemInfo, new String[] {"problem_id"}, "left_outer");
     if (reward != null) {
-      joined = joined.join(DatasetReader.read(spark, rl + "/" + RL_ALL).select(col("problem_id"), col("reward_mean")),
+      joined = joined.join(read(rl + "/" + RL_ALL).select(col("problem_id"), col("reward_mean")),
           new String[] {"problem_id"}, "left_outer");
     }
     List<String> select = new ArrayList<>(List.of("problem", "reasoning_content", "proof", "category", "competition",
@@ -156,7 +155,7 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
     long perProblem = writeDataset(run, best, DEFAULT, "problem_id").rows();
     long failed = job("count failed generations", () -> generations.where("status NOT IN ('ok', 'truncated')").count());
     Map<String, Long> byGrade = new TreeMap<>();
-    job("count proofs per grade", () -> DatasetReader.read(spark, run.path(ALL)).groupBy(col("`" + grade + "`")).count()
+    job("count proofs per grade", () -> read(run.path(ALL)).groupBy(col("`" + grade + "`")).count()
         .collectAsList()).forEach(r -> byGrade.put(r.isNullAt(0) ? "none" : String.valueOf(r.getInt(0)), r.getLong(1)));
     SftReport report = new SftReport(all, perProblem, failed, grade, byGrade, run.finalPath(ALL), run.finalPath(DEFAULT),
         (System.nanoTime() - started) / 1e9);
@@ -183,10 +182,10 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
 
   /** {@code <policy>-reward@<k>}: the policy model (as in the grade column) and the rollouts per problem. */
   private String rewardColumn() {
-    List<String> models = job("read the policy model", () -> DatasetReader.read(spark, rl + "/" + RL_ROLLOUTS)
+    List<String> models = job("read the policy model", () -> read(rl + "/" + RL_ROLLOUTS)
         .where("model IS NOT NULL").select("model").distinct().orderBy("model").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     long k = job("read the rollouts per problem", () -> {
-      Row max = DatasetReader.read(spark, rl + "/" + RL_ALL).selectExpr("max(rollouts)").first();
+      Row max = read(rl + "/" + RL_ALL).selectExpr("max(rollouts)").first();
       return max.isNullAt(0) ? 0L : max.getLong(0);
     });
     String policy = models.size() == 1 ? shortName(models.get(0)) : "policy";

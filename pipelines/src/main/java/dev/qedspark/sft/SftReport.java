@@ -1,5 +1,7 @@
 package dev.qedspark.sft;
 
+import dev.qedspark.stage.StageResult;
+import java.io.PrintStream;
 import java.util.Map;
 
 /**
@@ -12,4 +14,14 @@ import java.util.Map;
  * @param byGrade rows of {@code all} per grade ("none": no readable grade)
  */
 public record SftReport(long proofs, long problems, long failedGenerations, String gradeColumn, Map<String, Long> byGrade,
-    String allPath, String defaultPath, double seconds) {}
+    String allPath, String defaultPath, double seconds) implements StageResult {
+  @Override
+  public void print(PrintStream out) {
+    out.printf("sft: %,d proofs in all, %,d problems in default (best-graded proof each), %,d failed generations left out, in %.1f s%n",
+        proofs, problems, failedGenerations, seconds);
+    out.println("  proofs by " + gradeColumn + ": " + byGrade);
+    out.println("  all:     " + allPath);
+    out.println("  default: " + defaultPath);
+  }
+}
+

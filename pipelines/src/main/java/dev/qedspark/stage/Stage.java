@@ -1,5 +1,6 @@
 package dev.qedspark.stage;
 
+import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.DatasetSettings;
 import dev.qedspark.io.DatasetWriter;
 import dev.qedspark.io.Fingerprint;
@@ -28,7 +29,7 @@ import org.apache.spark.sql.SparkSession;
  * @param <S> the stage's own type, so that the shared setters chain
  * @param <R> the result record of {@link #execute()}: counts, paths, timings
  */
-public abstract class Stage<S extends Stage<S, R>, R> {
+public abstract class Stage<S extends Stage<S, R>, R extends StageResult> {
   protected final SparkSession spark;
   protected DatasetSettings datasets = DatasetSettings.DEFAULTS;
   protected String out;
@@ -45,7 +46,7 @@ public abstract class Stage<S extends Stage<S, R>, R> {
     return self();
   }
 
-  /** How datasets are written (shards, codec). */
+  /** How datasets are written (shards, codec) and read (checksums verified or not): the {@code datasets.*} settings. */
   public S datasets(DatasetSettings datasets) {
     this.datasets = datasets;
     return self();
@@ -128,6 +129,14 @@ public abstract class Stage<S extends Stage<S, R>, R> {
       fingerprint = of;
     }
     return fingerprint;
+  }
+
+  /**
+   * Reads the dataset at {@code path} through its manifest, verifying every shard's checksum when
+   * {@code datasets.verify-checksums} is on: every dataset a stage reads goes through here.
+   */
+  protected Dataset<Row> read(String path) {
+    return DatasetReader.read(spark, path, datasets.verifyChecksums());
   }
 
   /** Writes {@code data} as the dataset output {@code name} of {@code run}, keyed by {@code keys}. */

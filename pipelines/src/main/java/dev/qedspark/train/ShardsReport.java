@@ -1,5 +1,7 @@
 package dev.qedspark.train;
 
+import dev.qedspark.stage.StageResult;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 
@@ -22,4 +24,22 @@ import java.util.Map;
 public record ShardsReport(
     String format, String dataset, int seqLen, long examples, long written, long truncated, Map<String, Long> rejected,
     long sequences, long tokens, long trainedTokens, double paddingFraction, List<Long> shardTokens, List<String> tokenFiles,
-    double seconds) {}
+    double seconds) implements StageResult {
+  @Override
+  public void print(PrintStream out) {
+    long rejectedCount = rejected.values().stream().mapToLong(Long::longValue).sum();
+    if (format.equals("packed")) {
+      out.printf("shards: %,d examples -> %,d packed into %,d sequences of %,d tokens (%,d truncated, %,d rejected%s), in %.1f s%n",
+          examples, written, sequences, seqLen, truncated, rejectedCount, rejectedCount == 0 ? "" : " " + rejected, seconds);
+      out.printf("  tokens %,d, trained (assistant) %,d, padding %.1f%%; tokens per shard %s%n", tokens, trainedTokens, 100 * paddingFraction,
+          shardTokens);
+    } else {
+      out.printf("shards: %,d %s rows in %d shards %s, in %.1f s%n", written, format, shardTokens.size(), shardTokens, seconds);
+    }
+    out.println("  shards: " + dataset + "/part-NNNNN.parquet");
+    if (!tokenFiles.isEmpty()) {
+      out.println("  token files: " + tokenFiles.get(0) + (tokenFiles.size() > 1 ? " ... (" + tokenFiles.size() + ")" : ""));
+    }
+  }
+}
+

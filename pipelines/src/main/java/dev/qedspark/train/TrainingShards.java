@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.qedspark.common.ConfigException;
 import dev.qedspark.common.ProjectPaths;
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.DatasetWriter;
 import dev.qedspark.io.HadoopConf;
 import dev.qedspark.io.Manifest;
@@ -171,7 +170,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
   @Override
   protected ShardsReport run(Run run) {
     long started = System.nanoTime();
-    Dataset<Row> rows = DatasetReader.read(spark, input);
+    Dataset<Row> rows = read(input);
     return switch (format) {
       case "packed" -> packed(run, rows, started);
       case "messages" -> passThrough(run, rows, started, "messages");

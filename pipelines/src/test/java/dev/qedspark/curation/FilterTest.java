@@ -11,6 +11,7 @@ import dev.qedspark.llm.LlmSettings;
 import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.PromptTemplate;
 import dev.qedspark.llm.RetrySettings;
+import dev.qedspark.llm.Role;
 import dev.qedspark.llm.ScriptedServer;
 import dev.qedspark.spark.SparkTestBase;
 import java.nio.file.Path;
@@ -56,9 +57,9 @@ class FilterTest extends SparkTestBase {
       FilterReport report = Filter.of(spark, problems)
           .settings(new FilterSettings("judge", List.of("incomplete", "wrong", "computational"), 2, 8, true),
               PromptTemplate.load(FilterPrompt.NAME, Map.of(), FilterPrompt.PLACEHOLDERS))
-          .tagger(LlmSettings.DEFAULTS.with(Map.of("retry", new RetrySettings(1, 0, 0, 10), "max-tokens", 64)),
-              OpenEndpoint.of(new Endpoint(tagger.baseUrl(), "tagger", tagger.baseUrl())))
-          .cacheDir(dir.resolve("cache").toString()).into(dir.resolve("out").toString()).execute();
+          .role(new Role("judge", LlmSettings.DEFAULTS.with(Map.of("retry", new RetrySettings(1, 0, 0, 10), "max-tokens", 64)),
+              OpenEndpoint.of(new Endpoint(tagger.baseUrl(), "tagger", tagger.baseUrl())), dir.resolve("cache").toString()))
+          .into(dir.resolve("out").toString()).execute();
 
       assertEquals(List.of("p0", "p4"), List.copyOf(byId(report.problemsPath()).keySet()), "the good one, and the unreadable one kept");
       Map<String, Row> dropped = byId(report.droppedPath());

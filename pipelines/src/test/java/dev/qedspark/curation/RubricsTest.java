@@ -15,6 +15,7 @@ import dev.qedspark.llm.LlmSettings;
 import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.PromptTemplate;
 import dev.qedspark.llm.RetrySettings;
+import dev.qedspark.llm.Role;
 import dev.qedspark.llm.ScriptedServer;
 import dev.qedspark.spark.SparkTestBase;
 import java.nio.file.Path;
@@ -88,8 +89,9 @@ class RubricsTest extends SparkTestBase {
           "retry", new RetrySettings(1, 0, 0, 10)));
       RubricsReport report = Rubrics.of(spark, problems)
           .settings(new RubricSettings("teacher", 2), PromptTemplate.load(RubricPrompt.NAME, Map.of(), RubricPrompt.PLACEHOLDERS))
-          .writer(settings, OpenEndpoint.of(new Endpoint(writer.baseUrl(), "writer", writer.baseUrl())))
-          .cacheDir(dir.resolve("cache").toString()).into(dir.resolve("out").toString()).execute();
+          .role(new Role("teacher", settings, OpenEndpoint.of(new Endpoint(writer.baseUrl(), "writer", writer.baseUrl())),
+              dir.resolve("cache").toString()))
+          .into(dir.resolve("out").toString()).execute();
 
       assertEquals(5, writer.requests(), "p1 once, p2 twice (valid the second time), p3 twice; p4 and p5 never");
       Map<String, Row> schemes = new TreeMap<>();

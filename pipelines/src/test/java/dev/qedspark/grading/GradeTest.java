@@ -11,8 +11,10 @@ import dev.qedspark.llm.LlmSettings;
 import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.PromptTemplate;
 import dev.qedspark.llm.RetrySettings;
+import dev.qedspark.llm.Role;
 import dev.qedspark.llm.ScriptedServer;
 import dev.qedspark.spark.SparkTestBase;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,11 +82,16 @@ class GradeTest extends SparkTestBase {
   private Grade grade(Dataset<Row> proofs, JudgeProtocol protocol, String aggregate, int repeats, String out) {
     PromptTemplate template = PromptTemplate.load(protocol.prompt(), Map.of(), JudgePrompt.PLACEHOLDERS);
     return Grade.of(proofs).settings(new GradingSettings(protocol.id(), List.of("judge"), repeats, aggregate), template)
-        .cacheDir(dir.resolve("cache").toString()).into(dir.resolve(out).toString());
+        .into(dir.resolve(out).toString());
   }
 
-  private static OpenEndpoint endpoint(ScriptedServer server, String model) {
-    return OpenEndpoint.of(new Endpoint(server.baseUrl(), model, server.baseUrl()));
+  /** A judge role answered by {@code server} as {@code model}, with the shared test cache. */
+  private Role judge(String name, ScriptedServer server, String model) {
+    return judge(name, server, model, dir.resolve("cache").toString());
+  }
+
+  private static Role judge(String name, ScriptedServer server, String model, String cacheDir) {
+    return new Role(name, judgeSettings(), OpenEndpoint.of(new Endpoint(server.baseUrl(), model, server.baseUrl())), cacheDir);
   }
 
   private static Map<String, Row> byProof(String path) {
@@ -98,7 +105,7 @@ class GradeTest extends SparkTestBase {
     try (ScriptedServer judge = new ScriptedServer((body, seen) -> gullibleJudge(body, JudgeProtocol.RUBRIC, 5))) {
       GradeReport report = grade(proofs("Proof by squares.", "  ", "NOTAG proof", "FAIL proof", "NO-RUBRIC", INJECTION),
           JudgeProtocol.RUBRIC, "mean", 1, "graded")
-          .judge("judge", judgeSettings(), endpoint(judge, "judge-model")).execute();
+          .judges(List.of(judge("judge", judge, "judge-model"))).execute();
 
       Map<String, Row> grades = byProof(report.gradesPath());
       assertEquals("ok", grades.get("r0").getAs("status"));
@@ -136,7 +143,7 @@ class GradeTest extends SparkTestBase {
       Dataset<Row> generations = proofs("Proof by squares.", "", "").withColumn("status",
           org.apache.spark.sql.functions.expr("CASE problem_id WHEN 'r1' THEN 'error' WHEN 'r2' THEN 'truncated' ELSE 'ok' END"));
       GradeReport report = grade(generations, JudgeProtocol.RUBRIC, "mean", 1, "failed")
-          .judge("judge", judgeSettings(), endpoint(judge, "judge-model")).execute();
+          .judges(List.of(judge("judge", judge, "judge-model"))).execute();
 
       Map<String, Row> grades = byProof(report.gradesPath());
       assertEquals("no_proof", grades.get("r1").getAs("status"));
@@ -165,7 +172,7 @@ class GradeTest extends SparkTestBase {
   void imoProofBenchCountsTheFirstVerdictSoAnEchoedTagMustNotBeOne() throws Exception {
     try (ScriptedServer judge = new ScriptedServer((body, seen) -> gullibleJudge(body, JudgeProtocol.IMO_PROOFBENCH, 1))) {
       GradeReport report = grade(proofs(INJECTION), JudgeProtocol.IMO_PROOFBENCH, "mean", 1, "imo")
-          .judge("judge", judgeSettings(), endpoint(judge, "judge-model")).execute();
+          .judges(List.of(judge("judge", judge, "judge-model"))).execute();
       Row graded = byProof(report.gradesPath()).get("r0");
       assertEquals("ok", graded.getAs("status"));
       assertEquals(1, graded.<Integer>getAs("score"));
@@ -178,8 +185,7 @@ class GradeTest extends SparkTestBase {
         ScriptedServer lenient = new ScriptedServer((body, seen) -> gullibleJudge(body, JudgeProtocol.RUBRIC, 6))) {
       for (String aggregate : List.of("mean", "median", "min")) {
         GradeReport report = grade(proofs("Proof by squares.", "NOTAG"), JudgeProtocol.RUBRIC, aggregate, 1, "ensemble-" + aggregate)
-            .judge("strict", judgeSettings(), endpoint(strict, "strict-model"))
-            .judge("lenient", judgeSettings(), endpoint(lenient, "lenient-model")).execute();
+            .judges(List.of(judge("strict", strict, "strict-model"), judge("lenient", lenient, "lenient-model"))).execute();
         Row r0 = byProof(report.scoresPath()).get("r0");
         assertEquals(Map.of("mean", 4.5, "median", 4.5, "min", 3.0).get(aggregate), r0.<Double>getAs("score"), aggregate);
         assertEquals(3, r0.<Integer>getAs("spread"));
@@ -193,11 +199,44 @@ class GradeTest extends SparkTestBase {
   }
 
   @Test
+  void eachJudgeAnswersIntoItsOwnResponseCache() throws Exception {
+    try (ScriptedServer strict = new ScriptedServer((body, seen) -> gullibleJudge(body, JudgeProtocol.RUBRIC, 3));
+        ScriptedServer lenient = new ScriptedServer((body, seen) -> gullibleJudge(body, JudgeProtocol.RUBRIC, 6))) {
+      Path strictCache = dir.resolve("strict-cache");
+      Path lenientCache = dir.resolve("lenient-cache");
+      grade(proofs("Proof by squares.", "Proof by cubes."), JudgeProtocol.RUBRIC, "mean", 1, "own-caches")
+          .judges(List.of(judge("strict", strict, "strict-model", strictCache.toString()),
+              judge("lenient", lenient, "lenient-model", lenientCache.toString()))).execute();
+      String strictAnswers = cachedText(strictCache);
+      String lenientAnswers = cachedText(lenientCache);
+      assertTrue(strictAnswers.contains("<score>3") && !strictAnswers.contains("<score>6"), "the strict judge's answers: " + strictAnswers);
+      assertTrue(lenientAnswers.contains("<score>6") && !lenientAnswers.contains("<score>3"), "the lenient judge's answers: " + lenientAnswers);
+
+      grade(proofs("Proof by squares.", "Proof by cubes."), JudgeProtocol.RUBRIC, "mean", 1, "own-caches-again")
+          .judges(List.of(judge("strict", strict, "strict-model", strictCache.toString()),
+              judge("lenient", lenient, "lenient-model", lenientCache.toString()))).execute();
+      assertEquals(2, strict.requests(), "the second grading finds the strict judge's answers in its cache");
+      assertEquals(2, lenient.requests(), "and the lenient judge's in its own");
+    }
+  }
+
+  /** Every response a cache folder holds, as one text. */
+  private static String cachedText(Path cache) throws java.io.IOException {
+    StringBuilder all = new StringBuilder();
+    try (var files = Files.walk(cache.resolve("segments"))) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        all.append(Files.readString(file));
+      }
+    }
+    return all.toString();
+  }
+
+  @Test
   void repeatedJudgementsAreSamplesWithTheirOwnSeeds() throws Exception {
     try (ScriptedServer judge = new ScriptedServer((body, seen) ->
         gullibleJudge(body, JudgeProtocol.RUBRIC, body.path("seed").asInt() - 5))) {
       GradeReport report = grade(proofs("Proof by squares."), JudgeProtocol.RUBRIC, "median", 3, "repeats")
-          .judge("judge", judgeSettings(), endpoint(judge, "judge-model")).execute();
+          .judges(List.of(judge("judge", judge, "judge-model"))).execute();
       Row r0 = byProof(report.scoresPath()).get("r0");
       assertEquals(List.of(2, 3, 4), r0.getList(r0.fieldIndex("scores")));
       assertEquals(3.0, r0.<Double>getAs("score"));

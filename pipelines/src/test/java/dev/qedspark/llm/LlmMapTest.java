@@ -51,9 +51,13 @@ class LlmMapTest extends SparkTestBase {
   }
 
   private LlmMap map(ScriptedServer server, Dataset<Row> rows, LlmSettings settings, String name) {
+    return map(server, rows, settings, name, dir.resolve("cache").toString());
+  }
+
+  private LlmMap map(ScriptedServer server, Dataset<Row> rows, LlmSettings settings, String name, String cacheDir) {
     return LlmMap.over(rows).keyedBy("problem_id", "judge").prompt("ask", "sha256:test", ASK)
-        .role("model", settings, OpenEndpoint.of(new Endpoint(server.baseUrl(), "scripted-model", server.baseUrl())))
-        .cacheDir(dir.resolve("cache").toString()).into(dir.resolve(name).toString());
+        .role(new Role("model", settings, OpenEndpoint.of(new Endpoint(server.baseUrl(), "scripted-model", server.baseUrl())), cacheDir))
+        .into(dir.resolve(name).toString());
   }
 
   private GenerationReport run(ScriptedServer server, Dataset<Row> rows, LlmSettings settings, String name) {
@@ -190,8 +194,8 @@ class LlmMapTest extends SparkTestBase {
       assertEquals(n - resumed.cacheHits(), server.requests() - sentBeforeKill, "only the unfinished requests are sent again");
 
       try (ScriptedServer fresh = new ScriptedServer((body, seen) -> ScriptedServer.Reply.ok("answer " + number(body)))) {
-        GenerationReport uninterrupted = map(fresh, problems(n), settings(2, BudgetSettings.DEFAULTS), "uninterrupted")
-            .cacheDir(dir.resolve("other-cache").toString()).execute();
+        GenerationReport uninterrupted = map(fresh, problems(n), settings(2, BudgetSettings.DEFAULTS), "uninterrupted",
+            dir.resolve("other-cache").toString()).execute();
         assertEquals(answers(uninterrupted.path()), answers(resumed.path()));
       }
     }

@@ -3,7 +3,6 @@ package dev.qedspark.rl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.qedspark.grading.Grade;
 import dev.qedspark.grading.GradingSettings;
 import dev.qedspark.grading.JudgePrompt;
 import dev.qedspark.io.DatasetReader;
@@ -14,6 +13,7 @@ import dev.qedspark.llm.LlmSettings;
 import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.PromptTemplate;
 import dev.qedspark.llm.RetrySettings;
+import dev.qedspark.llm.Role;
 import dev.qedspark.llm.ScriptedServer;
 import dev.qedspark.proofs.ProofPrompt;
 import dev.qedspark.spark.SparkTestBase;
@@ -58,13 +58,14 @@ class RlDatasetTest extends SparkTestBase {
           }
           return ScriptedServer.Reply.ok("Verdict: <score>" + score + "</score>");
         })) {
+      String cache = dir.resolve("cache").toString();
       RlReport report = RlDataset.of(spark, problems)
           .settings(new RlSettings("policy", 4, 0.0, 1.0), new ProofPrompt(PromptTemplate.load(ProofPrompt.NAME, Map.of(), ProofPrompt.PLACEHOLDERS)))
-          .policy(settings, OpenEndpoint.of(new Endpoint(policy.baseUrl(), "policy-model", policy.baseUrl())))
+          .role(new Role("policy", settings, OpenEndpoint.of(new Endpoint(policy.baseUrl(), "policy-model", policy.baseUrl())), cache))
           .grading(GradingSettings.DEFAULTS, PromptTemplate.load("grade-rubric", Map.of(), JudgePrompt.PLACEHOLDERS),
-              List.of(new Grade.Judge("judge", settings.with(Map.of("temperature", 0.0)),
-                  OpenEndpoint.of(new Endpoint(judge.baseUrl(), "judge-model", judge.baseUrl())))))
-          .cacheDir(dir.resolve("cache").toString()).into(dir.resolve("rl").toString()).execute();
+              List.of(new Role("judge", settings.with(Map.of("temperature", 0.0)),
+                  OpenEndpoint.of(new Endpoint(judge.baseUrl(), "judge-model", judge.baseUrl())), cache)))
+          .into(dir.resolve("rl").toString()).execute();
 
       assertEquals(12, policy.requests(), "4 rollouts of each problem with a rubric");
       assertEquals(12, judge.requests());

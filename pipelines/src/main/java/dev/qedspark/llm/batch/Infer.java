@@ -1,20 +1,22 @@
 package dev.qedspark.llm.batch;
 
 import dev.qedspark.common.Hashes;
-import dev.qedspark.io.DatasetReader;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.ChatMessage;
-import dev.qedspark.llm.OpenEndpoint;
 import dev.qedspark.llm.GenerationReport;
-import dev.qedspark.llm.LlmMap;
-import dev.qedspark.llm.LlmSettings;
+import dev.qedspark.llm.LlmCalls;
 import dev.qedspark.llm.LlmException;
+import dev.qedspark.llm.LlmMap;
 import dev.qedspark.llm.Prompt;
 import dev.qedspark.llm.PromptBuilder;
+import dev.qedspark.llm.Role;
 import dev.qedspark.stage.Stage;
+import dev.qedspark.stage.StageResult;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -23,7 +25,7 @@ import org.apache.spark.sql.SparkSession;
  * custom_id and choice, with the generation columns) and {@code output.jsonl} in the Batch API
  * output format, both committed together.
  */
-public final class Infer extends Stage<Infer, GenerationReport> {
+public final class Infer extends Stage<Infer, Infer.Result> {
   public static final String RESULTS = "results";
   public static final String OUTPUT = "output.jsonl";
   /** The messages come from the file, so the "template" is the identity: versioned by name. */
@@ -43,15 +45,29 @@ public final class Infer extends Stage<Infer, GenerationReport> {
     return new Infer(spark, file);
   }
 
-  /** Who answers: the role's settings and its endpoint. */
-  public Infer role(String role, LlmSettings settings, OpenEndpoint endpoint) {
-    map.role(role, settings, endpoint);
+  /** Who answers. */
+  public Infer role(Role role) {
+    map.role(role);
     return this;
   }
 
-  public Infer cacheDir(String cacheDir) {
-    map.cacheDir(cacheDir);
-    return this;
+  /**
+   * What an infer run did.
+   *
+   * @param answers the requests, cache hits, tokens and cost
+   * @param output the {@code output.jsonl} file in the Batch API's output format
+   */
+  public record Result(GenerationReport answers, String output) implements StageResult, LlmCalls {
+    @Override
+    public void print(PrintStream out) {
+      answers.print(out);
+      out.println("  output.jsonl: " + output);
+    }
+
+    @Override
+    public Map<String, GenerationReport> llmCalls() {
+      return answers.llmCalls();
+    }
   }
 
   @Override
@@ -75,20 +91,20 @@ public final class Infer extends Stage<Infer, GenerationReport> {
   }
 
   @Override
-  protected boolean isComplete(GenerationReport report) {
-    return !report.leftWorkUndone();
+  protected boolean isComplete(Result result) {
+    return !result.answers().leftWorkUndone();
   }
 
   @Override
-  protected GenerationReport run(Run run) {
+  protected Result run(Run run) {
     map.datasets(datasets);
     GenerationReport report = map.writeTo(run, RESULTS);
     try {
-      BatchOutput.write(spark, DatasetReader.read(spark, run.path(RESULTS)), run.path(OUTPUT));
+      BatchOutput.write(spark, read(run.path(RESULTS)), run.path(OUTPUT));
     } catch (IOException e) {
       throw new LlmException("cannot write " + OUTPUT + ": " + e.getMessage(), e);
     }
-    return report;
+    return new Result(report, run.finalPath(OUTPUT));
   }
 
   /** The line's own messages and body. */
