@@ -113,6 +113,36 @@ class QedCliTest {
   }
 
   @Test
+  void aCommandSkipsWhenUpToDateAndRunsAgainWhenForcedOrChanged() throws IOException {
+    Path input = Files.writeString(dir.resolve("few.jsonl"), "{\"id\": 1, \"problem\": \"Prove that 2 is prime.\"}\n");
+    Path out = dir.resolve("out");
+    String[] ingest = {"ingest", "--out", out.toString(), "--input", input.toString(), "--set", "spark.master=local[2]"};
+    Outcome first = qed(ingest);
+    assertEquals(0, first.code(), first.err());
+    assertTrue(first.out().contains("[1/1] ingest: runs, because it has not run"), first.out());
+    String runId = runId(out);
+
+    Outcome again = qed(ingest);
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("[1/1] ingest: skipped, up to date (" + out + "); --force runs it again"), again.out());
+    assertFalse(again.out().contains("1 problems"), "a skipped step does no work: " + again.out());
+    assertEquals(runId, runId(out), "nothing was committed");
+
+    Outcome forced = qed(concat(ingest, new String[] {"--force"}));
+    assertEquals(0, forced.code(), forced.err());
+    assertTrue(forced.out().contains("[1/1] ingest: runs, because forced") && forced.out().contains("ingest: 1 problems"), forced.out());
+    assertFalse(runId.equals(runId(out)), "--force commits a new run");
+
+    Outcome changed = qed(concat(ingest, new String[] {"--set", "datasets.shards=3"}));
+    assertEquals(0, changed.code(), changed.err());
+    assertTrue(changed.out().contains("[1/1] ingest: runs, because its settings changed"), changed.out());
+  }
+
+  private static String runId(Path out) throws IOException {
+    return new ObjectMapper().readTree(Files.readString(out.resolve("_run.json"))).get("run_id").asText();
+  }
+
+  @Test
   void curateRemovesBenchmarkCopiesAndDuplicatesOfAnIngestedCorpus() throws IOException {
     String theorem = "Let $n$ be a positive integer and let $a_1, a_2, \\ldots, a_n$ be real numbers in $[0, 1]$. "
         + "Prove that the sum of all products $a_i a_j$ over pairs $i < j$ is at most $n(n-1)/8$ plus the sum of the $a_i$.";
