@@ -1,5 +1,6 @@
 package dev.qedspark.curation;
 
+import dev.qedspark.common.Status;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmMap;
@@ -111,7 +112,7 @@ public final class Filter extends Stage<Filter, FilterReport> {
     sql.append(" WHEN difficulty < ").append(settings.minDifficulty()).append(" THEN 'too_easy'");
     sql.append(" WHEN difficulty > ").append(settings.maxDifficulty()).append(" THEN 'too_hard'");
     if (!settings.keepUnreadable()) {
-      sql.append(" WHEN filter_status != 'ok' THEN filter_status");
+      sql.append(" WHEN filter_status != " + Status.OK.sql() + " THEN filter_status");
     }
     return sql.append(" END").toString();
   }
@@ -125,7 +126,7 @@ public final class Filter extends Stage<Filter, FilterReport> {
       List<String> columns = new ArrayList<>(List.of("problem_id"));
       columns.addAll(FilterSettings.TAGS);
       columns.addAll(List.of("difficulty",
-          "CASE WHEN status IN ('error', 'not_sent') THEN 'api_error' WHEN parse_error IS NOT NULL THEN 'unreadable' ELSE 'ok' END AS status",
+          "CASE WHEN " + Status.requestFailed("status") + " THEN " + Status.API_ERROR.sql() + " WHEN parse_error IS NOT NULL THEN " + Status.UNREADABLE.sql() + " ELSE " + Status.OK.sql() + " END AS status",
           "coalesce(parse_error, error) AS error", "model", "'" + template.sha256() + "' AS prompt_sha256"));
       writeDataset(run, answers.rows().selectExpr(columns.toArray(String[]::new)), TAGS, "problem_id");
     }

@@ -2,6 +2,7 @@ package dev.qedspark.curation;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.qedspark.common.Status;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmMap;
@@ -92,7 +93,7 @@ public final class Rubrics extends Stage<Rubrics, RubricsReport> {
 
   @Override
   protected boolean isComplete(RubricsReport report) {
-    return report.byStatus().getOrDefault("api_error", 0L) == 0;
+    return report.byStatus().getOrDefault(Status.API_ERROR.id(), 0L) == 0;
   }
 
   /** Problems with a reference solution and no rubric: the ones a scheme is written for. */
@@ -125,15 +126,15 @@ public final class Rubrics extends Stage<Rubrics, RubricsReport> {
         open.add(answers);
         attempts.put("attempt " + (attempt + 1), answers.report(answers.rows(), run.finalPath(RUBRICS)));
         Dataset<Row> rows = answers.rows();
-        String usable = "status IN ('ok', 'truncated') AND parse_error IS NULL";
+        String usable = Status.in("status", Status.OK, Status.TRUNCATED) + " AND parse_error IS NULL";
         Dataset<Row> ok = rows.where(usable).selectExpr("problem_id", "checkpoints", "zero_credit", "deductions", "caps",
-            "rubric_text", "'ok' AS status", (attempt + 1) + " AS attempts", "CAST(NULL AS STRING) AS error", "model",
+            "rubric_text", Status.OK.sql() + " AS status", (attempt + 1) + " AS attempts", "CAST(NULL AS STRING) AS error", "model",
             "'" + template.sha256() + "' AS prompt_sha256");
         written = written == null ? ok : written.unionByName(ok);
         failed = rows.where("NOT (" + usable + ")").selectExpr("problem_id", "CAST(NULL AS " + checkpointsType() + ") AS checkpoints",
             "CAST(NULL AS ARRAY<STRING>) AS zero_credit", "CAST(NULL AS ARRAY<STRUCT<description: STRING, points: INT>>) AS deductions",
             "CAST(NULL AS ARRAY<STRUCT<description: STRING, max_points: INT>>) AS caps", "CAST(NULL AS STRING) AS rubric_text",
-            "CASE WHEN parse_error IS NOT NULL THEN 'invalid' ELSE 'api_error' END AS status", (attempt + 1) + " AS attempts",
+            "CASE WHEN parse_error IS NOT NULL THEN " + Status.INVALID.sql() + " ELSE " + Status.API_ERROR.sql() + " END AS status", (attempt + 1) + " AS attempts",
             "coalesce(parse_error, error) AS error", "model", "'" + template.sha256() + "' AS prompt_sha256");
         pending = asked.join(failed.select("problem_id"), "problem_id");
       }
@@ -143,8 +144,8 @@ public final class Rubrics extends Stage<Rubrics, RubricsReport> {
       Dataset<Row> filled = all.join(result.select(col("problem_id"), col("rubric_text"), col("status").as("scheme_status")), new String[] {"problem_id"},
               "left_outer")
           .withColumn("rubric_source", org.apache.spark.sql.functions.expr(
-              "CASE WHEN rubric IS NOT NULL AND trim(rubric) != '' THEN 'given' WHEN scheme_status = 'ok' THEN 'generated'"
-                  + " WHEN scheme_status IS NOT NULL THEN 'invalid' ELSE 'no_solution' END"))
+              "CASE WHEN rubric IS NOT NULL AND trim(rubric) != '' THEN 'given' WHEN scheme_status = " + Status.OK.sql() + " THEN 'generated'"
+                  + " WHEN scheme_status IS NOT NULL THEN " + Status.INVALID.sql() + " ELSE 'no_solution' END"))
           .withColumn("rubric", org.apache.spark.sql.functions.expr("CASE WHEN rubric_source = 'generated' THEN rubric_text ELSE rubric END"))
           .drop("rubric_text", "scheme_status");
       writeDataset(run, filled, PROBLEMS, "problem_id");

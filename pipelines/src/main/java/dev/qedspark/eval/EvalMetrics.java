@@ -1,5 +1,6 @@
 package dev.qedspark.eval;
 
+import dev.qedspark.common.Status;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class EvalMetrics {
       Map<String, Long> byStatus) {}
 
   /** Statuses of samples whose score is missing because something failed (not because it was undecided). */
-  static final List<String> FAILED = List.of("api_error", "judge_error", "no_proof", "no_reference");
+  static final List<String> FAILED = List.of(Status.API_ERROR.id(), Status.JUDGE_ERROR.id(), Status.NO_PROOF.id(), Status.NO_REFERENCE.id());
 
   private EvalMetrics() {}
 
@@ -108,7 +109,7 @@ public final class EvalMetrics {
     long scored = samples.stream().filter(s -> s.score() != null).count();
     return new Stats(byProblem.size(), total, scored, avg, bootstrap(new ArrayList<>(byProblem.values()), resamples, confidence, seed), runMeans, std,
         means.isEmpty() ? null : means.stream().min(Double::compare).get(), means.isEmpty() ? null : means.stream().max(Double::compare).get(),
-        passAtK, passAtKProblems, fraction(samples, "truncated"), fraction(samples, FAILED.toArray(String[]::new)), fraction(samples, "undecided"),
+        passAtK, passAtKProblems, fraction(samples, Status.TRUNCATED.id()), fraction(samples, FAILED.toArray(String[]::new)), fraction(samples, Status.UNDECIDED.id()),
         meanOf(samples, true, s -> s.tokens() == null ? null : s.tokens().doubleValue()), meanOf(samples, false, s -> s.tokens() == null ? null : s.tokens().doubleValue()),
         meanOf(samples, true, Sample::cost), meanOf(samples, false, Sample::cost), byStatus);
   }

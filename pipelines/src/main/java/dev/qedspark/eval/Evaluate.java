@@ -1,5 +1,6 @@
 package dev.qedspark.eval;
 
+import dev.qedspark.common.Status;
 import dev.qedspark.grading.Grade;
 import dev.qedspark.grading.GradeReport;
 import dev.qedspark.grading.GradingSettings;
@@ -159,10 +160,10 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
     Dataset<Row> problemRows = read(problems).selectExpr("problem_id", "problem", "answer AS gold", "solution",
         "rubric", "level", "category", "nullif(regexp_extract(problem_id, ':PB-(Basic|Advanced)-', 1), '') AS subset");
     // Cut off: stopped by max_tokens, no final text, or (for a thinking model) no </think>.
-    String truncated = "(status = 'truncated' OR coalesce(trim(proof), '') = ''" + (settings.thinking() ? " OR reasoning_content IS NULL" : "") + ")";
+    String truncated = "(status = " + Status.TRUNCATED.sql() + " OR coalesce(trim(proof), '') = ''" + (settings.thinking() ? " OR reasoning_content IS NULL" : "") + ")";
     return read(responses).selectExpr("problem_id", "sample_index AS run", "completion AS response",
             "reasoning_content AS reasoning", "CASE WHEN " + truncated + " THEN '' ELSE proof END AS proof",
-            "CASE WHEN status IN ('error', 'not_sent') THEN 'api_error' WHEN " + truncated + " THEN 'truncated' ELSE 'ok' END AS response_status",
+            "CASE WHEN " + Status.requestFailed("status") + " THEN " + Status.API_ERROR.sql() + " WHEN " + truncated + " THEN " + Status.TRUNCATED.sql() + " ELSE " + Status.OK.sql() + " END AS response_status",
             "completion_tokens AS tokens", "cost", "model")
         .join(problemRows, "problem_id");
   }
@@ -227,7 +228,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
       String proof = r.getAs("proof");
       String extracted = FinalAnswer.of(proof);
       String gold = r.getAs("gold");
-      AnswerCheck.Verdict v = !"ok".equals(r.getAs("response_status")) ? null
+      AnswerCheck.Verdict v = !Status.OK.id().equals(r.getAs("response_status")) ? null
           : gold == null ? new AnswerCheck.Verdict(AnswerCheck.Outcome.UNDECIDED, "no_gold", "the problem has no gold answer")
           : AnswerCheck.check(gold, extracted, timeout);
       List<Object> values = new ArrayList<>();
@@ -252,7 +253,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
           .parser(new AnswerJudge.Verdicts()).role(judge).named(name() + " (answer judge)").datasets(datasets);
       judgeCalls.put("answers judged by " + judge.name(), map.writeTo(run, JUDGEMENTS));
       verdicts = read(run.path(JUDGEMENTS)).selectExpr("problem_id", "run", "same",
-          "CASE WHEN status IN ('error', 'not_sent') OR parse_error IS NOT NULL THEN coalesce(parse_error, error) END AS judge_error",
+          "CASE WHEN " + Status.requestFailed("status") + " OR parse_error IS NOT NULL THEN coalesce(parse_error, error) END AS judge_error",
           "completion AS judge_output");
     } else {
       writeDataset(run, undecided.selectExpr("problem_id", "run", "CAST(NULL AS BOOLEAN) AS same").limit(0), JUDGEMENTS, "problem_id", "run");
@@ -260,13 +261,13 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
           "CAST(NULL AS STRING) AS judge_output");
     }
     Dataset<Row> decided = checked.join(verdicts, new String[] {"problem_id", "run"}, "left_outer").selectExpr("*",
-        "CASE WHEN response_status != 'ok' THEN response_status WHEN outcome != 'UNDECIDED' THEN 'ok'"
-            + " WHEN same IS NOT NULL THEN 'ok' WHEN judge_error IS NOT NULL THEN 'judge_error' ELSE 'undecided' END AS status",
-        "CASE WHEN response_status = 'truncated' THEN 0D WHEN response_status != 'ok' THEN NULL WHEN outcome = 'EQUAL' THEN 1D"
+        "CASE WHEN response_status != " + Status.OK.sql() + " THEN response_status WHEN outcome != 'UNDECIDED' THEN " + Status.OK.sql()
+            + " WHEN same IS NOT NULL THEN " + Status.OK.sql() + " WHEN judge_error IS NOT NULL THEN " + Status.JUDGE_ERROR.sql() + " ELSE " + Status.UNDECIDED.sql() + " END AS status",
+        "CASE WHEN response_status = " + Status.TRUNCATED.sql() + " THEN 0D WHEN response_status != " + Status.OK.sql() + " THEN NULL WHEN outcome = 'EQUAL' THEN 1D"
             + " WHEN outcome = 'DIFFERENT' THEN 0D WHEN same THEN 1D WHEN NOT same THEN 0D END AS score",
         "1D AS max_score",
-        "CASE WHEN response_status = 'ok' AND outcome != 'UNDECIDED' THEN check_method WHEN same IS NOT NULL THEN 'judge'"
-            + " WHEN response_status = 'truncated' THEN 'truncated' ELSE check_method END AS method");
+        "CASE WHEN response_status = " + Status.OK.sql() + " AND outcome != 'UNDECIDED' THEN check_method WHEN same IS NOT NULL THEN 'judge'"
+            + " WHEN response_status = " + Status.TRUNCATED.sql() + " THEN " + Status.TRUNCATED.sql() + " ELSE check_method END AS method");
     return decided.selectExpr("*", "CASE WHEN score IS NULL THEN NULL ELSE score >= 1 END AS passed")
         .selectExpr(String.format(SAMPLE_COLUMNS, "gold", "extracted_answer").split(",\\s*"));
   }
@@ -275,7 +276,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
     Dataset<Row> rows = responsesWithProblems();
     // Failed generations keep their status for the judges to see: they are not graded (no_proof).
     Grade grade = Grade.of(rows.selectExpr("problem_id", "run", "problem", "proof", "solution", "rubric",
-            "CASE WHEN response_status = 'api_error' THEN 'error' ELSE 'ok' END AS status"))
+            "CASE WHEN response_status = " + Status.API_ERROR.sql() + " THEN " + Status.ERROR.sql() + " ELSE " + Status.OK.sql() + " END AS status"))
         .keyedBy("problem_id", "run")
         .settings(new GradingSettings(benchmark.protocol().id(), grading.judges(), grading.repeats(), grading.aggregate()), gradeTemplate)
         .judges(judges).datasets(datasets);
@@ -287,7 +288,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
     int pass = settings.passScore();
     return rows.join(scores, new String[] {"problem_id", "run"}, "left_outer").join(firstJudgement, new String[] {"problem_id", "run"}, "left_outer")
         .selectExpr("*",
-            "CASE WHEN response_status = 'api_error' THEN 'api_error' WHEN grade_status IN ('parse_error', 'api_error') THEN 'judge_error'"
+            "CASE WHEN response_status = " + Status.API_ERROR.sql() + " THEN " + Status.API_ERROR.sql() + " WHEN " + Status.in("grade_status", Status.PARSE_ERROR, Status.API_ERROR) + " THEN " + Status.JUDGE_ERROR.sql()
                 + " ELSE grade_status END AS status",
             "7D AS max_score", "CASE WHEN score IS NULL THEN NULL ELSE score >= " + pass + " END AS passed",
             "'" + benchmark.protocol().id() + "' AS method")

@@ -2,7 +2,9 @@ package dev.qedspark.eval;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
+
 import dev.qedspark.common.ConfigException;
+import dev.qedspark.common.Status;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.Completion;
 import dev.qedspark.stage.Stage;
@@ -17,7 +19,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-
 
 /**
  * Responses written elsewhere, read for grading: a JSONL or Parquet file (or folder) of rows
@@ -159,7 +160,7 @@ public final class ResponsesFile extends Stage<ResponsesFile, ResponsesFile.Resu
     Dataset<Row> shaped = numbered.map((MapFunction<Row, Row>) r -> {
       String response = r.getString(1);
       String[] split = Completion.split(response);
-      return RowFactory.create(r.getString(0), r.getInt(2), response, split[0], split[1], "ok", null, null, null, null);
+      return RowFactory.create(r.getString(0), r.getInt(2), response, split[0], split[1], Status.OK.id(), null, null, null, null);
     }, Encoders.row(SCHEMA));
     long written = writeDataset(run, shaped, RESPONSES, "problem_id", "sample_index").rows();
     long problemCount = job("count problems answered", () -> read(run.path(RESPONSES)).select("problem_id").distinct().count());

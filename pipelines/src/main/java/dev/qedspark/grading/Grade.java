@@ -7,8 +7,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.trim;
 
+import dev.qedspark.common.Status;
 import dev.qedspark.io.Run;
-import dev.qedspark.llm.Generation;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmMap;
 import dev.qedspark.llm.PromptTemplate;
@@ -183,7 +183,7 @@ public final class Grade extends Stage<Grade, GradeReport> {
     }
     // A generations dataset says which requests failed: those rows hold no proof, not a blank one.
     columns.add(List.of(proofs.columns()).contains(GENERATION_STATUS)
-        ? coalesce(col(GENERATION_STATUS).isin(Generation.ERROR, Generation.NOT_SENT), lit(false)).as(PROOF_FAILED)
+        ? coalesce(col(GENERATION_STATUS).isin(Status.ERROR.id(), Status.NOT_SENT.id()), lit(false)).as(PROOF_FAILED)
         : lit(false).as(PROOF_FAILED));
     return proofs.select(columns.toArray(Column[]::new));
   }
@@ -233,8 +233,8 @@ public final class Grade extends Stage<Grade, GradeReport> {
       }
       for (Role judge : judges) {
         grades = grades.unionByName(unasked(judgeInput().filter(not(gradable()).and(not(col(PROOF_FAILED)))), judge.name(),
-            "truncated", "0", "the proof has no final text after its reasoning (the author stopped before </think> or wrote nothing)"));
-        grades = grades.unionByName(unasked(judgeInput().filter(col(PROOF_FAILED)), judge.name(), "no_proof", "CAST(NULL AS INT)",
+            Status.TRUNCATED, "0", "the proof has no final text after its reasoning (the author stopped before </think> or wrote nothing)"));
+        grades = grades.unionByName(unasked(judgeInput().filter(col(PROOF_FAILED)), judge.name(), Status.NO_PROOF, "CAST(NULL AS INT)",
             "there is no proof to grade: its generation failed or was not sent (run that step again)"));
       }
       List<String> gradeKeys = new ArrayList<>(keys);
@@ -264,10 +264,10 @@ public final class Grade extends Stage<Grade, GradeReport> {
         "model AS judge_model",
         "'" + protocol().id() + "' AS protocol",
         "'" + template.sha256() + "' AS prompt_sha256",
-        "CASE WHEN status IN ('error', 'not_sent') AND error LIKE 'bad request: " + JudgePrompt.NO_REFERENCE + "%' THEN 'no_reference'"
-            + " WHEN status IN ('error', 'not_sent') THEN 'api_error'"
-            + " WHEN parse_error IS NOT NULL THEN 'parse_error' ELSE 'ok' END AS status",
-        "CASE WHEN status IN ('ok', 'truncated') AND parse_error IS NULL THEN score END AS score",
+        "CASE WHEN " + Status.requestFailed("status") + " AND error LIKE 'bad request: " + JudgePrompt.NO_REFERENCE + "%' THEN " + Status.NO_REFERENCE.sql()
+            + " WHEN " + Status.requestFailed("status") + " THEN " + Status.API_ERROR.sql()
+            + " WHEN parse_error IS NOT NULL THEN " + Status.PARSE_ERROR.sql() + " ELSE " + Status.OK.sql() + " END AS status",
+        "CASE WHEN " + Status.in("status", Status.OK, Status.TRUNCATED) + " AND parse_error IS NULL THEN score END AS score",
         JudgeProtocol.MAX_SCORE + " AS max_score",
         "coalesce(parse_error, error) AS error",
         "completion AS judge_output",
@@ -278,7 +278,7 @@ public final class Grade extends Stage<Grade, GradeReport> {
    * Grade rows for proofs no judge is asked about: those without a final text (status
    * truncated, score 0) and those whose generation failed (status no_proof, no score).
    */
-  private Dataset<Row> unasked(Dataset<Row> proofs, String role, String status, String score, String error) {
+  private Dataset<Row> unasked(Dataset<Row> proofs, String role, Status status, String score, String error) {
     Stream<String> keyColumns = keys.stream().map(k -> KEY_PREFIX + k + " AS `" + k + "`");
     return proofs.selectExpr(Stream.concat(keyColumns, Stream.of(
         "'" + role + "' AS judge",
@@ -286,7 +286,7 @@ public final class Grade extends Stage<Grade, GradeReport> {
         "CAST(NULL AS STRING) AS judge_model",
         "'" + protocol().id() + "' AS protocol",
         "'" + template.sha256() + "' AS prompt_sha256",
-        "'" + status + "' AS status",
+        status.sql() + " AS status",
         score + " AS score",
         JudgeProtocol.MAX_SCORE + " AS max_score",
         "'" + error + "' AS error",
@@ -298,22 +298,22 @@ public final class Grade extends Stage<Grade, GradeReport> {
   private Dataset<Row> scores(Dataset<Row> grades) {
     Column[] byKey = keys.stream().map(k -> col("`" + k + "`")).toArray(Column[]::new);
     Dataset<Row> counted = grades.groupBy(byKey).agg(
-        expr("array_sort(collect_list(CASE WHEN status = 'ok' THEN score END))").as("scores"),
+        expr("array_sort(collect_list(CASE WHEN status = " + Status.OK.sql() + " THEN score END))").as("scores"),
         expr("count(*)").as("judgements"),
-        expr("count_if(status = 'ok')").as("ok"),
-        expr("count_if(status = 'truncated')").as("truncated"),
-        expr("count_if(status = 'parse_error')").as("parse_errors"),
-        expr("count_if(status = 'api_error')").as("api_errors"),
-        expr("count_if(status = 'no_reference')").as("no_reference"),
-        expr("count_if(status = 'no_proof')").as("no_proof"));
+        expr("count_if(status = " + Status.OK.sql() + ")").as("ok"),
+        expr("count_if(status = " + Status.TRUNCATED.sql() + ")").as("truncated"),
+        expr("count_if(status = " + Status.PARSE_ERROR.sql() + ")").as("parse_errors"),
+        expr("count_if(status = " + Status.API_ERROR.sql() + ")").as("api_errors"),
+        expr("count_if(status = " + Status.NO_REFERENCE.sql() + ")").as("no_reference"),
+        expr("count_if(status = " + Status.NO_PROOF.sql() + ")").as("no_proof"));
     List<String> columns = new ArrayList<>(keys.stream().map(k -> "`" + k + "`").toList());
     columns.addAll(List.of(
         "CASE WHEN truncated > 0 THEN 0D ELSE " + Aggregation.named(settings.aggregate()).sql("scores") + " END AS score",
         "CASE WHEN size(scores) > 0 THEN array_max(scores) - array_min(scores) END AS spread",
         "scores", "judgements", "ok", "parse_errors", "api_errors", "no_reference", "no_proof",
         "'" + settings.aggregate() + "' AS aggregate",
-        "CASE WHEN truncated > 0 THEN 'truncated' WHEN ok > 0 THEN 'ok' WHEN parse_errors > 0 THEN 'parse_error'"
-            + " WHEN no_reference > 0 THEN 'no_reference' WHEN no_proof > 0 THEN 'no_proof' ELSE 'api_error' END AS status"));
+        "CASE WHEN truncated > 0 THEN " + Status.TRUNCATED.sql() + " WHEN ok > 0 THEN " + Status.OK.sql() + " WHEN parse_errors > 0 THEN " + Status.PARSE_ERROR.sql()
+            + " WHEN no_reference > 0 THEN " + Status.NO_REFERENCE.sql() + " WHEN no_proof > 0 THEN " + Status.NO_PROOF.sql() + " ELSE " + Status.API_ERROR.sql() + " END AS status"));
     return counted.selectExpr(columns.toArray(String[]::new));
   }
 

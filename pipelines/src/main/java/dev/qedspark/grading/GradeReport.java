@@ -1,5 +1,6 @@
 package dev.qedspark.grading;
 
+import dev.qedspark.common.Status;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmCalls;
 import dev.qedspark.stage.StageResult;
@@ -41,7 +42,7 @@ public record GradeReport(
     out.println("  judgements by status: " + gradesByStatus);
     out.println("  proofs by status:     " + scoresByStatus);
     printCalls(out);
-    if (gradesByStatus.getOrDefault("parse_error", 0L) > 0) {
+    if (gradesByStatus.getOrDefault(Status.PARSE_ERROR.id(), 0L) > 0) {
       out.println("  parse_error: the judge answered without a verdict the protocol can read (see the error column);"
           + " such grades have no score and are not counted as 0");
     }

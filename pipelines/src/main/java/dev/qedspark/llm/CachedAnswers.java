@@ -1,5 +1,6 @@
 package dev.qedspark.llm;
 
+import dev.qedspark.common.Status;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,7 +48,7 @@ final class CachedAnswers implements FlatMapFunction<Iterator<Tuple2<PreparedReq
           ResponseCache.Entry entry = reader.read(hit._2());
           return Answer.of(hit._1(), entry.response().toString(), entry.latencyMs(), entry.attempts(), true);
         } catch (IOException e) {
-          return Answer.failed(hit._1(), Generation.ERROR, "the cached response in " + hit._2().segment() + " at byte "
+          return Answer.failed(hit._1(), Status.ERROR.id(), "the cached response in " + hit._2().segment() + " at byte "
               + hit._2().offset() + " cannot be read (" + e.getMessage() + "); remove that segment's index file to ask again", 0);
         }
       }

@@ -42,11 +42,6 @@ public record Generation(
 
   public static final RecordSchema<Generation> SCHEMA = RecordSchema.of(Generation.class);
 
-  public static final String OK = "ok";
-  public static final String TRUNCATED = "truncated";
-  public static final String ERROR = "error";
-  public static final String NOT_SENT = "not_sent";
-
   /**
    * Errors that asking again will not fix, as SQL over the {@code error} column: an HTTP 4xx
    * answer that is not retried (the client retries 429 and 5xx, whose final errors read "gave up

@@ -1,6 +1,7 @@
 package dev.qedspark.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.qedspark.common.Status;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ final class Generations {
       try {
         response = RequestBodies.JSON.readTree(answer.response());
       } catch (IOException e) {
-        answer = Answer.failed(request, Generation.ERROR, "unreadable cached response: " + e.getMessage(), answer.attempts());
+        answer = Answer.failed(request, Status.ERROR.id(), "unreadable cached response: " + e.getMessage(), answer.attempts());
       }
     }
     Usage usage = response == null ? Usage.NONE : Usage.of(response, model, prices);
@@ -63,7 +64,7 @@ final class Generations {
       if (response == null) {
         generation = Generation.failed(model, answer.status(), answer.error(), answer.attempts(), request.cacheKey());
       } else if (!response.path("choices").has(c)) {
-        generation = Generation.failed(usage.model(), Generation.ERROR, "the server returned " + response.path("choices").size()
+        generation = Generation.failed(usage.model(), Status.ERROR.id(), "the server returned " + response.path("choices").size()
             + " of " + request.choices() + " choices", answer.attempts(), request.cacheKey());
       } else {
         completion = Completion.of(response, c);
@@ -71,7 +72,7 @@ final class Generations {
         generation = new Generation(usage.model(), completion.content(), completion.reasoning(), completion.proof(),
             completion.finishReason(), first ? usage.promptTokens() : 0, first ? usage.completionTokens() : 0,
             answer.latencyMs(), first ? usage.cost() : 0,
-            "length".equals(completion.finishReason()) ? Generation.TRUNCATED : Generation.OK,
+            "length".equals(completion.finishReason()) ? Status.TRUNCATED.id() : Status.OK.id(),
             null, answer.attempts(), answer.cached(), request.cacheKey(), answer.response());
       }
       List<Object> values = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.qedspark.llm;
 
+import dev.qedspark.common.Status;
 import dev.qedspark.io.HadoopConf;
 import dev.qedspark.io.Run;
 import dev.qedspark.spark.SparkJobs;
@@ -263,13 +264,13 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       Row sums = SparkJobs.named(written.sparkSession(), "summarize " + path, () -> written.selectExpr(
           "count(*)",
           "count(DISTINCT CASE WHEN NOT cached AND attempts > 0 THEN cache_key END)",
-          "count_if(status = 'ok')", "count_if(status = 'truncated')", "count_if(status = 'error')",
-          "count_if(status = 'not_sent')",
+          "count_if(status = " + Status.OK.sql() + ")", "count_if(status = " + Status.TRUNCATED.sql() + ")", "count_if(status = " + Status.ERROR.sql() + ")",
+          "count_if(status = " + Status.NOT_SENT.sql() + ")",
           "coalesce(sum(CASE WHEN cached THEN 0 ELSE prompt_tokens END), 0)",
           "coalesce(sum(CASE WHEN cached THEN 0 ELSE completion_tokens END), 0)",
           "coalesce(sum(CASE WHEN cached THEN 0 ELSE cost END), 0)",
           List.of(written.columns()).contains(Generations.PARSE_ERROR) ? "count_if(" + Generations.PARSE_ERROR + " IS NOT NULL)" : "0L",
-          "count_if(status = 'error' AND NOT (" + Generation.PERMANENT_ERROR_SQL + "))").first());
+          "count_if(status = " + Status.ERROR.sql() + " AND NOT (" + Generation.PERMANENT_ERROR_SQL + "))").first());
       return new GenerationReport(requests, sums.getLong(0), cacheHits, sums.getLong(1), sums.getLong(2), sums.getLong(3),
           sums.getLong(4), sums.getLong(10), sums.getLong(5), sums.getLong(9), sums.getLong(6), sums.getLong(7), sums.getDouble(8),
           (System.nanoTime() - startedNanos) / 1e9, path, model, tinyRandomModel);
@@ -322,7 +323,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
           name, total, hits, toSend, endpoint.isDryRun() ? "would be sent (dry run) to" : "to send to", model, endpoint.identity(), role.name(),
           rejected > 0 ? ", " + rejected + " rejected by the prompt builder" : "");
 
-      JavaRDD<Answer> failed = prepared.filter(p -> p.error() != null).map(p -> Answer.failed(p, Generation.ERROR, p.error(), 0));
+      JavaRDD<Answer> failed = prepared.filter(p -> p.error() != null).map(p -> Answer.failed(p, Status.ERROR.id(), p.error(), 0));
       JavaRDD<Answer> cached = looked.filter(t -> t._2()._2().isPresent())
           .map(t -> new Tuple2<>(t._2()._1(), t._2()._2().get())).mapPartitions(new CachedAnswers(cache));
       JavaRDD<Answer> sent = send(looked.filter(t -> !t._2()._2().isPresent()).mapToPair(t -> new Tuple2<>(t._1(), t._2()._1())),

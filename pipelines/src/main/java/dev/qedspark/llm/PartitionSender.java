@@ -2,6 +2,7 @@ package dev.qedspark.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qedspark.common.Status;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -120,7 +121,7 @@ final class PartitionSender implements FlatMapFunction<Iterator<PreparedRequest>
 
     private void submit(PreparedRequest request) throws InterruptedException {
       if (request.error() != null) {
-        finish(Answer.failed(request, Generation.ERROR, request.error(), 0));
+        finish(Answer.failed(request, Status.ERROR.id(), request.error(), 0));
         return;
       }
       ResponseCache.Location earlier = answeredEarlier.get(request.cacheKey());
@@ -136,7 +137,7 @@ final class PartitionSender implements FlatMapFunction<Iterator<PreparedRequest>
       }
       String exhausted = ledger.budgetExhausted();
       if (exhausted != null) {
-        finish(Answer.failed(request, Generation.NOT_SENT, exhausted, 0));
+        finish(Answer.failed(request, Status.NOT_SENT.id(), exhausted, 0));
         return;
       }
       ledger.awaitRate();
@@ -144,7 +145,7 @@ final class PartitionSender implements FlatMapFunction<Iterator<PreparedRequest>
       try {
         body = (ObjectNode) RequestBodies.JSON.readTree(request.body());
       } catch (IOException e) {
-        finish(Answer.failed(request, Generation.ERROR, "unreadable request body: " + e.getMessage(), 0));
+        finish(Answer.failed(request, Status.ERROR.id(), "unreadable request body: " + e.getMessage(), 0));
         return;
       }
       inFlight.incrementAndGet();
@@ -152,15 +153,15 @@ final class PartitionSender implements FlatMapFunction<Iterator<PreparedRequest>
       client.send(body).whenComplete((exchange, failure) -> {
         Answer answer;
         if (failure != null) {
-          answer = Answer.failed(request, Generation.ERROR, "client failure: " + failure, 0);
+          answer = Answer.failed(request, Status.ERROR.id(), "client failure: " + failure, 0);
         } else if (!exchange.ok()) {
-          answer = Answer.failed(request, Generation.ERROR, exchange.error(), exchange.attempts());
+          answer = Answer.failed(request, Status.ERROR.id(), exchange.error(), exchange.attempts());
         } else {
           answer = Answer.of(request, exchange.response().toString(), exchange.latencyMs(), exchange.attempts(), false);
           try {
             store(request.cacheKey(), exchange.response(), exchange.latencyMs(), exchange.attempts());
           } catch (IOException e) {
-            answer = Answer.failed(request, Generation.ERROR,
+            answer = Answer.failed(request, Status.ERROR.id(),
                 "answered, but the response cache could not store it: " + e.getMessage(), exchange.attempts());
           }
         }
@@ -181,7 +182,7 @@ final class PartitionSender implements FlatMapFunction<Iterator<PreparedRequest>
 
     private void finish(Answer answer) {
       Usage usage = Usage.of(answer, endpoint.model(), settings.prices());
-      ledger.record(answer.cached(), Generation.ERROR.equals(answer.status()), usage.promptTokens(), usage.completionTokens(), usage.cost());
+      ledger.record(answer.cached(), Status.ERROR.id().equals(answer.status()), usage.promptTokens(), usage.completionTokens(), usage.cost());
       finished.add(answer);
       permits.release();
     }

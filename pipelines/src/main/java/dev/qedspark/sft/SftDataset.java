@@ -2,6 +2,7 @@ package dev.qedspark.sft;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.qedspark.common.Status;
 import dev.qedspark.io.Run;
 import dev.qedspark.stage.Stage;
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
         .select(col("problem_id"), col("category"), col("competition"), col("source"));
     Dataset<Row> scored = read(scores)
         .select(col("problem_id"), col("sample_index"), col("score"), col("status").as("grade_status"));
-    Dataset<Row> withText = generations.where("status IN ('ok', 'truncated')");
+    Dataset<Row> withText = generations.where(Status.in("status", Status.OK, Status.TRUNCATED));
     Dataset<Row> joined = withText.join(scored, new String[] {"problem_id", "sample_index"}, "left_outer")
         .join(problemInfo, new String[] {"problem_id"}, "left_outer");
     if (reward != null) {
@@ -153,7 +154,7 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
         .where("rank = 1").drop("rank");
     long all = writeDataset(run, rows, ALL, "problem_id", "sample_index").rows();
     long perProblem = writeDataset(run, best, DEFAULT, "problem_id").rows();
-    long failed = job("count failed generations", () -> generations.where("status NOT IN ('ok', 'truncated')").count());
+    long failed = job("count failed generations", () -> generations.where("NOT " + Status.in("status", Status.OK, Status.TRUNCATED)).count());
     Map<String, Long> byGrade = new TreeMap<>();
     job("count proofs per grade", () -> read(run.path(ALL)).groupBy(col("`" + grade + "`")).count()
         .collectAsList()).forEach(r -> byGrade.put(r.isNullAt(0) ? "none" : String.valueOf(r.getInt(0)), r.getLong(1)));

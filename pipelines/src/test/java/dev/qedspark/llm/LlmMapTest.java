@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qedspark.common.Status;
 import dev.qedspark.io.DatasetReader;
 import dev.qedspark.spark.SparkTestBase;
 import java.io.IOException;
@@ -308,9 +309,9 @@ class LlmMapTest extends SparkTestBase {
           .inputs(List.of()).execute();
       List<Row> rows = rows(limited.path());
       assertEquals(10, rows.size());
-      long notSent = rows.stream().filter(r -> r.getAs("status").equals(Generation.NOT_SENT)).count();
+      long notSent = rows.stream().filter(r -> r.getAs("status").equals(Status.NOT_SENT.id())).count();
       assertTrue(notSent >= 5, "each answer costs 50 tokens, so at most 3 + 2 in flight are sent: " + notSent + " not sent");
-      assertTrue(rows.stream().filter(r -> r.getAs("status").equals(Generation.NOT_SENT))
+      assertTrue(rows.stream().filter(r -> r.getAs("status").equals(Status.NOT_SENT.id()))
           .allMatch(r -> r.<String>getAs("error").startsWith("token budget reached")));
       assertEquals(10 - notSent, server.requests());
       LlmMap rest = map(server, problems(10), settings(4, BudgetSettings.DEFAULTS), "gen").inputs(List.of());

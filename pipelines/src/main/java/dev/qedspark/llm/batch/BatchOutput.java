@@ -2,7 +2,7 @@ package dev.qedspark.llm.batch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.qedspark.llm.Generation;
+import dev.qedspark.common.Status;
 import dev.qedspark.spark.SparkJobs;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -80,7 +80,7 @@ public final class BatchOutput {
       line.putNull("error");
     } else {
       line.putNull("response");
-      line.putObject("error").put("code", Generation.NOT_SENT.equals(status) ? "budget_exhausted" : "request_failed")
+      line.putObject("error").put("code", Status.NOT_SENT.id().equals(status) ? "budget_exhausted" : "request_failed")
           .put("message", error);
     }
     return line;
