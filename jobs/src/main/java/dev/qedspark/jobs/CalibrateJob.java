@@ -52,8 +52,12 @@ final class CalibrateJob extends StageCommand {
   }
 
   @Override
+  protected List<String> inputOptions() {
+    return List.of("graded");
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
-    return stages.calibrate(args.value("graded"), JudgeProtocol.named(args.value("protocol", JudgeProtocol.IMO_PROOFBENCH.id())))
-        .into(args.value("out"));
+    return stages.calibrate(args.value("graded"), JudgeProtocol.named(args.value("protocol", JudgeProtocol.IMO_PROOFBENCH.id())));
   }
 }

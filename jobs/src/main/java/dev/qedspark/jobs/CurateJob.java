@@ -56,6 +56,11 @@ final class CurateJob extends StageCommand {
   }
 
   @Override
+  protected List<String> inputOptions() {
+    return List.of("problems", "benchmark");
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
     Curate curate = stages.curate(args.value("problems"), args.values("benchmark"));
     List<SourceSpec> defaults = args.has("no-default-benchmarks") ? List.of() : stages.defaultBenchmarks(curate, args.values("benchmark"));
@@ -64,6 +69,6 @@ final class CurateJob extends StageCommand {
           + " reference: " + defaults.stream().map(SourceSpec::name).toList() + " (--no-default-benchmarks: none)");
       curate.benchmarkSources(defaults);
     }
-    return curate.into(args.value("out"));
+    return curate;
   }
 }

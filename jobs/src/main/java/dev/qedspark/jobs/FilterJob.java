@@ -46,7 +46,12 @@ final class FilterJob extends StageCommand {
   }
 
   @Override
+  protected List<String> inputOptions() {
+    return List.of("problems");
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
-    return stages.filter(args.value("problems")).into(args.value("out"));
+    return stages.filter(args.value("problems"));
   }
 }

@@ -51,7 +51,12 @@ final class GenerateJob extends StageCommand {
   }
 
   @Override
+  protected List<String> inputOptions() {
+    return List.of("problems");
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
-    return stages.generate(args.value("problems"), args.value("where", null), Arguments.positive(args, "samples", 1)).into(args.value("out"));
+    return stages.generate(args.value("problems"), args.value("where", null), Arguments.positive(args, "samples", 1));
   }
 }

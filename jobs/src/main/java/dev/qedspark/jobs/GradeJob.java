@@ -74,7 +74,12 @@ final class GradeJob extends StageCommand {
   }
 
   @Override
+  protected List<String> inputOptions() {
+    return List.of("proofs", "problems");
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
-    return stages.grade(args.value("proofs"), args.value("problems", null)).into(args.value("out"));
+    return stages.grade(args.value("proofs"), args.value("problems", null));
   }
 }

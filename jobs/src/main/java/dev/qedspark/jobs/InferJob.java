@@ -70,7 +70,12 @@ final class InferJob extends StageCommand {
   }
 
   @Override
+  protected List<String> inputOptions() {
+    return List.of("input");
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
-    return stages.infer(args.value("input"), ROLE).into(args.value("out"));
+    return stages.infer(args.value("input"), ROLE);
   }
 }

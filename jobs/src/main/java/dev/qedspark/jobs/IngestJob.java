@@ -62,7 +62,7 @@ final class IngestJob extends StageCommand {
 
   @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
-    return stages.ingest(sources(stages, args)).into(args.value("out"));
+    return stages.ingest(sources(stages, args));
   }
 
   /** Fails before Spark starts when the options cannot work together. */

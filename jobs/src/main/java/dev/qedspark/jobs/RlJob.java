@@ -58,7 +58,12 @@ final class RlJob extends StageCommand {
   }
 
   @Override
+  protected List<String> inputOptions() {
+    return List.of("problems");
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
-    return stages.rl(args.value("problems")).into(args.value("out"));
+    return stages.rl(args.value("problems"));
   }
 }

@@ -48,7 +48,12 @@ final class RubricsJob extends StageCommand {
   }
 
   @Override
+  protected List<String> inputOptions() {
+    return List.of("problems");
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
-    return stages.rubrics(args.value("problems")).into(args.value("out"));
+    return stages.rubrics(args.value("problems"));
   }
 }

@@ -49,7 +49,12 @@ final class SftJob extends StageCommand {
   }
 
   @Override
+  protected List<String> inputOptions() {
+    return List.of("proofs", "graded", "problems", "rl");
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
-    return stages.sft(args.value("proofs"), args.value("graded"), args.value("problems"), args.value("rl", null)).into(args.value("out"));
+    return stages.sft(args.value("proofs"), args.value("graded"), args.value("problems"), args.value("rl", null));
   }
 }

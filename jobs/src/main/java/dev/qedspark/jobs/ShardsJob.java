@@ -61,6 +61,11 @@ final class ShardsJob extends StageCommand {
   }
 
   @Override
+  protected List<String> inputOptions() {
+    return List.of("input");
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
     ShardSettings defaults = stages.shardSettings();
     ShardSettings settings = defaults.withTokenizer(args.value("tokenizer", defaults.tokenizer()))
@@ -68,6 +73,6 @@ final class ShardsJob extends StageCommand {
         .withCount(Arguments.positive(args, "shards", defaults.count()))
         .withOverlong(args.value("overlong", defaults.overlong()))
         .withMmapFiles(args.has("mmap-files") || defaults.mmapFiles());
-    return stages.shards(args.value("input"), args.value("format", "packed"), settings).into(args.value("out"));
+    return stages.shards(args.value("input"), args.value("format", "packed"), settings);
   }
 }

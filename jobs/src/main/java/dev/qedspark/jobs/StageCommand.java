@@ -5,6 +5,7 @@ import dev.qedspark.jobs.cli.Arguments;
 import dev.qedspark.jobs.cli.Command;
 import dev.qedspark.jobs.cli.OptionSpec;
 import dev.qedspark.pipeline.Chain;
+import dev.qedspark.pipeline.Ref;
 import dev.qedspark.pipeline.Stages;
 import dev.qedspark.stage.Stage;
 import java.io.PrintStream;
@@ -23,8 +24,13 @@ abstract class StageCommand implements Command {
   /** The options of the stage; {@code --force} is added. */
   protected abstract List<OptionSpec> stageOptions();
 
-  /** The stage with its inputs and output folder, from the options (and a note to the user, if any, on {@code out}). */
+  /** The stage with its inputs, from the options (and a note to the user, if any, on {@code out}); the chain sets its folder. */
   protected abstract Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out);
+
+  /** The options that name input datasets or files: each given one must exist before the stage is built. */
+  protected List<String> inputOptions() {
+    return List.of();
+  }
 
   @Override
   public final List<OptionSpec> options() {
@@ -36,7 +42,13 @@ abstract class StageCommand implements Command {
   @Override
   public int run(Arguments args, QedConfig config, PrintStream out) throws Exception {
     return Chains.withStages(config, false, stages -> {
-      Chains.run(Chain.of(Chain.step(name(), () -> stage(stages, args, out))), args.has("force"), out, step -> {});
+      Chain.Step step = Chain.step(name(), args.value("out"));
+      for (String option : inputOptions()) {
+        for (String path : args.has(option) ? args.values(option) : List.<String>of()) {
+          step.reads(option + (args.values(option).size() > 1 ? " " + path : ""), Ref.path(path));
+        }
+      }
+      Chains.run(Chain.of(stages, step.builds(in -> stage(stages, args, out))), args.has("force"), out, done -> {});
       return 0;
     });
   }

@@ -54,8 +54,13 @@ final class TrainJob extends StageCommand {
   }
 
   @Override
+  protected List<String> inputOptions() {
+    return List.of("shards");
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
     return stages.train(args.value("shards"), args.value("command"), Arguments.positive(args, "ranks", stages.trainSettings().ranks()))
-        .output(out).into(args.value("out"));
+        .output(out);
   }
 }

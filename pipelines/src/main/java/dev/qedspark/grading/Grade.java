@@ -57,7 +57,10 @@ public final class Grade extends Stage<Grade, GradeReport> {
   private static final String PROOF_FAILED = "proof_failed";
   private static final String KEY_PREFIX = "key__";
 
-  private final Dataset<Row> proofs;
+  private Dataset<Row> proofs;
+  /** The datasets the proofs and their references are read from when first needed (null: proofs given in memory). */
+  private String proofsPath;
+  private String problemsPath;
   private List<String> inputPaths = List.of();
   private List<String> keys = List.of("problem_id", "sample_index");
   private GradingSettings settings = GradingSettings.DEFAULTS;
@@ -66,13 +69,35 @@ public final class Grade extends Stage<Grade, GradeReport> {
   private Map<String, LlmMap> maps;
   private String proofsDigest;
 
-  private Grade(Dataset<Row> proofs) {
-    super(proofs.sparkSession());
+  private Grade(org.apache.spark.sql.SparkSession spark, Dataset<Row> proofs) {
+    super(spark);
     this.proofs = proofs;
   }
 
+  /** Grades proofs given as rows; name the datasets they came from with {@link #inputs}. */
   public static Grade of(Dataset<Row> proofs) {
-    return new Grade(proofs);
+    return new Grade(proofs.sparkSession(), proofs);
+  }
+
+  /**
+   * Grades the proofs of the dataset at {@code proofs}; {@code problems}, when not null, is a
+   * problems dataset that supplies the references the proofs lack ({@link #withReferences}). Both
+   * are read when first needed, with the stage's {@code datasets.*} settings, and are its inputs.
+   */
+  public static Grade reading(org.apache.spark.sql.SparkSession spark, String proofs, String problems) {
+    Grade grade = new Grade(spark, null);
+    grade.proofsPath = proofs;
+    grade.problemsPath = problems;
+    grade.inputPaths = problems == null ? List.of(proofs) : List.of(proofs, problems);
+    return grade;
+  }
+
+  /** The proofs, with their references. */
+  private Dataset<Row> proofs() {
+    if (proofs == null) {
+      proofs = problemsPath == null ? read(proofsPath) : withReferences(read(proofsPath), read(problemsPath));
+    }
+    return proofs;
   }
 
   /**
@@ -173,19 +198,19 @@ public final class Grade extends Stage<Grade, GradeReport> {
     List<Column> columns = new ArrayList<>();
     keys.forEach(k -> columns.add(col("`" + k + "`").as(KEY_PREFIX + k)));
     for (String name : List.of(PROBLEM, PROOF, "rubric", "solution")) {
-      boolean present = List.of(proofs.columns()).contains(name);
+      boolean present = List.of(proofs().columns()).contains(name);
       if (!present && (name.equals(PROBLEM) || name.equals(PROOF))) {
-        throw new IllegalArgumentException("grading needs a '" + name + "' column; the input has " + List.of(proofs.columns()));
+        throw new IllegalArgumentException("grading needs a '" + name + "' column; the input has " + List.of(proofs().columns()));
       }
       // The proof under review is renamed: "proof" is also the LLM map's name for the judge's own answer.
       String as = name.equals(PROOF) ? JudgePrompt.GRADED_PROOF : name;
       columns.add(present ? col(name).cast(DataTypes.StringType).as(as) : lit(null).cast(DataTypes.StringType).as(as));
     }
     // A generations dataset says which requests failed: those rows hold no proof, not a blank one.
-    columns.add(List.of(proofs.columns()).contains(GENERATION_STATUS)
+    columns.add(List.of(proofs().columns()).contains(GENERATION_STATUS)
         ? coalesce(col(GENERATION_STATUS).isin(Status.ERROR.id(), Status.NOT_SENT.id()), lit(false)).as(PROOF_FAILED)
         : lit(false).as(PROOF_FAILED));
-    return proofs.select(columns.toArray(Column[]::new));
+    return proofs().select(columns.toArray(Column[]::new));
   }
 
   private static Column gradable() {

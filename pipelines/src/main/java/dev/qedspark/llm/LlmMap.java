@@ -56,7 +56,10 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   private static final Logger LOG = LoggerFactory.getLogger(LlmMap.class);
   public static final String GENERATIONS = "generations";
 
-  private final Dataset<Row> rows;
+  private Dataset<Row> rows;
+  /** The dataset the rows are read from when they are first needed, and which of its rows and columns are asked. */
+  private String source;
+  private java.util.function.UnaryOperator<Dataset<Row>> view;
   private List<String> inputPaths = List.of();
   private String name = "llm-map";
   private List<String> keys = List.of();
@@ -71,14 +74,35 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   private String standIn;
   private String rowsDigest;
 
-  private LlmMap(Dataset<Row> rows) {
-    super(rows.sparkSession());
+  private LlmMap(org.apache.spark.sql.SparkSession spark, Dataset<Row> rows) {
+    super(spark);
     this.rows = rows;
   }
 
   /** An LLM map over {@code rows}; name the datasets they came from with {@link #inputs(List)}. */
   public static LlmMap over(Dataset<Row> rows) {
-    return new LlmMap(rows);
+    return new LlmMap(rows.sparkSession(), rows);
+  }
+
+  /**
+   * An LLM map over the rows of the dataset at {@code path} that {@code view} keeps (a filter, a
+   * projection), read when they are first needed, with the stage's {@code datasets.*} settings
+   * (checksums verified when asked). The dataset is the map's input.
+   */
+  public static LlmMap over(org.apache.spark.sql.SparkSession spark, String path, java.util.function.UnaryOperator<Dataset<Row>> view) {
+    LlmMap map = new LlmMap(spark, null);
+    map.source = path;
+    map.view = view;
+    map.inputPaths = List.of(path);
+    return map;
+  }
+
+  /** The rows asked about. */
+  private Dataset<Row> rows() {
+    if (rows == null) {
+      rows = view.apply(read(source));
+    }
+    return rows;
   }
 
   /**
@@ -226,7 +250,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   /** The digest of the input rows' content, computed once. */
   private String rowsDigest() {
     if (rowsDigest == null) {
-      rowsDigest = job("digest the input rows", () -> RowsDigest.of(rows));
+      rowsDigest = job("digest the input rows", () -> RowsDigest.of(rows()));
     }
     return rowsDigest;
   }
@@ -290,11 +314,11 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       throw new IllegalStateException("keyedBy(columns) is required: the output is keyed by them and sample_index");
     }
     for (String key : keys) {
-      if (!List.of(rows.columns()).contains(key)) {
-        throw new IllegalArgumentException("key column '" + key + "' is not among the input columns " + List.of(rows.columns()));
+      if (!List.of(rows().columns()).contains(key)) {
+        throw new IllegalArgumentException("key column '" + key + "' is not among the input columns " + List.of(rows().columns()));
       }
     }
-    StructType schema = Generations.schema(rows.schema(), parser);
+    StructType schema = Generations.schema(rows().schema(), parser);
     OpenEndpoint endpoint = role.endpoint();
     LlmSettings settings = role.settings();
     String model = endpoint.model();
@@ -395,7 +419,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
     }
     int k = samples;
     int first = firstSample;
-    return rows.javaRDD().flatMap(row -> {
+    return rows().javaRDD().flatMap(row -> {
       List<PreparedRequest> requests = new ArrayList<>(k);
       int start = indexColumn == null ? first : row.getInt(row.fieldIndex(indexColumn));
       for (int sample = start; sample < start + k; sample++) {

@@ -2,7 +2,10 @@ package dev.qedspark.pipeline;
 
 import dev.qedspark.curation.Filter;
 import dev.qedspark.curation.Rubrics;
+import dev.qedspark.grading.Grade;
 import dev.qedspark.llm.LlmMap;
+import dev.qedspark.rl.RlDataset;
+import dev.qedspark.sft.SftDataset;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,47 +72,54 @@ public final class DatasetsChain {
   }
 
   private static Chain of(Stages stages, String problems, Function<String, String> folder, Set<String> skip, int samples) {
-    return Chain.of(steps(stages, problems, folder, skip, samples).toArray(Chain.Step[]::new));
+    return Chain.of(stages, steps(stages, Ref.path(problems), folder, skip, samples));
   }
 
-  /** The chain's steps, each writing into {@code folder.apply(step)}: for chains that start earlier (the demo). */
-  static List<Chain.Step> steps(Stages stages, String problems, Function<String, String> folder, Set<String> skip, int samples) {
+  /**
+   * The chain's steps, each writing into {@code folder.apply(step)}, starting from the problems at
+   * {@code problems}: for chains that start earlier (the demo). A skipped step's readers read
+   * what it would have read; a step whose input comes from a skipped step that cannot be passed
+   * on (sft without generate) is an error of the graph, before any work.
+   */
+  static List<Chain.Step> steps(Stages stages, Ref problems, Function<String, String> folder, Set<String> skip, int samples) {
     for (String step : skip) {
       if (!STEPS.contains(step)) {
         throw new IllegalArgumentException("there is no step '" + step + "'; the steps are " + STEPS);
       }
     }
-    if (!skip.contains("sft") && (skip.contains("generate") || skip.contains("grade"))) {
-      throw new IllegalArgumentException("sft needs the generate and grade steps; skip sft too, or keep them");
-    }
-    if (!skip.contains("grade") && skip.contains("generate")) {
-      throw new IllegalArgumentException("grade needs the generate step; skip grade too, or keep generate");
-    }
     List<Chain.Step> steps = new ArrayList<>();
-    String current = problems;
+    Ref current = problems;
     if (!skip.contains("filter")) {
-      steps.add(Chain.step("filter", () -> stages.filter(problems).into(folder.apply("filter"))));
-      current = folder.apply("filter") + "/" + Filter.PROBLEMS;
+      steps.add(Chain.step("filter", folder.apply("filter")).writes(Filter.PROBLEMS).reads("problems", current)
+          .builds(in -> stages.filter(in.path("problems"))));
+      current = Ref.output("filter", Filter.PROBLEMS);
     }
     if (!skip.contains("rubrics")) {
-      String input = current;
-      steps.add(Chain.step("rubrics", () -> stages.rubrics(input).into(folder.apply("rubrics"))));
-      current = folder.apply("rubrics") + "/" + Rubrics.PROBLEMS;
+      steps.add(Chain.step("rubrics", folder.apply("rubrics")).writes(Rubrics.PROBLEMS).reads("problems", current)
+          .builds(in -> stages.rubrics(in.path("problems"))));
+      current = Ref.output("rubrics", Rubrics.PROBLEMS);
     }
-    String withRubrics = current;
-    String proofs = folder.apply("generate") + "/" + LlmMap.GENERATIONS;
+    Ref withRubrics = current;
+    Ref proofs = Ref.output("generate", LlmMap.GENERATIONS);
     if (!skip.contains("generate")) {
-      steps.add(Chain.step("generate", () -> stages.generate(withRubrics, null, samples).into(folder.apply("generate"))));
+      steps.add(Chain.step("generate", folder.apply("generate")).writes(LlmMap.GENERATIONS).reads("problems", withRubrics)
+          .builds(in -> stages.generate(in.path("problems"), null, samples)));
     }
     if (!skip.contains("grade")) {
-      steps.add(Chain.step("grade", () -> stages.grade(proofs, withRubrics).into(folder.apply("grade"))));
+      steps.add(Chain.step("grade", folder.apply("grade")).writes(Grade.GRADES, Grade.SCORES).reads("proofs", proofs)
+          .reads("problems", withRubrics).builds(in -> stages.grade(in.path("proofs"), in.path("problems"))));
     }
     if (!skip.contains("rl")) {
-      steps.add(Chain.step("rl", () -> stages.rl(withRubrics).into(folder.apply("rl"))));
+      steps.add(Chain.step("rl", folder.apply("rl")).writes(RlDataset.ALL, RlDataset.ROLLOUTS).reads("problems", withRubrics)
+          .builds(in -> stages.rl(in.path("problems"))));
     }
     if (!skip.contains("sft")) {
-      String rl = skip.contains("rl") ? null : folder.apply("rl");
-      steps.add(Chain.step("sft", () -> stages.sft(proofs, folder.apply("grade"), withRubrics, rl).into(folder.apply("sft"))));
+      Chain.Step sft = Chain.step("sft", folder.apply("sft")).writes(SftDataset.ALL, SftDataset.DEFAULT).reads("proofs", proofs)
+          .reads("graded", Ref.folder("grade")).reads("problems", withRubrics);
+      if (!skip.contains("rl")) {
+        sft.reads("rl", Ref.folder("rl"));
+      }
+      steps.add(sft.builds(in -> stages.sft(in.path("proofs"), in.path("graded"), in.path("problems"), skip.contains("rl") ? null : in.path("rl"))));
     }
     return steps;
   }

@@ -6,6 +6,7 @@ import dev.qedspark.curation.Pick;
 import dev.qedspark.eval.Benchmark;
 import dev.qedspark.ingest.Ingest;
 import dev.qedspark.ingest.SourceSpec;
+import dev.qedspark.sft.SftDataset;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,22 +50,22 @@ public final class DemoChain {
    */
   public static Chain of(Stages stages, List<SourceSpec> sources, String root, int problems, int samples, String trainCommand,
       PrintStream rankOutput) {
-    String ingested = root + "/" + INGEST;
     List<Chain.Step> steps = new ArrayList<>(List.of(
-        Chain.step(INGEST, () -> stages.ingest(sources).into(ingested)),
-        Chain.step(CURATE, () -> stages.curate(ingested + "/" + Ingest.PROBLEMS, List.of()).into(root + "/" + CURATE)),
-        Chain.step(PICK, () -> {
-          Pick pick = stages.pick(root + "/" + CURATE + "/" + Curate.CURATED).take(WITH_RUBRIC, (problems + 1) / 2);
-          return (problems / 2 > 0 ? pick.take(SOLUTION_ONLY, problems / 2) : pick).into(root + "/" + PICK);
+        Chain.step(INGEST, root + "/" + INGEST).writes(Ingest.PROBLEMS).builds(in -> stages.ingest(sources)),
+        Chain.step(CURATE, root + "/" + CURATE).writes(Curate.CURATED).reads("problems", Ref.output(INGEST, Ingest.PROBLEMS))
+            .builds(in -> stages.curate(in.path("problems"), List.of())),
+        Chain.step(PICK, root + "/" + PICK).writes(Pick.PROBLEMS).reads("problems", Ref.output(CURATE, Curate.CURATED)).builds(in -> {
+          Pick pick = stages.pick(in.path("problems")).take(WITH_RUBRIC, (problems + 1) / 2);
+          return problems / 2 > 0 ? pick.take(SOLUTION_ONLY, problems / 2) : pick;
         })));
-    steps.addAll(DatasetsChain.steps(stages, root + "/" + PICK + "/" + Pick.PROBLEMS, step -> root + "/" + step, Set.of(), samples));
+    steps.addAll(DatasetsChain.steps(stages, Ref.output(PICK, Pick.PROBLEMS), step -> root + "/" + step, Set.of(), samples));
     Benchmark answers = Benchmark.named(EVAL_BENCHMARK, sources, null, null);
     steps.addAll(EvalChain.steps(stages, answers, root + "/" + EVAL, null, 1, EVAL_PROBLEMS, "direct"));
-    steps.add(Chain.step(SHARDS, () -> stages.shards(root + "/sft", "packed", stages.shardSettings().withCount(TRAIN_RANKS).withMmapFiles(true))
-        .into(root + "/" + SHARDS)));
-    steps.add(Chain.step(TRAIN, () -> stages.train(root + "/" + SHARDS, trainCommand, TRAIN_RANKS).output(rankOutput)
-        .into(root + "/" + TRAIN)));
-    return Chain.of(steps.toArray(Chain.Step[]::new));
+    steps.add(Chain.step(SHARDS, root + "/" + SHARDS).reads("sft", Ref.output("sft", SftDataset.DEFAULT))
+        .builds(in -> stages.shards(in.path("sft"), "packed", stages.shardSettings().withCount(TRAIN_RANKS).withMmapFiles(true))));
+    steps.add(Chain.step(TRAIN, root + "/" + TRAIN).reads("shards", Ref.folder(SHARDS))
+        .builds(in -> stages.train(in.path("shards"), trainCommand, TRAIN_RANKS).output(rankOutput)));
+    return Chain.of(stages, steps);
   }
 
   /** The file where a demo run lists its steps: name, whether it ran, seconds. */

@@ -29,7 +29,7 @@ public final class EvalChain {
    * @param scaffold how to generate: {@code direct} (one call) or a {@link Scaffold} name
    */
   public static Chain of(Stages stages, Benchmark benchmark, String root, String responsesFile, int runs, int limit, String scaffold) {
-    return Chain.of(steps(stages, benchmark, root, responsesFile, runs, limit, scaffold).toArray(Chain.Step[]::new));
+    return Chain.of(stages, steps(stages, benchmark, root, responsesFile, runs, limit, scaffold));
   }
 
   /** The chain's steps, for chains that end with an evaluation (the demo). */
@@ -38,17 +38,24 @@ public final class EvalChain {
       throw new IllegalArgumentException("there is no scaffold '" + scaffold + "'; the scaffolds are " + Scaffold.NAMES);
     }
     boolean direct = scaffold.equals("direct");
-    String problems = root + "/" + BENCHMARK + "/" + Ingest.PROBLEMS;
-    String responses = root + "/" + RESPONSES + "/" + (responsesFile != null ? ResponsesFile.RESPONSES
-        : direct ? LlmMap.GENERATIONS : Scaffold.RESPONSES);
-    String model = responsesFile != null ? "" : stages.endpoint(stages.evalRole()).model();
+    String responses = responsesFile != null ? ResponsesFile.RESPONSES : direct ? LlmMap.GENERATIONS : Scaffold.RESPONSES;
+    String model = responsesFile != null ? "" : stages.role(stages.evalRole()).endpoint().model();
     String made = responsesFile != null ? "file" : scaffold;
+    Chain.Step respond = Chain.step(RESPONSES, root + "/" + RESPONSES).writes(responses)
+        .reads("problems", Ref.output(BENCHMARK, Ingest.PROBLEMS));
+    if (responsesFile != null) {
+      respond.reads("file", Ref.path(responsesFile)).reads("quarantine", Ref.output(BENCHMARK, Ingest.QUARANTINE))
+          .builds(in -> stages.responsesFile(in.path("file"), in.path("problems"), in.path("quarantine")));
+    } else if (direct) {
+      respond.builds(in -> stages.respond(benchmark, in.path("problems"), runs, limit));
+    } else {
+      respond.builds(in -> stages.scaffold(scaffold, benchmark, in.path("problems"), runs, limit));
+    }
     return List.of(
-        Chain.step(BENCHMARK, () -> stages.ingest(List.of(benchmark.source())).into(root + "/" + BENCHMARK)),
-        Chain.step(RESPONSES, () -> responsesFile != null
-            ? stages.responsesFile(responsesFile, problems, root + "/" + BENCHMARK + "/" + Ingest.QUARANTINE).into(root + "/" + RESPONSES)
-            : direct ? stages.respond(benchmark, problems, runs, limit).into(root + "/" + RESPONSES)
-            : stages.scaffold(scaffold, benchmark, problems, runs, limit).into(root + "/" + RESPONSES)),
-        Chain.step(EVAL, () -> stages.evaluate(benchmark, problems, responses, model).scaffold(made).into(root)));
+        Chain.step(BENCHMARK, root + "/" + BENCHMARK).writes(Ingest.PROBLEMS, Ingest.QUARANTINE)
+            .builds(in -> stages.ingest(List.of(benchmark.source()))),
+        respond,
+        Chain.step(EVAL, root).reads("problems", Ref.output(BENCHMARK, Ingest.PROBLEMS)).reads("responses", Ref.output(RESPONSES, responses))
+            .builds(in -> stages.evaluate(benchmark, in.path("problems"), in.path("responses"), model).scaffold(made)));
   }
 }

@@ -30,6 +30,7 @@ import dev.qedspark.ingest.Ingest;
 import dev.qedspark.ingest.SourceCatalog;
 import dev.qedspark.ingest.SourceSpec;
 import dev.qedspark.io.DatasetReader;
+import dev.qedspark.io.DatasetSettings;
 import dev.qedspark.llm.Endpoints;
 import dev.qedspark.llm.LlmMap;
 import dev.qedspark.llm.OpenEndpoint;
@@ -96,13 +97,13 @@ public final class Stages implements AutoCloseable {
   }
 
   public Ingest ingest(List<SourceSpec> sources) {
-    return Ingest.of(spark, sources).maxTextChars(config.ingest().maxTextChars()).datasets(config.datasets());
+    return Ingest.of(spark, sources).maxTextChars(config.ingest().maxTextChars());
   }
 
   /** Curates the problems dataset at {@code problems}, against its benchmark rows and {@code benchmarkFiles}. */
   public Curate curate(String problems, List<String> benchmarkFiles) {
     return Curate.read(spark, problems, config.datasets().verifyChecksums()).benchmarkFiles(benchmarkFiles)
-        .settings(config.curate()).datasets(config.datasets());
+        .settings(config.curate());
   }
 
   /**
@@ -124,12 +125,12 @@ public final class Stages implements AutoCloseable {
 
   /** A few problems of the problems dataset at {@code problems}: add conditions with {@link Pick#take}. */
   public Pick pick(String problems) {
-    return Pick.of(spark, problems).datasets(config.datasets());
+    return Pick.of(spark, problems);
   }
 
   /** An LLM map over {@code rows} answered by {@code role} ({@code llm.roles.ROLE}, else {@code llm.*}). */
   public LlmMap llm(String role, Dataset<Row> rows) {
-    return LlmMap.over(rows).role(role(role)).datasets(config.datasets());
+    return LlmMap.over(rows).role(role(role));
   }
 
   /** A role as one value: settings ({@code llm.roles.NAME} over {@code llm.*}), endpoint and response cache. */
@@ -144,14 +145,7 @@ public final class Stages implements AutoCloseable {
   public Grade grade(String proofs, String problems) {
     GradingSettings grading = config.grading();
     JudgeProtocol protocol = JudgeProtocol.named(grading.protocol());
-    Dataset<Row> rows = DatasetReader.read(spark, proofs, config.datasets().verifyChecksums());
-    List<String> inputs = new ArrayList<>(List.of(proofs));
-    if (problems != null) {
-      rows = Grade.withReferences(rows, DatasetReader.read(spark, problems, config.datasets().verifyChecksums()));
-      inputs.add(problems);
-    }
-    return Grade.of(rows).inputs(inputs).datasets(config.datasets()).settings(grading, prompt(protocol.prompt(), JudgePrompt.PLACEHOLDERS))
-        .judges(judges());
+    return Grade.reading(spark, proofs, problems).settings(grading, prompt(protocol.prompt(), JudgePrompt.PLACEHOLDERS)).judges(judges());
   }
 
   /**
@@ -160,27 +154,21 @@ public final class Stages implements AutoCloseable {
    * role with the {@code proof} prompt. The rows keep {@code problem_id} and {@code problem}.
    */
   public LlmMap generate(String problems, String where, int samples) {
-    Dataset<Row> rows = DatasetReader.read(spark, problems, config.datasets().verifyChecksums());
-    if (where != null && !where.isBlank()) {
-      rows = rows.where(where);
-    }
     ProofPrompt prompt = new ProofPrompt(prompt(ProofPrompt.NAME, ProofPrompt.PLACEHOLDERS));
-    return llm(TEACHER, rows.select("problem_id", "problem")).inputs(List.of(problems)).keyedBy("problem_id")
-        .prompt(prompt.template(), prompt).samples(samples).named("generate");
+    return LlmMap.over(spark, problems, rows -> (where == null || where.isBlank() ? rows : rows.where(where)).select("problem_id", "problem"))
+        .role(role(TEACHER)).keyedBy("problem_id").prompt(prompt.template(), prompt).samples(samples).named("generate");
   }
 
   /** The LLM filter over the problems at {@code problems}: tags, then the configured rules. */
   public Filter filter(String problems) {
     FilterSettings settings = config.filter();
-    return Filter.of(spark, problems).settings(settings, prompt(FilterPrompt.NAME, FilterPrompt.PLACEHOLDERS)).role(role(settings.role()))
-        .datasets(config.datasets());
+    return Filter.of(spark, problems).settings(settings, prompt(FilterPrompt.NAME, FilterPrompt.PLACEHOLDERS)).role(role(settings.role()));
   }
 
   /** Marking schemes for the problems at {@code problems} that have a solution and no rubric. */
   public Rubrics rubrics(String problems) {
     RubricSettings settings = config.rubrics();
-    return Rubrics.of(spark, problems).settings(settings, prompt(RubricPrompt.NAME, RubricPrompt.PLACEHOLDERS)).role(role(settings.role()))
-        .datasets(config.datasets());
+    return Rubrics.of(spark, problems).settings(settings, prompt(RubricPrompt.NAME, RubricPrompt.PLACEHOLDERS)).role(role(settings.role()));
   }
 
   /**
@@ -190,8 +178,7 @@ public final class Stages implements AutoCloseable {
   public RlDataset rl(String problems) {
     RlSettings settings = config.rl();
     return RlDataset.of(spark, problems).settings(settings, new ProofPrompt(prompt(ProofPrompt.NAME, ProofPrompt.PLACEHOLDERS)))
-        .role(role(settings.role())).grading(config.grading(), prompt(JudgeProtocol.RUBRIC.prompt(), JudgePrompt.PLACEHOLDERS), judges())
-        .datasets(config.datasets());
+        .role(role(settings.role())).grading(config.grading(), prompt(JudgeProtocol.RUBRIC.prompt(), JudgePrompt.PLACEHOLDERS), judges());
   }
 
   /** The shards.* settings, for a caller that changes some of them. */
@@ -211,7 +198,7 @@ public final class Stages implements AutoCloseable {
 
   /** Training shards of an SFT dataset (packed, messages) or RL tasks (rl), with shards.* settings. */
   public TrainingShards shards(String input, String format, ShardSettings settings) {
-    return TrainingShards.of(spark, input, format, settings).datasets(config.datasets());
+    return TrainingShards.of(spark, input, format, settings);
   }
 
   /**
@@ -220,8 +207,7 @@ public final class Stages implements AutoCloseable {
    * with {@code rl} (an RL step's folder, or null) the policy-reward column too.
    */
   public SftDataset sft(String proofs, String graded, String problems, String rl) {
-    SftDataset sft = SftDataset.of(spark, proofs, graded + "/" + Grade.GRADES, graded + "/" + Grade.SCORES, problems)
-        .datasets(config.datasets());
+    SftDataset sft = SftDataset.of(spark, proofs, graded + "/" + Grade.GRADES, graded + "/" + Grade.SCORES, problems);
     return rl == null ? sft : sft.rewards(rl);
   }
 
@@ -234,7 +220,7 @@ public final class Stages implements AutoCloseable {
     PromptTemplate grade = benchmark.protocol() == null ? null : prompt(benchmark.protocol().prompt(), JudgePrompt.PLACEHOLDERS);
     return Evaluate.of(spark, benchmark, problems, responses)
         .settings(config.eval(), config.grading(), grade, prompt(AnswerJudge.NAME, AnswerJudge.PLACEHOLDERS))
-        .judges(judges()).model(model).datasets(config.datasets());
+        .judges(judges()).model(model);
   }
 
   /**
@@ -244,7 +230,7 @@ public final class Stages implements AutoCloseable {
    */
   public Calibrate calibrate(String file, JudgeProtocol protocol) {
     return Calibrate.of(spark, file).settings(protocol, config.grading(), prompt(protocol.prompt(), JudgePrompt.PLACEHOLDERS),
-        config.eval().passScore()).judges(judges()).datasets(config.datasets());
+        config.eval().passScore()).judges(judges());
   }
 
   /**
@@ -261,7 +247,7 @@ public final class Stages implements AutoCloseable {
     templates.put("retry", prompt("retry", List.of("task", "summary")));
     templates.put("aggregate", prompt("aggregate", List.of("task", "solutions")));
     return Scaffold.of(spark, name, benchmark.kind(), problems).settings(runs, limit, config.eval().scaffold(), base, templates)
-        .role(role(role)).datasets(config.datasets());
+        .role(role(role));
   }
 
   /** The role of the model under test ({@code eval.role}). */
@@ -274,7 +260,7 @@ public final class Stages implements AutoCloseable {
    * responses to a problem in {@code quarantine} (the benchmark's ingest quarantine) are left out and counted.
    */
   public ResponsesFile responsesFile(String file, String problems, String quarantine) {
-    return ResponsesFile.of(spark, file, problems, quarantine).datasets(config.datasets());
+    return ResponsesFile.of(spark, file, problems, quarantine);
   }
 
   /**
@@ -285,9 +271,9 @@ public final class Stages implements AutoCloseable {
   public LlmMap respond(Benchmark benchmark, String problems, int runs, int limit) {
     String name = benchmark.kind() == Benchmark.Kind.ANSWER ? "answer" : ProofPrompt.NAME;
     ProofPrompt prompt = new ProofPrompt(prompt(name, ProofPrompt.PLACEHOLDERS));
-    Dataset<Row> rows = DatasetReader.read(spark, problems, config.datasets().verifyChecksums()).select("problem_id", "problem");
-    return llm(config.eval().role(), limit > 0 ? rows.orderBy("problem_id").limit(limit) : rows)
-        .inputs(List.of(problems)).keyedBy("problem_id").prompt(prompt.template(), prompt).samples(runs).named("respond");
+    return LlmMap.over(spark, problems, rows -> limit > 0 ? rows.select("problem_id", "problem").orderBy("problem_id").limit(limit)
+            : rows.select("problem_id", "problem"))
+        .role(role(config.eval().role())).keyedBy("problem_id").prompt(prompt.template(), prompt).samples(runs).named("respond");
   }
 
   /** The judges of {@code grading.judges}: each its own role, with its own settings, endpoint and cache. */
@@ -304,12 +290,12 @@ public final class Stages implements AutoCloseable {
 
   /** A Batch API file answered by {@code role}. */
   public Infer infer(String file, String role) {
-    return Infer.of(spark, file).role(role(role)).datasets(config.datasets());
+    return Infer.of(spark, file).role(role(role));
   }
 
-  /** The endpoint of a role, as the stages use it. */
-  public OpenEndpoint endpoint(String role) {
-    return endpoints.of(role);
+  /** How datasets are written and read ({@code datasets.*}): the chain applies them to every stage it runs. */
+  public DatasetSettings datasetSettings() {
+    return config.datasets();
   }
 
   @Override

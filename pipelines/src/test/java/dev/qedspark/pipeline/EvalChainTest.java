@@ -46,7 +46,7 @@ class EvalChainTest extends SparkTestBase {
       String out = dir.resolve("eval").toString();
       try (Stages stages = Stages.with(spark, config)) {
         Benchmark bench = Benchmark.named("imo-answerbench", stages.catalog(), null, null);
-        stages.ingest(List.of(bench.source())).into(out + "/" + EvalChain.BENCHMARK).execute();
+        stages.ingest(List.of(bench.source())).datasets(stages.datasetSettings()).into(out + "/" + EvalChain.BENCHMARK).execute();
         Map<String, String> gold = new TreeMap<>();
         DatasetReader.read(spark, out + "/benchmark/problems").collectAsList()
             .forEach(r -> gold.put(r.<String>getAs("problem_id"), r.<String>getAs("answer").strip()));

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code datasets.verify-checksums} holds for every dataset a stage reads, not only for those the
- * stages' factories read: here {@link Pick}, which reads its input inside the stage.
+ * stages' factories read: here {@link Pick}, which reads its input inside the stage, run as every command runs it.
  */
 class VerifiedReadsTest extends SparkTestBase {
   @TempDir Path dir;
@@ -49,8 +49,9 @@ class VerifiedReadsTest extends SparkTestBase {
     Files.deleteIfExists(shard.resolveSibling(".part-00001.parquet.crc"));
 
     try (Stages stages = Stages.with(spark, config(true))) {
-      Pick pick = stages.pick(problems).take("true", 3).into(dir.resolve("pick").toString());
-      DatasetException damaged = assertThrows(DatasetException.class, pick::execute);
+      Chain pick = Chain.of(stages, Chain.step("pick", dir.resolve("pick").toString()).reads("problems", Ref.path(problems))
+          .builds(in -> stages.pick(in.path("problems")).take("true", 3)));
+      DatasetException damaged = assertThrows(DatasetException.class, () -> pick.run(false, step -> { }, step -> { }));
       assertTrue(damaged.getMessage().contains("part-00001.parquet does not match its sha256"), damaged.getMessage());
     }
     assertFalse(Files.exists(dir.resolve("pick").resolve(Pick.PROBLEMS)), "nothing was written");
