@@ -34,6 +34,11 @@ public final class Qed {
 
   private Qed() {}
 
+  /** Every command, in the order {@code ./qed --help} lists them. */
+  static java.util.Collection<Command> commands() {
+    return COMMANDS.values();
+  }
+
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
     System.out.flush();

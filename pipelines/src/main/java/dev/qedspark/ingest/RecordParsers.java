@@ -36,7 +36,7 @@ final class RecordParsers {
 
   /**
    * The parser's limits, set here rather than taken from Jackson's defaults so that they are what
-   * the README says. No string limit: ingest.max-text-chars decides what is too long.
+   * docs/commands.md says. No string limit: ingest.max-text-chars decides what is too long.
    */
   private static ObjectMapper mapper() {
     ObjectMapper mapper = new ObjectMapper();

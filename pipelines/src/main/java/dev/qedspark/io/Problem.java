@@ -3,7 +3,7 @@ package dev.qedspark.io;
 import java.util.Map;
 
 /**
- * One row of the {@code problems} dataset (README, "Datasets"). This record is the schema: the
+ * One row of the {@code problems} dataset (docs/operations.md, "Datasets"). This record is the schema: the
  * Parquet columns come from {@link #SCHEMA}.
  *
  * @param problemId stable id: {@code <source>:<id in the source>}, or {@code <source>:h<hash>} of
