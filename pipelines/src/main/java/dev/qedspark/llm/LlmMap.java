@@ -46,10 +46,9 @@ import scala.Tuple2;
  * counted as sent, so the report says what a run would send and cost.
  *
  * <pre>{@code
- * GenerationReport r = stages.llm("teacher", problems).inputs(List.of(path)).keyedBy("problem_id")
- *     .prompt("proof", ProofPrompt.SHA256, new ProofPrompt())
- *     .samples(4)
- *     .named("generate").into("runs/x/generate").execute();
+ * LlmMap proofs = LlmMap.over(spark, "runs/x/problems", rows -> rows.select("problem_id", "problem"))
+ *     .keyedBy("problem_id").prompt(template, new ProofPrompt(template)).role(stages.role("teacher"))
+ *     .samples(4).named("generate");   // a stage: run it as a chain step
  * }</pre>
  */
 public final class LlmMap extends Stage<LlmMap, GenerationReport> {

@@ -53,11 +53,14 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The one way in to the pipeline's stages: made once per job from the Spark session and the
  * configuration, it resolves paths (the response cache, the engine's scratch folder) once, holds
- * the roles' endpoints open, and hands out stages with their settings applied.
+ * the roles' endpoints open ({@link #role}), and hands out stages with their own settings
+ * applied; the {@link Chain} that runs them sets their folders and the {@code datasets.*}
+ * settings.
  *
  * <pre>{@code
  * try (Stages stages = Stages.with(spark, config)) {
- *   IngestReport r = stages.ingest(sources).into("runs/x/ingest").execute();
+ *   Chain.of(stages, Chain.step("ingest", "runs/x/ingest").builds(in -> stages.ingest(sources)))
+ *       .run(false, starting -> {}, done -> done.result().print(System.out));
  * }
  * }</pre>
  */
