@@ -4,9 +4,7 @@ import dev.qedspark.common.Status;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmMap;
-import dev.qedspark.llm.PromptTemplate;
-import dev.qedspark.llm.Role;
-import dev.qedspark.stage.Stage;
+import dev.qedspark.llm.LlmStage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,37 +26,21 @@ import org.apache.spark.sql.SparkSession;
  * {@code keep-unreadable} is off) and {@code report.json}. Unreadable answers are marked, never
  * silently dropped.
  */
-public final class Filter extends Stage<Filter, FilterReport> {
+public final class Filter extends LlmStage<Filter, FilterReport, FilterSettings> {
   public static final String TAGS = "tags";
   public static final String PROBLEMS = "problems";
   public static final String DROPPED = "dropped";
   public static final String REPORT = "report.json";
 
-  private final String problems;
-  private FilterSettings settings = FilterSettings.DEFAULTS;
-  private PromptTemplate template;
-  private Role tagger;
   private LlmMap map;
 
   private Filter(SparkSession spark, String problems) {
-    super(spark);
-    this.problems = problems;
+    super(spark, problems, FilterSettings.DEFAULTS);
   }
 
+  /** The filter over the problems dataset at {@code problems}; its role ({@code filter.role}) tags them. */
   public static Filter of(SparkSession spark, String problems) {
     return new Filter(spark, problems);
-  }
-
-  public Filter settings(FilterSettings settings, PromptTemplate template) {
-    this.settings = settings;
-    this.template = template;
-    return this;
-  }
-
-  /** Who tags the problems ({@code filter.role}). */
-  public Filter role(Role tagger) {
-    this.tagger = tagger;
-    return this;
   }
 
   @Override
@@ -72,21 +54,11 @@ public final class Filter extends Stage<Filter, FilterReport> {
   }
 
   @Override
-  protected List<String> inputs() {
-    return List.of(problems);
-  }
-
-  @Override
   protected Object settings() {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("filter", settings);
     s.put("tagger", map().answerSettings());
     return s;
-  }
-
-  @Override
-  protected Map<String, String> prompts() {
-    return Map.of(template.name(), template.sha256());
   }
 
   @Override
@@ -96,9 +68,8 @@ public final class Filter extends Stage<Filter, FilterReport> {
 
   private LlmMap map() {
     if (map == null) {
-      map = LlmMap.over(read(problems).select("problem_id", "problem", "solution", "answer")).keyedBy("problem_id")
-          .prompt(template, new FilterPrompt(template)).parser(new FilterTagsParser()).standIn(FilterTagsParser.standIn(settings))
-          .role(tagger).named(name()).datasets(datasets);
+      map = ask(read(input).select("problem_id", "problem", "solution", "answer"), template, new FilterPrompt(template), name())
+          .keyedBy("problem_id").parser(new FilterTagsParser()).standIn(FilterTagsParser.standIn(settings));
     }
     return map;
   }
@@ -133,7 +104,7 @@ public final class Filter extends Stage<Filter, FilterReport> {
     Dataset<Row> tags = read(run.path(TAGS));
     List<String> tagColumns = new ArrayList<>(FilterSettings.TAGS);
     tagColumns.add("difficulty");
-    Dataset<Row> tagged = read(problems)
+    Dataset<Row> tagged = read(input)
         .join(tags.selectExpr(concat(List.of("problem_id", "status AS filter_status", "error AS filter_error"), tagColumns)), "problem_id")
         .selectExpr("*", reason() + " AS reason");
     writeDataset(run, tagged.where("reason IS NULL").drop("reason"), PROBLEMS, "problem_id");

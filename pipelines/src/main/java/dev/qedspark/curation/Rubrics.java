@@ -6,9 +6,7 @@ import dev.qedspark.common.Status;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmMap;
-import dev.qedspark.llm.PromptTemplate;
-import dev.qedspark.llm.Role;
-import dev.qedspark.stage.Stage;
+import dev.qedspark.llm.LlmStage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,35 +30,18 @@ import org.apache.spark.sql.SparkSession;
  * rendered scheme where one was written, and {@code rubric_source}: given, generated, invalid or
  * no_solution) and {@code report.json}.
  */
-public final class Rubrics extends Stage<Rubrics, RubricsReport> {
+public final class Rubrics extends LlmStage<Rubrics, RubricsReport, RubricSettings> {
   public static final String RUBRICS = "rubrics";
   public static final String PROBLEMS = "problems";
   public static final String REPORT = "report.json";
 
-  private final String problems;
-  private RubricSettings settings = RubricSettings.DEFAULTS;
-  private PromptTemplate template;
-  private Role writer;
-
   private Rubrics(SparkSession spark, String problems) {
-    super(spark);
-    this.problems = problems;
+    super(spark, problems, RubricSettings.DEFAULTS);
   }
 
+  /** Marking schemes for the problems dataset at {@code problems}; its role ({@code rubrics.role}) writes them. */
   public static Rubrics of(SparkSession spark, String problems) {
     return new Rubrics(spark, problems);
-  }
-
-  public Rubrics settings(RubricSettings settings, PromptTemplate template) {
-    this.settings = settings;
-    this.template = template;
-    return this;
-  }
-
-  /** Who writes the schemes ({@code rubrics.role}). */
-  public Rubrics role(Role writer) {
-    this.writer = writer;
-    return this;
   }
 
   @Override
@@ -74,21 +55,11 @@ public final class Rubrics extends Stage<Rubrics, RubricsReport> {
   }
 
   @Override
-  protected List<String> inputs() {
-    return List.of(problems);
-  }
-
-  @Override
   protected Object settings() {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("rubrics", settings);
     s.put("writer", map(needed(), 0).answerSettings());
     return s;
-  }
-
-  @Override
-  protected Map<String, String> prompts() {
-    return Map.of(template.name(), template.sha256());
   }
 
   @Override
@@ -98,14 +69,14 @@ public final class Rubrics extends Stage<Rubrics, RubricsReport> {
 
   /** Problems with a reference solution and no rubric: the ones a scheme is written for. */
   private Dataset<Row> needed() {
-    return read(problems)
+    return read(input)
         .where("solution IS NOT NULL AND trim(solution) != '' AND (rubric IS NULL OR trim(rubric) = '')")
         .select("problem_id", "problem", "solution");
   }
 
   private LlmMap map(Dataset<Row> rows, int attempt) {
-    return LlmMap.over(rows).keyedBy("problem_id").prompt(template, new RubricPrompt(template)).parser(new RubricParser())
-        .standIn(RubricParser.STAND_IN).role(writer).firstSample(attempt).named(name()).datasets(datasets);
+    return ask(rows, template, new RubricPrompt(template), name()).keyedBy("problem_id").parser(new RubricParser())
+        .standIn(RubricParser.STAND_IN).firstSample(attempt);
   }
 
   @Override
@@ -140,7 +111,7 @@ public final class Rubrics extends Stage<Rubrics, RubricsReport> {
       }
       writeDataset(run, written.unionByName(failed), RUBRICS, "problem_id");
       Dataset<Row> result = read(run.path(RUBRICS));
-      Dataset<Row> all = read(problems);
+      Dataset<Row> all = read(input);
       Dataset<Row> filled = all.join(result.select(col("problem_id"), col("rubric_text"), col("status").as("scheme_status")), new String[] {"problem_id"},
               "left_outer")
           .withColumn("rubric_source", org.apache.spark.sql.functions.expr(

@@ -1,17 +1,17 @@
 package dev.qedspark.eval;
 
 import static org.apache.spark.sql.functions.expr;
+
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.AnswerParser;
 import dev.qedspark.llm.Completion;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmCalls;
 import dev.qedspark.llm.LlmMap;
+import dev.qedspark.llm.LlmStage;
 import dev.qedspark.llm.Prompt;
 import dev.qedspark.llm.PromptBuilder;
 import dev.qedspark.llm.PromptTemplate;
-import dev.qedspark.llm.Role;
-import dev.qedspark.stage.Stage;
 import dev.qedspark.stage.StageResult;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -30,7 +30,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-
 
 /**
  * Test-time scaffolds: several calls per problem and run, one response out, in the shape of
@@ -58,7 +57,7 @@ import org.apache.spark.sql.types.StructType;
  * and their number, {@code calls}) and {@code calls} (every call: step, slot, request index,
  * status, text and tokens).
  */
-public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
+public final class Scaffold extends LlmStage<Scaffold, Scaffold.Result, ScaffoldSettings> {
   public static final String RESPONSES = "responses";
   public static final String CALLS = "calls";
   /** The scaffolds there are, by name; {@code direct} is a single call, see {@link dev.qedspark.pipeline.Stages#respond}. */
@@ -83,22 +82,17 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
 
   private final String scaffold;
   private final Benchmark.Kind kind;
-  private final String problems;
   private int runs = 1;
   private int limit;
-  private ScaffoldSettings sizes = ScaffoldSettings.DEFAULTS;
-  private PromptTemplate base;
   private final Map<String, PromptTemplate> templates = new LinkedHashMap<>();
-  private Role model;
 
   private Scaffold(SparkSession spark, String scaffold, Benchmark.Kind kind, String problems) {
-    super(spark);
+    super(spark, problems, ScaffoldSettings.DEFAULTS);
     if (!NAMES.contains(scaffold) || scaffold.equals("direct")) {
       throw new IllegalArgumentException("no multi-call scaffold '" + scaffold + "'; they are " + NAMES.subList(1, NAMES.size()));
     }
     this.scaffold = scaffold;
     this.kind = kind;
-    this.problems = problems;
   }
 
   public static Scaffold of(SparkSession spark, String scaffold, Benchmark.Kind kind, String problems) {
@@ -106,22 +100,22 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
   }
 
   /**
-   * @param base the benchmark's generation prompt ({@code answer} or {@code proof})
-   * @param templates the scaffold prompts by name: verify, refine, summarize, retry, aggregate
+   * How many times each problem is answered, and how many problems ({@code limit} > 0: the first
+   * that many by id).
    */
-  public Scaffold settings(int runs, int limit, ScaffoldSettings sizes, PromptTemplate base, Map<String, PromptTemplate> templates) {
+  public Scaffold runs(int runs, int limit) {
     this.runs = runs;
     this.limit = limit;
-    this.sizes = sizes;
-    this.base = base;
-    this.templates.clear();
-    this.templates.putAll(templates);
     return this;
   }
 
-  /** The model under test ({@code eval.role}). */
-  public Scaffold role(Role model) {
-    this.model = model;
+  /**
+   * The scaffold's own prompts by name (verify, refine, summarize, retry, aggregate); the
+   * benchmark's generation prompt ({@code answer} or {@code proof}) is {@link #settings}' template.
+   */
+  public Scaffold templates(Map<String, PromptTemplate> templates) {
+    this.templates.clear();
+    this.templates.putAll(templates);
     return this;
   }
 
@@ -136,26 +130,21 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
   }
 
   @Override
-  protected List<String> inputs() {
-    return List.of(problems);
-  }
-
-  @Override
   protected Object settings() {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("scaffold", scaffold);
     s.put("kind", kind);
     s.put("runs", runs);
     s.put("limit", limit);
-    s.put("sizes", sizes);
-    s.put("model", model.answerIdentity());
+    s.put("sizes", settings);
+    s.put("model", role.answerIdentity());
     return s;
   }
 
   @Override
   protected Map<String, String> prompts() {
     Map<String, String> p = new LinkedHashMap<>();
-    p.put(base.name(), base.sha256());
+    p.put(template.name(), template.sha256());
     templates.forEach((name, t) -> p.put(name, t.sha256()));
     return p;
   }
@@ -212,8 +201,7 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
     final List<Dataset<Row>> rows = new ArrayList<>();
 
     Dataset<Row> ask(String step, Dataset<Row> input, PromptTemplate template, Map<String, String> columns, AnswerParser parser) {
-      LlmMap map = LlmMap.over(input).keyedBy(KEYS).prompt(template, new ColumnPrompt(template, columns)).requestIndexFrom("request")
-          .role(model).named(name() + " " + step).datasets(datasets);
+      LlmMap map = Scaffold.this.ask(input, template, new ColumnPrompt(template, columns), name() + " " + step).keyedBy(KEYS).requestIndexFrom("request");
       if (parser != null) {
         map.parser(parser);
       }
@@ -233,14 +221,14 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
 
   /** Every problem (the first {@code limit} by id, when set) once per run, with its task: the generation prompt's text. */
   private Dataset<Row> problemRuns(int slots) {
-    Dataset<Row> rows = read(problems).select("problem_id", "problem");
+    Dataset<Row> rows = read(input).select("problem_id", "problem");
     if (limit > 0) {
       rows = rows.orderBy("problem_id").limit(limit);
     }
-    PromptTemplate template = base;
+    PromptTemplate generation = template; // a local, so that the task does not serialize the stage
     StructType schema = rows.schema().add("task", DataTypes.StringType);
     Dataset<Row> withTask = rows.map((MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0), r.getString(1),
-        template.render(Map.of("problem", r.getString(1))).messages().stream().map(m -> m.content()).collect(Collectors.joining("\n\n"))),
+        generation.render(Map.of("problem", r.getString(1))).messages().stream().map(m -> m.content()).collect(Collectors.joining("\n\n"))),
         Encoders.row(schema));
     return withTask.crossJoin(spark.range(runs).selectExpr("CAST(id AS INT) AS run")).crossJoin(spark.range(slots).selectExpr("CAST(id AS INT) AS slot"));
   }
@@ -268,8 +256,8 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
   }
 
   private Dataset<Row> reasoningCache(Calls calls) {
-    Dataset<Row> answered = calls.ask("reason", problemRuns(1).withColumn("request", expr("run * 1000")), base, Map.of("problem", "problem"), null);
-    for (int round = 2; round <= sizes.rounds(); round++) {
+    Dataset<Row> answered = calls.ask("reason", problemRuns(1).withColumn("request", expr("run * 1000")), template, Map.of("problem", "problem"), null);
+    for (int round = 2; round <= settings.rounds(); round++) {
       Dataset<Row> previous = answered.selectExpr("problem_id", "run", "slot", "problem", "task", "coalesce(completion, '') AS attempt_text",
           "run * 1000 + " + (round * 10 + 1) + " AS request");
       Dataset<Row> summaries = calls.ask("summarize", previous, templates.get("summarize"), Map.of("problem", "problem", "attempt", "attempt_text"), null);
@@ -281,12 +269,12 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
   }
 
   private Dataset<Row> selfVerify(Calls calls) {
-    int m = sizes.verifications();
-    Dataset<Row> current = calls.ask("candidate", problemRuns(sizes.candidates()).withColumn("request", expr("run * 100000 + slot * 100")), base,
+    int m = settings.verifications();
+    Dataset<Row> current = calls.ask("candidate", problemRuns(settings.candidates()).withColumn("request", expr("run * 100000 + slot * 100")), template,
         Map.of("problem", "problem"), null).selectExpr("problem_id", "run", "slot", "problem", "task", "completion", "reasoning_content", "proof",
         "status", "model");
     Dataset<Row> rated = null;
-    for (int round = 0; round <= sizes.refinements(); round++) {
+    for (int round = 0; round <= settings.refinements(); round++) {
       Dataset<Row> checks = current.selectExpr("problem_id", "run", "slot AS candidate", "problem", "task", "coalesce(proof, '') AS solution_text")
           .crossJoin(spark.range(m).selectExpr("CAST(id AS INT) AS check"))
           .selectExpr("problem_id", "run", "candidate * 100 + check AS slot", "candidate", "problem", "solution_text",
@@ -299,7 +287,7 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
       Dataset<Row> roundRated = current.join(ratings.withColumnRenamed("candidate", "slot"), new String[] {"problem_id", "run", "slot"}, "left_outer")
           .withColumn("round", expr(String.valueOf(round)));
       rated = rated == null ? roundRated : rated.unionByName(roundRated);
-      if (round < sizes.refinements()) {
+      if (round < settings.refinements()) {
         Dataset<Row> refine = roundRated.selectExpr("problem_id", "run", "slot", "problem", "task", "coalesce(proof, '') AS solution_text",
             "array_join(weakest, '\n\n---\n\n') AS critiques_text", "run * 100000 + " + (round + 1) * 10000 + " + slot * 100 AS request");
         current = calls.ask("refine", refine, templates.get("refine"), Map.of("task", "task", "solution", "solution_text",
@@ -312,11 +300,11 @@ public final class Scaffold extends Stage<Scaffold, Scaffold.Result> {
   }
 
   private Dataset<Row> rsa(Calls calls) {
-    int population = sizes.population();
-    int group = sizes.group();
-    Dataset<Row> members = calls.ask("population", problemRuns(population).withColumn("request", expr("run * 100000 + slot")), base,
+    int population = settings.population();
+    int group = settings.group();
+    Dataset<Row> members = calls.ask("population", problemRuns(population).withColumn("request", expr("run * 100000 + slot")), template,
         Map.of("problem", "problem"), null);
-    for (int round = 1; round <= sizes.aggregations(); round++) {
+    for (int round = 1; round <= settings.aggregations(); round++) {
       int t = round;
       Dataset<Row> grouped = members.groupBy("problem_id", "run", "problem", "task")
           .agg(expr("array_sort(collect_list(named_struct('slot', slot, 'text', coalesce(proof, ''))))").as("members"));

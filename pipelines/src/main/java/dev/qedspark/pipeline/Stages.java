@@ -180,7 +180,7 @@ public final class Stages implements AutoCloseable {
    */
   public RlDataset rl(String problems) {
     RlSettings settings = config.rl();
-    return RlDataset.of(spark, problems).settings(settings, new ProofPrompt(prompt(ProofPrompt.NAME, ProofPrompt.PLACEHOLDERS)))
+    return RlDataset.of(spark, problems).settings(settings, prompt(ProofPrompt.NAME, ProofPrompt.PLACEHOLDERS))
         .role(role(settings.role())).grading(config.grading(), prompt(JudgeProtocol.RUBRIC.prompt(), JudgePrompt.PLACEHOLDERS), judges());
   }
 
@@ -249,7 +249,7 @@ public final class Stages implements AutoCloseable {
     templates.put("summarize", prompt("summarize", List.of("problem", "attempt")));
     templates.put("retry", prompt("retry", List.of("task", "summary")));
     templates.put("aggregate", prompt("aggregate", List.of("task", "solutions")));
-    return Scaffold.of(spark, name, benchmark.kind(), problems).settings(runs, limit, config.eval().scaffold(), base, templates)
+    return Scaffold.of(spark, name, benchmark.kind(), problems).settings(config.eval().scaffold(), base).templates(templates).runs(runs, limit)
         .role(role(role));
   }
 

@@ -8,10 +8,10 @@ import dev.qedspark.grading.GradingSettings;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.GenerationReport;
 import dev.qedspark.llm.LlmMap;
+import dev.qedspark.llm.LlmStage;
 import dev.qedspark.llm.PromptTemplate;
 import dev.qedspark.llm.Role;
 import dev.qedspark.proofs.ProofPrompt;
-import dev.qedspark.stage.Stage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,7 +36,7 @@ import org.apache.spark.sql.SparkSession;
  * always 1), {@code tasks} (the learnable problems as {@code task, answer, schema}: problem,
  * reference solution and marking scheme, the names some RL trainers load) and {@code report.json}.
  */
-public final class RlDataset extends Stage<RlDataset, RlReport> {
+public final class RlDataset extends LlmStage<RlDataset, RlReport, RlSettings> {
   public static final String ROLLOUTS = "rollouts";
   public static final String GRADES = "grades";
   public static final String SCORES = "scores";
@@ -48,35 +48,22 @@ public final class RlDataset extends Stage<RlDataset, RlReport> {
   public static final List<String> FINEPROOFS_COLUMNS =
       List.of("problem", "source", "rubrics", "scores", "rewards", "num_rewards", "reward_mean", "reward_std");
 
-  private final String problems;
-  private RlSettings settings = RlSettings.DEFAULTS;
-  private ProofPrompt prompt;
-  private Role policy;
   private GradingSettings grading;
   private PromptTemplate judgePrompt;
   private final List<Role> judges = new ArrayList<>();
   private LlmMap rollouts;
 
   private RlDataset(SparkSession spark, String problems) {
-    super(spark);
-    this.problems = problems;
+    super(spark, problems, RlSettings.DEFAULTS);
   }
 
-  /** @param problems a problems dataset with rubrics (the {@code problems} output of the rubrics step) */
+  /**
+   * @param problems a problems dataset with rubrics (the {@code problems} output of the rubrics
+   *     step); its role ({@code rl.role}, the policy) rolls out, with the {@code proof} template of
+   *     {@link #settings}
+   */
   public static RlDataset of(SparkSession spark, String problems) {
     return new RlDataset(spark, problems);
-  }
-
-  public RlDataset settings(RlSettings settings, ProofPrompt prompt) {
-    this.settings = settings;
-    this.prompt = prompt;
-    return this;
-  }
-
-  /** Who rolls out ({@code rl.role}). */
-  public RlDataset role(Role policy) {
-    this.policy = policy;
-    return this;
   }
 
   /** How rollouts are graded: the grading settings (the protocol is always rubric) and the judges. */
@@ -99,11 +86,6 @@ public final class RlDataset extends Stage<RlDataset, RlReport> {
   }
 
   @Override
-  protected List<String> inputs() {
-    return List.of(problems);
-  }
-
-  @Override
   protected Object settings() {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("rl", settings);
@@ -115,7 +97,7 @@ public final class RlDataset extends Stage<RlDataset, RlReport> {
 
   @Override
   protected Map<String, String> prompts() {
-    return Map.of(ProofPrompt.NAME, prompt.template().sha256(), judgePrompt.name(), judgePrompt.sha256());
+    return Map.of(template.name(), template.sha256(), judgePrompt.name(), judgePrompt.sha256());
   }
 
   @Override
@@ -124,13 +106,13 @@ public final class RlDataset extends Stage<RlDataset, RlReport> {
   }
 
   private Dataset<Row> withRubric() {
-    return read(problems).where("rubric IS NOT NULL AND trim(rubric) != ''");
+    return read(input).where("rubric IS NOT NULL AND trim(rubric) != ''");
   }
 
   private LlmMap rollouts() {
     if (rollouts == null) {
-      rollouts = LlmMap.over(withRubric().select("problem_id", "problem")).keyedBy("problem_id")
-          .prompt(prompt.template(), prompt).role(policy).samples(settings.rollouts()).named(name() + " rollouts").datasets(datasets);
+      rollouts = ask(withRubric().select("problem_id", "problem"), template, new ProofPrompt(template), name() + " rollouts")
+          .keyedBy("problem_id").samples(settings.rollouts());
     }
     return rollouts;
   }
@@ -168,7 +150,7 @@ public final class RlDataset extends Stage<RlDataset, RlReport> {
     writeDataset(run, read(run.path(LEARNABLE)).join(all.select("problem_id", "solution"), "problem_id")
         .selectExpr("problem AS task", "solution AS answer", "rubrics AS schema", "problem_id"), TASKS, "problem_id");
     long problemCount = job("count problems", () -> withRubric().count());
-    long without = job("count problems without a rubric", () -> read(problems).count()) - problemCount;
+    long without = job("count problems without a rubric", () -> read(input).count()) - problemCount;
     RlReport report = new RlReport(problemCount, without, kept, policyReport, gradeReport, run.finalPath(ALL), run.finalPath(LEARNABLE),
         run.finalPath(TASKS), (System.nanoTime() - started) / 1e9);
     run.writeJson(REPORT, report);

@@ -60,7 +60,7 @@ class RlDatasetTest extends SparkTestBase {
         })) {
       String cache = dir.resolve("cache").toString();
       RlReport report = RlDataset.of(spark, problems)
-          .settings(new RlSettings("policy", 4, 0.0, 1.0), new ProofPrompt(PromptTemplate.load(ProofPrompt.NAME, Map.of(), ProofPrompt.PLACEHOLDERS)))
+          .settings(new RlSettings("policy", 4, 0.0, 1.0), PromptTemplate.load(ProofPrompt.NAME, Map.of(), ProofPrompt.PLACEHOLDERS))
           .role(new Role("policy", settings, OpenEndpoint.of(new Endpoint(policy.baseUrl(), "policy-model", policy.baseUrl())), cache))
           .grading(GradingSettings.DEFAULTS, PromptTemplate.load("grade-rubric", Map.of(), JudgePrompt.PLACEHOLDERS),
               List.of(new Role("judge", settings.with(Map.of("temperature", 0.0)),
