@@ -68,7 +68,7 @@ public final class Filter extends LlmStage<Filter, FilterReport, FilterSettings>
 
   private LlmMap map() {
     if (map == null) {
-      map = ask(read(input).select("problem_id", "problem", "solution", "answer"), template, new FilterPrompt(template), name())
+      map = ask(read(input).select("problem_id", "problem", "solution", "answer"), template, new FilterPrompt(template), step())
           .keyedBy("problem_id").parser(new FilterTagsParser()).standIn(FilterTagsParser.standIn(settings));
     }
     return map;

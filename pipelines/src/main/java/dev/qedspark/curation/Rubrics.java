@@ -75,7 +75,7 @@ public final class Rubrics extends LlmStage<Rubrics, RubricsReport, RubricSettin
   }
 
   private LlmMap map(Dataset<Row> rows, int attempt) {
-    return ask(rows, template, new RubricPrompt(template), name()).keyedBy("problem_id").parser(new RubricParser())
+    return ask(rows, template, new RubricPrompt(template), step()).keyedBy("problem_id").parser(new RubricParser())
         .standIn(RubricParser.STAND_IN).firstSample(attempt);
   }
 

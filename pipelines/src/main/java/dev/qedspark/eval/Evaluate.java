@@ -250,7 +250,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
       LlmMap map = LlmMap.over(undecided.selectExpr("problem_id", "run", "problem", "gold", "extracted_answer")
               .where("extracted_answer IS NOT NULL AND gold IS NOT NULL"))
           .keyedBy("problem_id", "run").prompt(answerJudgeTemplate, new AnswerJudge.Prompts(answerJudgeTemplate))
-          .parser(new AnswerJudge.Verdicts()).role(judge).named(name() + " (answer judge)").datasets(datasets);
+          .parser(new AnswerJudge.Verdicts()).role(judge).named(step() + " (answer judge)").datasets(datasets);
       judgeCalls.put("answers judged by " + judge.name(), map.writeTo(run, JUDGEMENTS));
       verdicts = read(run.path(JUDGEMENTS)).selectExpr("problem_id", "run", "same",
           "CASE WHEN " + Status.requestFailed("status") + " OR parse_error IS NOT NULL THEN coalesce(parse_error, error) END AS judge_error",

@@ -201,7 +201,7 @@ public final class Scaffold extends LlmStage<Scaffold, Scaffold.Result, Scaffold
     final List<Dataset<Row>> rows = new ArrayList<>();
 
     Dataset<Row> ask(String step, Dataset<Row> input, PromptTemplate template, Map<String, String> columns, AnswerParser parser) {
-      LlmMap map = Scaffold.this.ask(input, template, new ColumnPrompt(template, columns), name() + " " + step).keyedBy(KEYS).requestIndexFrom("request");
+      LlmMap map = Scaffold.this.ask(input, template, new ColumnPrompt(template, columns), step() + " " + step).keyedBy(KEYS).requestIndexFrom("request");
       if (parser != null) {
         map.parser(parser);
       }

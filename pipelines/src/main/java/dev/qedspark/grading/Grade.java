@@ -229,7 +229,7 @@ public final class Grade extends Stage<Grade, GradeReport> {
       for (Role judge : judges) {
         maps.put(judge.name(), LlmMap.over(gradable).keyedBy(keys.stream().map(k -> KEY_PREFIX + k).toArray(String[]::new))
             .prompt(template, new JudgePrompt(template, protocol())).parser(new ScoreParser(protocol())).role(judge)
-            .samples(settings.repeats()).named(name() + " (" + judge.name() + ")").datasets(datasets));
+            .samples(settings.repeats()).named(step() + " (" + judge.name() + ")").datasets(datasets));
       }
     }
     return maps;

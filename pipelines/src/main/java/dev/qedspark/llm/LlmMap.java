@@ -60,7 +60,6 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
   private String source;
   private java.util.function.UnaryOperator<Dataset<Row>> view;
   private List<String> inputPaths = List.of();
-  private String name = "llm-map";
   private List<String> keys = List.of();
   private String promptName;
   private String promptHash;
@@ -111,12 +110,6 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
    */
   public LlmMap inputs(List<String> paths) {
     this.inputPaths = List.copyOf(paths);
-    return this;
-  }
-
-  /** The step's name (its run, Spark jobs and log lines). */
-  public LlmMap named(String name) {
-    this.name = name;
     return this;
   }
 
@@ -200,7 +193,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
 
   @Override
   public String name() {
-    return name;
+    return "llm-map";
   }
 
   @Override
@@ -343,7 +336,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       long hits = job("look requests up in the response cache", () -> found.filter(t -> t._2()._2().isPresent()).count());
       long toSend = total - rejected - hits;
       LOG.info("{}: {} requests, {} answered from the response cache, {} {} {} ({}) as {}{}",
-          name, total, hits, toSend, endpoint.isDryRun() ? "would be sent (dry run) to" : "to send to", model, endpoint.identity(), role.name(),
+          step(), total, hits, toSend, endpoint.isDryRun() ? "would be sent (dry run) to" : "to send to", model, endpoint.identity(), role.name(),
           rejected > 0 ? ", " + rejected + " rejected by the prompt builder" : "");
 
       JavaRDD<Answer> failed = prepared.filter(p -> p.error() != null).map(p -> Answer.failed(p, Status.ERROR.id(), p.error(), 0));
@@ -359,7 +352,7 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
       generations = spark.createDataFrame(out, schema).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> all = generations;
       try (Progress progress = Progress.start(spark, RunLedger.of(runId, settings.budget(), settings.rateLimitPerSecond()),
-          total, hits, settings.progressSeconds(), name)) {
+          total, hits, settings.progressSeconds(), step())) {
         job((endpoint.isDryRun() ? "count " + toSend + " requests a run would send to " : "send " + toSend + " requests to ")
             + model + " (" + role.name() + ")", all::count);
       }

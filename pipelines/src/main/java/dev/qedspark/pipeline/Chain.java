@@ -190,7 +190,7 @@ public final class Chain {
     return ref.output() == null ? folder : folder + "/" + ref.output();
   }
 
-  /** Builds a step's stage from its resolved inputs, into its folder, with the chain's datasets settings. */
+  /** Builds a step's stage from its resolved inputs, named after the step, into its folder, with the chain's datasets settings. */
   private Stage<?, ?> build(Step step) {
     Map<String, String> paths = new LinkedHashMap<>();
     step.inputs.forEach((input, ref) -> paths.put(input, resolve(ref)));
@@ -201,7 +201,7 @@ public final class Chain {
             + stage.name() + " does not write (it writes " + stage.outputs() + ")");
       }
     }
-    return stage.datasets(datasets).into(step.folder);
+    return stage.named(step.name).datasets(datasets).into(step.folder);
   }
 
   /** Every outside input must exist: a wrong path stops the chain before any step runs. */

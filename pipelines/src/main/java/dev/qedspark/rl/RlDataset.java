@@ -111,7 +111,7 @@ public final class RlDataset extends LlmStage<RlDataset, RlReport, RlSettings> {
 
   private LlmMap rollouts() {
     if (rollouts == null) {
-      rollouts = ask(withRubric().select("problem_id", "problem"), template, new ProofPrompt(template), name() + " rollouts")
+      rollouts = ask(withRubric().select("problem_id", "problem"), template, new ProofPrompt(template), step() + " rollouts")
           .keyedBy("problem_id").samples(settings.rollouts());
     }
     return rollouts;

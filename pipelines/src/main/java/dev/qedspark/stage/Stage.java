@@ -33,6 +33,7 @@ public abstract class Stage<S extends Stage<S, R>, R extends StageResult> {
   protected final SparkSession spark;
   protected DatasetSettings datasets = DatasetSettings.DEFAULTS;
   protected String out;
+  private String step;
   private final Map<String, Double> jobSeconds = new java.util.LinkedHashMap<>();
   private Fingerprint fingerprint;
 
@@ -57,8 +58,23 @@ public abstract class Stage<S extends Stage<S, R>, R extends StageResult> {
     return out;
   }
 
-  /** The step's name: names its run, its Spark jobs and its log lines. */
+  /** What the stage is ({@code ingest}, {@code grade}, ...): the step it runs as unless {@link #named} says otherwise. */
   public abstract String name();
+
+  /**
+   * The step this stage runs as: the name its run is recorded under (so the up-to-date check
+   * compares like with like), and that its Spark jobs and log lines carry. A chain names each
+   * stage after its step (the demo's {@code benchmark} step runs the ingest stage).
+   */
+  public S named(String step) {
+    this.step = step;
+    return self();
+  }
+
+  /** The step's name: {@link #named}, else {@link #name}. */
+  public final String step() {
+    return step != null ? step : name();
+  }
 
   /** The entries this stage writes in its output folder: datasets and files. */
   public abstract List<String> outputs();
@@ -92,7 +108,7 @@ public abstract class Stage<S extends Stage<S, R>, R extends StageResult> {
   public final R execute() {
     Objects.requireNonNull(out, "into(out) is required");
     Fingerprint current = fingerprint();
-    try (Run run = Run.begin(spark, out, name(), outputs())) {
+    try (Run run = Run.begin(spark, out, step(), outputs())) {
       R result = run(run);
       run.commit(current, isComplete(result));
       return result;
@@ -110,7 +126,7 @@ public abstract class Stage<S extends Stage<S, R>, R extends StageResult> {
     if (inputs() == null) {
       return "its input rows were given in memory, so they cannot be compared with the last run's";
     }
-    return Run.staleness(spark, out, name(), fingerprint(), outputs());
+    return Run.staleness(spark, out, step(), fingerprint(), outputs());
   }
 
   /** The stage's fingerprint, computed once (it reads the inputs' manifests). */
@@ -149,7 +165,7 @@ public abstract class Stage<S extends Stage<S, R>, R extends StageResult> {
   protected <T> T job(String description, Supplier<T> action) {
     long started = System.nanoTime();
     try {
-      return SparkJobs.named(spark, name() + ": " + description, action);
+      return SparkJobs.named(spark, step() + ": " + description, action);
     } finally {
       jobSeconds.merge(description, (System.nanoTime() - started) / 1e9, Double::sum);
     }
