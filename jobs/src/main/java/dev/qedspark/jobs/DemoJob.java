@@ -19,6 +19,7 @@ import dev.qedspark.rl.RlReport;
 import dev.qedspark.stage.StageResult;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -106,7 +107,8 @@ final class DemoJob implements Command {
       SparkSession spark = stages.spark();
       out.println("qed demo: the pipeline on the embedded defaults (Spark " + spark.sparkContext().master() + "), output in " + root);
       Chain chain = DemoChain.of(stages, stages.catalog(), root, problems, samples, args.value("train-command", DemoChain.TRAIN_COMMAND), out);
-      List<Chain.Outcome> outcomes = Chains.run(chain, args.has("force"), out, step -> printSample(spark, step.result(), out));
+      List<Chain.Outcome> outcomes = Chains.run(chain, args.has("force"), out, step -> printSample(
+          path -> DatasetReader.read(spark, path, stages.datasetSettings().verifyChecksums()), step.result(), out));
       DemoChain.writeTimings(spark, root, outcomes);
       out.println();
       out.println("done. Read the datasets with any Parquet reader, e.g. DuckDB:");
@@ -118,30 +120,30 @@ final class DemoJob implements Command {
   }
 
   /** A glimpse of what a step wrote. */
-  private static void printSample(SparkSession spark, StageResult result, PrintStream out) {
+  private static void printSample(Function<String, Dataset<Row>> read, StageResult result, PrintStream out) {
     if (result instanceof CurateReport curate) {
-      printRemovedExamples(spark, curate, out);
+      printRemovedExamples(read, curate, out);
     } else if (result instanceof Pick.Result pick) {
-      DatasetReader.read(spark, pick.path()).orderBy("problem_id").collectAsList().forEach(r -> out.printf("    %s%s: %s%n",
+      read.apply(pick.path()).orderBy("problem_id").collectAsList().forEach(r -> out.printf("    %s%s: %s%n",
           r.getAs("problem_id"), r.isNullAt(r.fieldIndex("rubric")) ? "" : " (rubric given)", clip(r.getAs("problem"))));
     } else if (result instanceof FilterReport filter) {
-      printFirst(spark, filter.tagging().path(), "tags of", "status", "error", out);
+      printFirst(read, filter.tagging().path(), "tags of", "status", "error", out);
     } else if (result instanceof RubricsReport rubrics) {
-      printFirst(spark, rubrics.rubricsPath(), "scheme for", "status", "error", out);
+      printFirst(read, rubrics.rubricsPath(), "scheme for", "status", "error", out);
     } else if (result instanceof GenerationReport generated) {
-      printFirst(spark, generated.path(), "first proof of", "status", "completion", out);
+      printFirst(read, generated.path(), "first proof of", "status", "completion", out);
     } else if (result instanceof GradeReport graded) {
-      printFirst(spark, graded.gradesPath(), "grade of", "status", "error", out);
+      printFirst(read, graded.gradesPath(), "grade of", "status", "error", out);
     } else if (result instanceof RlReport rl) {
-      DatasetReader.read(spark, rl.allPath()).orderBy("problem_id").collectAsList().forEach(r -> out.printf("    %s: scores %s of %d rollouts (%d unscored), mean reward %s%n",
+      read.apply(rl.allPath()).orderBy("problem_id").collectAsList().forEach(r -> out.printf("    %s: scores %s of %d rollouts (%d unscored), mean reward %s%n",
           r.getAs("problem_id"), r.getList(r.fieldIndex("scores")), r.<Long>getAs("rollouts"), r.<Long>getAs("unscored"),
           r.isNullAt(r.fieldIndex("reward_mean")) ? "none" : String.format("%.2f", r.<Double>getAs("reward_mean"))));
     }
   }
 
   /** The first row (by problem) of a dataset: its status and one text column, clipped. */
-  private static void printFirst(SparkSession spark, String path, String what, String status, String text, PrintStream out) {
-    Dataset<Row> rows = DatasetReader.read(spark, path);
+  private static void printFirst(Function<String, Dataset<Row>> read, String path, String what, String status, String text, PrintStream out) {
+    Dataset<Row> rows = read.apply(path);
     String key = List.of(rows.columns()).contains("problem_id") ? "problem_id" : rows.columns()[0];
     List<Row> first = rows.orderBy(key).limit(1).collectAsList();
     if (!first.isEmpty()) {
@@ -155,9 +157,9 @@ final class DemoJob implements Command {
     return s.length() > 160 ? s.substring(0, 160) + " ..." : s;
   }
 
-  private static void printRemovedExamples(SparkSession spark, CurateReport curated, PrintStream out) {
+  private static void printRemovedExamples(Function<String, Dataset<Row>> read, CurateReport curated, PrintStream out) {
     out.println("  for example:");
-    for (Row r : DatasetReader.read(spark, curated.removedPath()).orderBy(col("reason"), col("similarity").desc(), col("problem_id"))
+    for (Row r : read.apply(curated.removedPath()).orderBy(col("reason"), col("similarity").desc(), col("problem_id"))
         .dropDuplicates("reason").orderBy("reason").collectAsList()) {
       out.printf("    %-16s %s  ~  %s (%s)%n", r.getAs("reason"), r.getAs("problem_id"), r.getAs("matched_id"),
           r.isNullAt(r.fieldIndex("shared_ngrams")) ? String.format("Jaccard %.2f", r.<Double>getAs("similarity"))

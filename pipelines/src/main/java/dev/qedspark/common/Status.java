@@ -33,7 +33,9 @@ public enum Status {
   /** An eval sample whose judgement failed or could not be read. */
   JUDGE_ERROR("judge_error"),
   /** An eval answer neither the symbolic check nor a judge decided. */
-  UNDECIDED("undecided");
+  UNDECIDED("undecided"),
+  /** A training example left out of the shards (its reason says why). */
+  REJECTED("rejected");
 
   private final String id;
 
@@ -48,7 +50,7 @@ public enum Status {
 
   /** The word as a Spark SQL string literal, e.g. {@code 'not_sent'}. */
   public String sql() {
-    return "'" + id + "'";
+    return Sql.literal(id);
   }
 
   /** A Spark SQL condition: {@code column} holds one of {@code statuses}. */

@@ -1,5 +1,6 @@
 package dev.qedspark.curation;
 
+import dev.qedspark.common.Sql;
 import dev.qedspark.common.Status;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.GenerationReport;
@@ -31,6 +32,9 @@ public final class Filter extends LlmStage<Filter, FilterReport, FilterSettings>
   public static final String PROBLEMS = "problems";
   public static final String DROPPED = "dropped";
   public static final String REPORT = "report.json";
+  /** Why a problem goes besides its drop tags: its difficulty is below or above the configured range. */
+  public static final String TOO_EASY = "too_easy";
+  public static final String TOO_HARD = "too_hard";
 
   private LlmMap map;
 
@@ -80,8 +84,8 @@ public final class Filter extends LlmStage<Filter, FilterReport, FilterSettings>
     for (String tag : settings.drop()) {
       sql.append(" WHEN ").append(tag).append(" THEN '").append(tag).append("'");
     }
-    sql.append(" WHEN difficulty < ").append(settings.minDifficulty()).append(" THEN 'too_easy'");
-    sql.append(" WHEN difficulty > ").append(settings.maxDifficulty()).append(" THEN 'too_hard'");
+    sql.append(" WHEN difficulty < ").append(settings.minDifficulty()).append(" THEN ").append(Sql.literal(TOO_EASY));
+    sql.append(" WHEN difficulty > ").append(settings.maxDifficulty()).append(" THEN ").append(Sql.literal(TOO_HARD));
     if (!settings.keepUnreadable()) {
       sql.append(" WHEN filter_status != " + Status.OK.sql() + " THEN filter_status");
     }

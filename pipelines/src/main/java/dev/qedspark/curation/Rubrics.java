@@ -2,6 +2,7 @@ package dev.qedspark.curation;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.qedspark.common.Sql;
 import dev.qedspark.common.Status;
 import dev.qedspark.io.Run;
 import dev.qedspark.llm.GenerationReport;
@@ -34,6 +35,10 @@ public final class Rubrics extends LlmStage<Rubrics, RubricsReport, RubricSettin
   public static final String RUBRICS = "rubrics";
   public static final String PROBLEMS = "problems";
   public static final String REPORT = "report.json";
+  /** Where a problem's rubric comes from ({@code rubric_source}); a scheme that broke the rules is {@link Status#INVALID}. */
+  public static final String GIVEN = "given";
+  public static final String GENERATED = "generated";
+  public static final String NO_SOLUTION = "no_solution";
 
   private Rubrics(SparkSession spark, String problems) {
     super(spark, problems, RubricSettings.DEFAULTS);
@@ -115,9 +120,10 @@ public final class Rubrics extends LlmStage<Rubrics, RubricsReport, RubricSettin
       Dataset<Row> filled = all.join(result.select(col("problem_id"), col("rubric_text"), col("status").as("scheme_status")), new String[] {"problem_id"},
               "left_outer")
           .withColumn("rubric_source", org.apache.spark.sql.functions.expr(
-              "CASE WHEN rubric IS NOT NULL AND trim(rubric) != '' THEN 'given' WHEN scheme_status = " + Status.OK.sql() + " THEN 'generated'"
-                  + " WHEN scheme_status IS NOT NULL THEN " + Status.INVALID.sql() + " ELSE 'no_solution' END"))
-          .withColumn("rubric", org.apache.spark.sql.functions.expr("CASE WHEN rubric_source = 'generated' THEN rubric_text ELSE rubric END"))
+              "CASE WHEN rubric IS NOT NULL AND trim(rubric) != '' THEN " + Sql.literal(GIVEN) + " WHEN scheme_status = " + Status.OK.sql()
+                  + " THEN " + Sql.literal(GENERATED) + " WHEN scheme_status IS NOT NULL THEN " + Status.INVALID.sql() + " ELSE "
+                  + Sql.literal(NO_SOLUTION) + " END"))
+          .withColumn("rubric", org.apache.spark.sql.functions.expr("CASE WHEN rubric_source = " + Sql.literal(GENERATED) + " THEN rubric_text ELSE rubric END"))
           .drop("rubric_text", "scheme_status");
       writeDataset(run, filled, PROBLEMS, "problem_id");
       Map<String, Long> byStatus = new TreeMap<>();

@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.qedspark.common.ConfigException;
 import dev.qedspark.common.ProjectPaths;
+import dev.qedspark.common.Sql;
+import dev.qedspark.common.Status;
 import dev.qedspark.io.DatasetWriter;
 import dev.qedspark.io.HadoopConf;
 import dev.qedspark.io.Manifest;
@@ -26,11 +28,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -59,6 +61,10 @@ import scala.Tuple2;
 public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
   public static final List<String> FORMATS = List.of("packed", "messages", "rl");
   public static final String REJECTED = "rejected";
+  /** Why an example is rejected (besides a template's own reasons, {@link ExampleRejected}). */
+  public static final String TOO_LONG = "too_long";
+  public static final String NO_TRAINED_TOKENS = "no_trained_tokens";
+  public static final String DUPLICATE_ID = "duplicate_id";
   public static final String REPORT = "report.json";
   static final StructType TOKENIZED = new StructType()
       .add("example_id", DataTypes.StringType, false)
@@ -231,22 +237,22 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Map<String, Long> rejected = new TreeMap<>();
-      job("count rejected examples", () -> tokenized.where("status = 'rejected'").groupBy("reason").count().collectAsList())
+      job("count rejected examples", () -> tokenized.where("status = " + Status.REJECTED.sql()).groupBy("reason").count().collectAsList())
           .forEach(r -> rejected.put(r.getString(0), r.getLong(1)));
-      writeDataset(run, tokenized.where("status = 'rejected'").select("example_id", "reason", "detail"), REJECTED, "example_id");
-      List<Row> lengths = job("collect example lengths", () -> tokenized.where("status != 'rejected'")
+      writeDataset(run, tokenized.where("status = " + Status.REJECTED.sql()).select("example_id", "reason", "detail"), REJECTED, "example_id");
+      List<Row> lengths = job("collect example lengths", () -> tokenized.where("status != " + Status.REJECTED.sql())
           .select(col("example_id"), col("num_tokens"), col("status"), col("num_trained")).collectAsList());
       List<Row> sorted = new ArrayList<>(lengths);
       sorted.sort(Comparator.comparing(r -> r.getString(0)));
       int[] tokens = sorted.stream().mapToInt(r -> r.getInt(1)).toArray();
-      long truncated = sorted.stream().filter(r -> r.getString(2).equals("truncated")).count();
+      long truncated = sorted.stream().filter(r -> r.getString(2).equals(Status.TRUNCATED.id())).count();
       List<Packing.Sequence> sequences = Packing.firstFitDecreasing(tokens, seqLen);
       int shards = settings.count();
       int[] shardOf = Packing.balance(sequences, shards);
       Plan plan = Plan.of(sequences, shardOf, shards, sorted);
       Dataset<Row> assignment = spark.createDataFrame(plan.assignments(), Plan.SCHEMA);
       int pad = ChatTokenizer.of(tokenizer()).padId();
-      JavaPairRDD<Long, PackedSequence> packedRows = tokenized.where("status != 'rejected'").join(assignment, "example_id")
+      JavaPairRDD<Long, PackedSequence> packedRows = tokenized.where("status != " + Status.REJECTED.sql()).join(assignment, "example_id")
           .javaRDD()
           .mapToPair(r -> {
             PackedSequence.Member member = PackedSequence.Member.of(r);
@@ -292,8 +298,8 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
     Column copy = org.apache.spark.sql.functions.row_number().over(Window.partitionBy("example_id")
         .orderBy(col("num_tokens"), org.apache.spark.sql.functions.xxhash64(col("input_ids")), org.apache.spark.sql.functions.xxhash64(col("detail"))));
     return tokenized.withColumn("copy", copy).selectExpr("example_id",
-        "CASE WHEN copy > 1 THEN 'rejected' ELSE status END AS status",
-        "CASE WHEN copy > 1 THEN 'duplicate_id' ELSE reason END AS reason",
+        "CASE WHEN copy > 1 THEN " + Status.REJECTED.sql() + " ELSE status END AS status",
+        "CASE WHEN copy > 1 THEN " + Sql.literal(DUPLICATE_ID) + " ELSE reason END AS reason",
         "CASE WHEN copy > 1 THEN 'another example has this id (ids are problem_id#sample_index, problem_id, or a hash of the messages)'"
             + " ELSE detail END AS detail",
         "num_tokens", "num_trained", "input_ids", "loss_mask");
@@ -345,17 +351,17 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
         String id = row.getString(0);
         try {
           ChatTokenizer.Tokenized t = tokenizer.tokenize(messages(row));
-          String status = "ok";
+          String status = Status.OK.id();
           if (t.ids().length > seqLen) {
             if (!truncate) {
-              return rejected(id, "too_long", t.ids().length + " tokens, more than seq-len " + seqLen);
+              return rejected(id, TOO_LONG, t.ids().length + " tokens, more than seq-len " + seqLen);
             }
             t = new ChatTokenizer.Tokenized(Arrays.copyOf(t.ids(), seqLen), Arrays.copyOf(t.mask(), seqLen));
-            status = "truncated";
+            status = Status.TRUNCATED.id();
           }
           int trained = t.trained();
           if (trained == 0) {
-            return rejected(id, "no_trained_tokens", "no assistant token within the first " + seqLen + " tokens");
+            return rejected(id, NO_TRAINED_TOKENS, "no assistant token within the first " + seqLen + " tokens");
           }
           return new GenericRowWithSchema(new Object[] {id, status, null, null, t.ids().length, trained, PackedSequence.boxed(t.ids()),
               PackedSequence.boxedBytes(t.mask())}, TOKENIZED);
@@ -367,7 +373,7 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
   }
 
   private static Row rejected(String id, String reason, String detail) {
-    return new GenericRowWithSchema(new Object[] {id, "rejected", reason, detail, 0, 0, null, null}, TOKENIZED);
+    return new GenericRowWithSchema(new Object[] {id, Status.REJECTED.id(), reason, detail, 0, 0, null, null}, TOKENIZED);
   }
 
   /** The messages column as the chat template sees it: a list of maps with every field of the struct, nested values included. */
