@@ -57,6 +57,11 @@ final class CalibrateJob extends StageCommand {
   }
 
   @Override
+  protected void checkOptions(Arguments args) {
+    JudgeProtocol.named(args.value("protocol", JudgeProtocol.IMO_PROOFBENCH.id()));
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
     return stages.calibrate(args.value("graded"), JudgeProtocol.named(args.value("protocol", JudgeProtocol.IMO_PROOFBENCH.id())));
   }

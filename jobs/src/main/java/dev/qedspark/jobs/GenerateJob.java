@@ -56,6 +56,11 @@ final class GenerateJob extends StageCommand {
   }
 
   @Override
+  protected void checkOptions(Arguments args) {
+    Arguments.positive(args, "samples", 1);
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
     return stages.generate(args.value("problems"), args.value("where", null), Arguments.positive(args, "samples", 1));
   }

@@ -1,6 +1,5 @@
 package dev.qedspark.jobs;
 
-import dev.qedspark.config.QedConfig;
 import dev.qedspark.ingest.InputFiles;
 import dev.qedspark.ingest.SourceFormat;
 import dev.qedspark.ingest.SourceSpec;
@@ -55,18 +54,12 @@ final class IngestJob extends StageCommand {
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) throws Exception {
-    checkInputOptions(args);
-    return super.run(args, config, out);
-  }
-
-  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
     return stages.ingest(sources(stages, args));
   }
 
-  /** Fails before Spark starts when the options cannot work together. */
-  static void checkInputOptions(Arguments args) {
+  @Override
+  protected void checkOptions(Arguments args) {
     if (!args.has("input") && (args.has("map") || args.has("format") || args.has("benchmark"))) {
       throw new UsageException("--map, --format and --benchmark apply to --input files; the catalog declares its own");
     }

@@ -66,6 +66,12 @@ final class ShardsJob extends StageCommand {
   }
 
   @Override
+  protected void checkOptions(Arguments args) {
+    Arguments.positive(args, "seq-len", 1);
+    Arguments.positive(args, "shards", 1);
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
     ShardSettings defaults = stages.shardSettings();
     ShardSettings settings = defaults.withTokenizer(args.value("tokenizer", defaults.tokenizer()))

@@ -27,6 +27,12 @@ abstract class StageCommand implements Command {
   /** The stage with its inputs, from the options (and a note to the user, if any, on {@code out}); the chain sets its folder. */
   protected abstract Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out);
 
+  /**
+   * Checks the options that can be wrong on their own (numbers, names, combinations) before Spark
+   * starts, so a mistake costs nothing; {@link #stage} may assume they are good.
+   */
+  protected void checkOptions(Arguments args) {}
+
   /** The options that name input datasets or files: each given one must exist before the stage is built. */
   protected List<String> inputOptions() {
     return List.of();
@@ -41,6 +47,7 @@ abstract class StageCommand implements Command {
 
   @Override
   public int run(Arguments args, QedConfig config, PrintStream out) throws Exception {
+    checkOptions(args);
     return Chains.withStages(config, false, stages -> {
       Chain.Step step = Chain.step(name(), args.value("out"));
       for (String option : inputOptions()) {

@@ -59,6 +59,11 @@ final class TrainJob extends StageCommand {
   }
 
   @Override
+  protected void checkOptions(Arguments args) {
+    Arguments.positive(args, "ranks", 1);
+  }
+
+  @Override
   protected Stage<?, ?> stage(Stages stages, Arguments args, PrintStream out) {
     return stages.train(args.value("shards"), args.value("command"), Arguments.positive(args, "ranks", stages.trainSettings().ranks()))
         .output(out);

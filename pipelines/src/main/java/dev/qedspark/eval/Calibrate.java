@@ -137,7 +137,7 @@ public final class Calibrate extends Stage<Calibrate, CalibrationMetrics.Report>
       }
       Grade grade = Grade.of(graded.select("problem_id", "row_index", "problem", "proof", "solution", "rubric")).keyedBy("problem_id", "row_index")
           .settings(new GradingSettings(protocol.id(), grading.judges(), grading.repeats(), grading.aggregate()), template)
-          .judges(judges).datasets(datasets);
+          .judges(judges).named(step()).datasets(datasets);
       GradeReport report = grade.writeTo(run, GRADES, SCORES);
       Dataset<Row> pairs = graded.join(read(run.path(SCORES)).selectExpr("problem_id", "row_index", "score AS judge", "status"),
           new String[] {"problem_id", "row_index"}, "left_outer").selectExpr("problem_id", "row_index", "human", "judge", "status", "binary");

@@ -279,7 +279,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
             "CASE WHEN response_status = " + Status.API_ERROR.sql() + " THEN " + Status.ERROR.sql() + " ELSE " + Status.OK.sql() + " END AS status"))
         .keyedBy("problem_id", "run")
         .settings(new GradingSettings(benchmark.protocol().id(), grading.judges(), grading.repeats(), grading.aggregate()), gradeTemplate)
-        .judges(judges).datasets(datasets);
+        .judges(judges).named(step()).datasets(datasets);
     GradeReport report = grade.writeTo(run, GRADES, SCORES);
     report.llmCalls().forEach(judgeCalls::put);
     Dataset<Row> firstJudgement = read(run.path(GRADES)).where("repeat = 0 AND judge = '" + grading.judges().get(0) + "'")

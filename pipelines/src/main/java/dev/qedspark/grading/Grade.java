@@ -74,7 +74,7 @@ public final class Grade extends Stage<Grade, GradeReport> {
     this.proofs = proofs;
   }
 
-  /** Grades proofs given as rows; name the datasets they came from with {@link #inputs}. */
+  /** Grades proofs given as rows, for stages built on this one (their content digest is its input). */
   public static Grade of(Dataset<Row> proofs) {
     return new Grade(proofs.sparkSession(), proofs);
   }
@@ -116,12 +116,6 @@ public final class Grade extends Stage<Grade, GradeReport> {
           : joined.withColumnRenamed("ref_" + name, name);
     }
     return joined.drop("ref_problem", "ref_solution", "ref_rubric");
-  }
-
-  /** The datasets the proofs were read from. */
-  public Grade inputs(List<String> paths) {
-    this.inputPaths = List.copyOf(paths);
-    return this;
   }
 
   /** The columns that identify a proof; by default {@code problem_id, sample_index}. */

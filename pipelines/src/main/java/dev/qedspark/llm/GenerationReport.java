@@ -46,7 +46,7 @@ public record GenerationReport(
 
   @Override
   public void print(PrintStream out) {
-    out.printf("generate: %,d requests (%,d rows) to %s in %.1f s: %,d ok, %,d truncated, %,d errors, %,d not sent%s%n",
+    out.printf("answers: %,d requests (%,d rows) to %s in %.1f s: %,d ok, %,d truncated, %,d errors, %,d not sent%s%n",
         requests, rows, model, seconds, ok, truncated, errors, notSent, parseErrors > 0 ? ", " + parseErrors + " unreadable by the parser" : "");
     out.printf("  %,d from the response cache, %,d sent; %,d prompt + %,d completion tokens, $%.4f%n",
         cacheHits, sent, promptTokens, completionTokens, cost);

@@ -20,8 +20,8 @@ import org.apache.hadoop.fs.Path;
  * A declared graph of steps and the one runner for it. Each step names its output folder, the
  * outputs it writes, and its inputs as {@link Ref}s to other steps' outputs (or to paths from
  * outside); it builds its stage from the resolved paths only when its turn comes, so it can read
- * what the steps before it wrote. Every command is such a chain: one step for {@code ./qed
- * filter}, fourteen for {@code ./qed demo}.
+ * what the steps before it wrote. Every command that runs stages is such a chain: one step for
+ * {@code ./qed filter}, fourteen for {@code ./qed demo}.
  *
  * <p>Declaring the chain checks the graph (unknown steps, outputs a step does not declare,
  * cycles); {@link #run} checks that every outside input exists before any step runs, then runs
@@ -74,10 +74,6 @@ public final class Chain {
 
     public String name() {
       return name;
-    }
-
-    public String folder() {
-      return folder;
     }
   }
 

@@ -66,7 +66,7 @@ public final class Stages implements AutoCloseable {
   private final QedConfig config;
   private final Endpoints endpoints;
   /** The role that writes proofs. */
-  public static final String TEACHER = "teacher";
+  private static final String TEACHER = "teacher";
 
   private Stages(SparkSession spark, QedConfig config, boolean dryRun) {
     this.spark = spark;
@@ -126,11 +126,6 @@ public final class Stages implements AutoCloseable {
   /** A few problems of the problems dataset at {@code problems}: add conditions with {@link Pick#take}. */
   public Pick pick(String problems) {
     return Pick.of(spark, problems);
-  }
-
-  /** An LLM map over {@code rows} answered by {@code role} ({@code llm.roles.ROLE}, else {@code llm.*}). */
-  public LlmMap llm(String role, Dataset<Row> rows) {
-    return LlmMap.over(rows).role(role(role));
   }
 
   /** A role as one value: settings ({@code llm.roles.NAME} over {@code llm.*}), endpoint and response cache. */

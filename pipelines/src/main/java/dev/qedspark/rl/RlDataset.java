@@ -122,7 +122,7 @@ public final class RlDataset extends LlmStage<RlDataset, RlReport, RlSettings> {
     long started = System.nanoTime();
     GenerationReport policyReport = rollouts().writeTo(run, ROLLOUTS);
     Grade grade = Grade.of(Grade.withReferences(read(run.path(ROLLOUTS)), withRubric()))
-        .settings(grading, judgePrompt).judges(judges).datasets(datasets);
+        .settings(grading, judgePrompt).judges(judges).named(step()).datasets(datasets);
     GradeReport gradeReport = grade.writeTo(run, GRADES, SCORES);
 
     Dataset<Row> perProblem = read(run.path(SCORES)).groupBy("problem_id").agg(

@@ -7,6 +7,6 @@ import java.io.PrintStream;
  * it has one, and printed by the command or chain that ran it.
  */
 public interface StageResult {
-  /** Prints what the run did for a terminal: a headline naming the step, then indented lines. */
+  /** Prints what the run did for a terminal: a headline, then indented lines (the chain has named the step above it). */
   void print(PrintStream out);
 }

@@ -70,6 +70,23 @@ class ChainTest extends SparkTestBase {
   }
 
   @Test
+  void verifyingChecksumsOnReadLeavesEveryStepUpToDateButAnotherShardCountDoesNot() {
+    try (Stages stages = stages()) {
+      Chain.of(stages, ingest(stages), pick(stages, Ref.output("ingest", Ingest.PROBLEMS))).run(false, step -> { }, step -> { });
+    }
+    try (Stages verifying = stages("datasets.verify-checksums=true")) {
+      List<Chain.Outcome> again = Chain.of(verifying, ingest(verifying), pick(verifying, Ref.output("ingest", Ingest.PROBLEMS)))
+          .run(false, step -> { }, step -> { });
+      assertFalse(again.stream().anyMatch(Chain.Outcome::ran), "checksums on read change nothing written");
+    }
+    try (Stages resharded = stages("datasets.shards=2")) {
+      List<Chain.Outcome> again = Chain.of(resharded, ingest(resharded), pick(resharded, Ref.output("ingest", Ingest.PROBLEMS)))
+          .run(false, step -> { }, step -> { });
+      assertEquals("its settings changed", again.get(0).reason(), "the shard count changes the files");
+    }
+  }
+
+  @Test
   void aReferenceToAStepOrOutputTheChainDoesNotHaveIsAnErrorOfTheGraph() {
     try (Stages stages = stages()) {
       IllegalArgumentException noStep = assertThrows(IllegalArgumentException.class,

@@ -46,7 +46,9 @@ class EvalChainTest extends SparkTestBase {
       String out = dir.resolve("eval").toString();
       try (Stages stages = Stages.with(spark, config)) {
         Benchmark bench = Benchmark.named("imo-answerbench", stages.catalog(), null, null);
-        stages.ingest(List.of(bench.source())).datasets(stages.datasetSettings()).into(out + "/" + EvalChain.BENCHMARK).execute();
+        // Read as the chain's benchmark step would read it (same step name, same datasets settings).
+        stages.ingest(List.of(bench.source())).named(EvalChain.BENCHMARK).datasets(stages.datasetSettings())
+            .into(out + "/" + EvalChain.BENCHMARK).execute();
         Map<String, String> gold = new TreeMap<>();
         DatasetReader.read(spark, out + "/benchmark/problems").collectAsList()
             .forEach(r -> gold.put(r.<String>getAs("problem_id"), r.<String>getAs("answer").strip()));

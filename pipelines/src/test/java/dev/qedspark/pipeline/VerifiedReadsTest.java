@@ -36,7 +36,8 @@ class VerifiedReadsTest extends SparkTestBase {
         .collect(Collectors.joining("\n")) + "\n");
     String problems = dir.resolve("in").resolve(Ingest.PROBLEMS).toString();
     try (Stages stages = Stages.with(spark, config(false))) {
-      stages.ingest(InputFiles.specs(List.of(corpus.toString()), null, false, Map.of())).into(dir.resolve("in").toString()).execute();
+      stages.ingest(InputFiles.specs(List.of(corpus.toString()), null, false, Map.of())).datasets(stages.datasetSettings())
+          .into(dir.resolve("in").toString()).execute();
     }
     // A byte changed in the middle of the second shard, its size kept and its Hadoop .crc removed, as a tool that
     // rewrites files in place would leave it: only the manifest's sha256 can tell.

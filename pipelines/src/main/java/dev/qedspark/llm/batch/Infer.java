@@ -38,7 +38,7 @@ public final class Infer extends Stage<Infer, Infer.Result> {
     super(spark);
     this.file = file;
     this.map = LlmMap.over(BatchInput.read(spark, file)).keyedBy("request_id")
-        .prompt("batch-file", PROMPT_HASH, new FilePrompt()).named(name());
+        .prompt("batch-file", PROMPT_HASH, new FilePrompt());
   }
 
   public static Infer of(SparkSession spark, String file) {
@@ -97,7 +97,7 @@ public final class Infer extends Stage<Infer, Infer.Result> {
 
   @Override
   protected Result run(Run run) {
-    map.datasets(datasets);
+    map.named(step()).datasets(datasets);
     GenerationReport report = map.writeTo(run, RESULTS);
     try {
       BatchOutput.write(spark, read(run.path(RESULTS)), run.path(OUTPUT));
