@@ -173,6 +173,15 @@ class QedCliTest {
   }
 
   @Test
+  void aMissingInputStopsACommandBeforeAnyWork() {
+    Outcome run = qed("filter", "--problems", dir.resolve("nowhere").toString(), "--out", dir.resolve("tags").toString(),
+        "--set", "spark.master=local[2]");
+    assertEquals(2, run.code(), run.err());
+    assertTrue(run.err().contains("step filter reads problems from " + dir.resolve("nowhere") + ", which does not exist"), run.err());
+    assertFalse(Files.exists(dir.resolve("tags")), "nothing was written");
+  }
+
+  @Test
   void ingestOfAMissingFileFailsWithTheFileNamed() {
     Outcome run = qed("ingest", "--out", dir.resolve("out").toString(), "--input", dir.resolve("nope.jsonl").toString(),
         "--set", "spark.master=local[2]");
