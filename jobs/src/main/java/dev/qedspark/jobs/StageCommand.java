@@ -46,7 +46,7 @@ abstract class StageCommand implements Command {
   }
 
   @Override
-  public int run(Arguments args, QedConfig config, PrintStream out) throws Exception {
+  public final int run(Arguments args, QedConfig config, PrintStream out) throws Exception {
     checkOptions(args);
     return Chains.withStages(config, false, stages -> {
       Chain.Step step = Chain.step(name(), args.value("out"));
