@@ -13,8 +13,16 @@ import java.util.regex.Pattern;
  */
 final class MathText {
   private static final Pattern WRAPPER = Pattern.compile("\\\\(?:text|textbf|textit|mathrm|mathbf|mathit|operatorname|mbox)\\s*\\{([^{}]*)}");
-  /** A whole answer that is one number with comma separators; "5,134" inside a list stays two numbers. */
-  private static final Pattern THOUSANDS = Pattern.compile("^-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?$");
+  /**
+   * A whole answer that is one number with comma separators; "5,134" inside a list stays two
+   * numbers, and so does "0,111": no number starts with a 0 before its separators.
+   */
+  private static final Pattern THOUSANDS = Pattern.compile("^-?[1-9]\\d{0,2}(?:,\\d{3})+(?:\\.\\d+)?$");
+  /**
+   * Braces around one token group nothing in LaTeX ({@code 2^{n}} is {@code 2^n}, {@code \mathbb{R}}
+   * is {@code \mathbb R}); around more they say what belongs together ({@code 2^{n-1}}).
+   */
+  private static final Pattern ONE_TOKEN = Pattern.compile("\\{(\\\\[a-z]+|[^{}\\\\])}");
   private static final Pattern UNIT = Pattern.compile("(?i)(?<=[\\d}])\\s+(?:degrees?|deg|cm|mm|km|meters?|units?|square units|seconds?|minutes?|hours?|days?|dollars?|cents?)\\s*$");
 
   private MathText() {}
@@ -45,8 +53,17 @@ final class MathText {
     return s.replaceAll("\\s+", " ").strip();
   }
 
-  /** Text compared as text: lower case, spacing and LaTeX command backslashes ignored. */
+  /**
+   * Text compared as text: lower case, spacing, braces around a single token and LaTeX command
+   * backslashes ignored. Braces around more than one token are kept, so {@code 2^{n}-1} and
+   * {@code 2^{n-1}} never read the same.
+   */
   static String plain(String answer) {
-    return normalize(answer).toLowerCase().replace("\\", "").replaceAll("[\\s{}]+", "");
+    String s = normalize(answer).toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", "");
+    for (String before = null; !s.equals(before); ) {
+      before = s;
+      s = ONE_TOKEN.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
+    }
+    return s.replace("\\", "");
   }
 }

@@ -116,6 +116,43 @@ class AnswerCheckTest {
     assertEquals(List.of(), wrong);
   }
 
+  /**
+   * Near misses that must never be equal (different, or undecided for a judge): the scope of an
+   * exponent or a fraction written with braces, braces inside words, one sign, one constant, one
+   * element, and numbers that look alike.
+   */
+  private static final String[][] NEAR_MISSES = {
+      {"2^{n}-1", "2^{n-1}"},
+      {"2^{n-1}", "2^{n}-1"},
+      {"(n+2a)^{2}-2a^{2}", "(n+2a)^{2-2a^{2}}"},
+      {"\\frac{n}{2}+1 \\text{ if } n \\text{ is even}", "\\frac{n}{2+1} \\text{ if } n \\text{ is even}"},
+      {"\\frac{n}{2}+1 \\text{ if } n \\text{ is even}", "\\frac{n}{2}-1 \\text{ if } n \\text{ is even}"},
+      {"2^{k} \\text{ for every odd } k", "2^{k+1} \\text{ for every odd } k"},
+      {"a_{n+1} \\text{ when } n \\text{ is prime}", "a_{n}+1 \\text{ when } n \\text{ is prime}"},
+      {"\\frac{1}{12}", "\\frac112"},
+      {"2", "\\frac{1}{12}"},
+      {"122", "1,22"},
+      {"111", "0,111"},
+      {"0.111", "0,111"},
+      {"\\{1, 2, 3\\}", "\\{1, 2, 4\\}"},
+      {"-\\frac{1}{2}", "\\frac{1}{2}"},
+      {"x^{2}+1 \\text{ or less}", "x^{2+1} \\text{ or less}"},
+  };
+
+  @Test
+  void nearMissesAreNeverEqual() {
+    List<String> matched = new ArrayList<>();
+    for (String[] pair : NEAR_MISSES) {
+      for (String[] order : new String[][] {pair, {pair[1], pair[0]}}) {
+        AnswerCheck.Verdict v = AnswerCheck.check(order[0], order[1], 5_000);
+        if (v.outcome() == Outcome.EQUAL) {
+          matched.add(order[0] + " vs " + order[1] + ": " + v);
+        }
+      }
+    }
+    assertEquals(List.of(), matched, "false matches");
+  }
+
   @Test
   void pathologicalAnswersAreUndecidedQuicklyNotHungOrCrashed() {
     String digits = "9".repeat(10_000);
