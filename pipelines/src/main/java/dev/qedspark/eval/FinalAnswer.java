@@ -6,12 +6,21 @@ import java.util.regex.Pattern;
 /**
  * Finds the final answer in a response: the content of the last {@code \boxed{...}} or
  * {@code \fbox{...}} (braces nested to any depth, inside {@code $...$} or {@code \[...\]} or
- * not), else what follows the last "answer is" / "answer:" in the text. Null when there is none.
+ * not), unless an answer line ("the final answer is $34$", "Answer: 12") comes after it: the
+ * last word a response says wins over an intermediate box. Of an answer line, the first math
+ * span ({@code $...$}, {@code \(...\)}, {@code \[...\]}) is the answer when it has one, else its
+ * first sentence ("12. I hope it is correct." gives 12). Null when there is none.
  */
 public final class FinalAnswer {
   private static final Pattern BOX = Pattern.compile("\\\\(?:boxed|fbox)\\s*\\{");
   private static final Pattern BOX_BARE = Pattern.compile("\\\\boxed\\s+([^\\s$]+)");
-  private static final Pattern ANSWER_IS = Pattern.compile("(?i)answer\\s*(?:is|:)\\s*:?\\s*(.+)");
+  private static final Pattern ANSWER_IS = Pattern.compile("(?i)answer\\s*(?:is|:)\\s*:?\\s*");
+  private static final Pattern MATH = Pattern.compile("\\$\\$(.+?)\\$\\$|\\$(.+?)\\$|\\\\\\((.+?)\\\\\\)|\\\\\\[(.+?)\\\\\\]");
+  /** The end of a sentence: a full stop then space and a capital letter, as in "12. I hope". */
+  private static final Pattern SENTENCE_END = Pattern.compile("\\.\\s+(?=[A-Z])");
+
+  /** A candidate answer and where in the response it ends (a box) or starts (an answer line). */
+  private record Found(String answer, int at) {}
 
   private FinalAnswer() {}
 
@@ -19,37 +28,21 @@ public final class FinalAnswer {
     if (response == null) {
       return null;
     }
-    String boxed = lastBoxed(response);
-    if (boxed != null) {
-      return boxed.strip();
+    Found box = lastBoxed(response);
+    if (box == null) {
+      box = lastBare(response);
     }
-    Matcher bare = BOX_BARE.matcher(response);
-    String last = null;
-    while (bare.find()) {
-      last = bare.group(1);
+    Found line = lastAnswerLine(response);
+    if (box != null && (line == null || line.at() < box.at())) {
+      return box.answer().strip();
     }
-    if (last != null) {
-      return last.strip();
-    }
-    String[] lines = response.split("\n");
-    for (int i = lines.length - 1; i >= 0; i--) {
-      Matcher m = ANSWER_IS.matcher(lines[i]);
-      String found = null;
-      while (m.find()) {
-        found = m.group(1);
-      }
-      if (found != null) {
-        String answer = found.strip().replaceAll("[.\\s]+$", "");
-        return answer.isEmpty() ? null : answer;
-      }
-    }
-    return null;
+    return line == null ? null : line.answer();
   }
 
-  /** The content of the last box whose braces close; null when there is none. */
-  private static String lastBoxed(String text) {
+  /** The content of the last box whose braces close, and where it ends; null when there is none. */
+  private static Found lastBoxed(String text) {
     Matcher m = BOX.matcher(text);
-    String last = null;
+    Found last = null;
     while (m.find()) {
       int depth = 1;
       int i = m.end();
@@ -64,9 +57,54 @@ public final class FinalAnswer {
         }
       }
       if (depth == 0) {
-        last = text.substring(m.end(), i - 1);
+        last = new Found(text.substring(m.end(), i - 1), i);
       }
     }
     return last;
+  }
+
+  /** A box without braces ({@code \boxed 42}): its first word. */
+  private static Found lastBare(String text) {
+    Matcher bare = BOX_BARE.matcher(text);
+    Found last = null;
+    while (bare.find()) {
+      last = new Found(bare.group(1), bare.end());
+    }
+    return last;
+  }
+
+  /** What follows the last "answer is" / "answer:" of the last line that has one, and where it starts. */
+  private static Found lastAnswerLine(String text) {
+    for (int lineEnd = text.length(); ; ) {
+      int lineStart = text.lastIndexOf('\n', lineEnd - 1) + 1;
+      Matcher m = ANSWER_IS.matcher(text).region(lineStart, lineEnd);
+      int from = -1;
+      while (m.find()) {
+        from = m.end();
+      }
+      if (from >= 0) {
+        String answer = answerOf(text.substring(from, lineEnd));
+        return answer.isEmpty() ? null : new Found(answer, from);
+      }
+      if (lineStart == 0) {
+        return null;
+      }
+      lineEnd = lineStart - 1;
+    }
+  }
+
+  /** The answer in what follows "answer is": its first math span, else its first sentence. */
+  private static String answerOf(String rest) {
+    Matcher math = MATH.matcher(rest);
+    if (math.find()) {
+      for (int g = 1; g <= math.groupCount(); g++) {
+        if (math.group(g) != null) {
+          return math.group(g).strip();
+        }
+      }
+    }
+    Matcher end = SENTENCE_END.matcher(rest);
+    String sentence = end.find() ? rest.substring(0, end.start()) : rest;
+    return sentence.strip().replaceAll("[.\\s]+$", "");
   }
 }

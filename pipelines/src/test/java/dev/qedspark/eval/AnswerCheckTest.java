@@ -177,5 +177,11 @@ class AnswerCheckTest {
     assertEquals("12", FinalAnswer.of("Answer: 12"));
     assertNull(FinalAnswer.of("I could not finish."));
     assertNull(FinalAnswer.of("unclosed \\boxed{1 + {2}"), "a box that never closes is no answer");
+    assertEquals("34", FinalAnswer.of("Final Answer: The final answer is $34$. I hope it is correct."));
+    assertEquals("12", FinalAnswer.of("The answer is 12. I hope it is correct."));
+    assertEquals("\\frac{1}{2}", FinalAnswer.of("Try \\boxed{2} first; it fails.\nSo the final answer is $\\frac{1}{2}$."),
+        "an answer line after the last box is the last word");
+    assertEquals("5", FinalAnswer.of("The answer is \\boxed{5}."), "a box on the answer line is the answer");
+    assertEquals("x = 2", FinalAnswer.of("Answer: \\(x = 2\\)"));
   }
 }
