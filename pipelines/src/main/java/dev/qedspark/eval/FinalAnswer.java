@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 /**
  * Finds the final answer in a response: the content of the last {@code \boxed{...}} or
  * {@code \fbox{...}} (braces nested to any depth, inside {@code $...$} or {@code \[...\]} or
- * not), unless an answer line ("the final answer is $34$", "Answer: 12") comes after it: the
+ * not), with the boxes just before it when only "and", "or", commas or a variable's name stand
+ * between them ({@code \boxed{-2} and \boxed{1}} is {@code -2, 1}: one box per solution), unless an answer line ("the final answer is $34$", "Answer: 12") comes after it: the
  * last word a response says wins over an intermediate box. Of an answer line, the first math
  * span ({@code $...$}, {@code \(...\)}, {@code \[...\]}) is the answer when it has one, else its
  * first sentence ("12. I hope it is correct." gives 12). Null when there is none.
@@ -16,6 +17,8 @@ public final class FinalAnswer {
   private static final Pattern BOX_BARE = Pattern.compile("\\\\boxed\\s+([^\\s$]+)");
   private static final Pattern ANSWER_IS = Pattern.compile("(?i)answer\\s*(?:is|:)\\s*:?\\s*");
   private static final Pattern MATH = Pattern.compile("\\$\\$(.+?)\\$\\$|\\$(.+?)\\$|\\\\\\((.+?)\\\\\\)|\\\\\\[(.+?)\\\\\\]");
+  /** What may stand between the boxes of one answer: "and", "or", commas, math delimiters, "x =". */
+  private static final Pattern BETWEEN_BOXES = Pattern.compile("(?i)[\\s$,;]*(?:(?:and|or)\\b)?[\\s$,;]*(?:[a-z]\\s*=)?[\\s$]*");
   /** The end of a sentence: a full stop then space and a capital letter, as in "12. I hope". */
   private static final Pattern SENTENCE_END = Pattern.compile("\\.\\s+(?=[A-Z])");
 
@@ -39,10 +42,13 @@ public final class FinalAnswer {
     return line == null ? null : line.answer();
   }
 
-  /** The content of the last box whose braces close, and where it ends; null when there is none. */
+  /**
+   * The content of the last box whose braces close, joined with the boxes right before it that
+   * only separators part from it, and where it ends; null when there is none.
+   */
   private static Found lastBoxed(String text) {
     Matcher m = BOX.matcher(text);
-    Found last = null;
+    java.util.List<int[]> boxes = new java.util.ArrayList<>(); // start of the box, start and end of its content, its end
     while (m.find()) {
       int depth = 1;
       int i = m.end();
@@ -57,10 +63,21 @@ public final class FinalAnswer {
         }
       }
       if (depth == 0) {
-        last = new Found(text.substring(m.end(), i - 1), i);
+        boxes.add(new int[] {m.start(), m.end(), i - 1, i});
       }
     }
-    return last;
+    if (boxes.isEmpty()) {
+      return null;
+    }
+    int first = boxes.size() - 1;
+    while (first > 0 && BETWEEN_BOXES.matcher(text.substring(boxes.get(first - 1)[3], boxes.get(first)[0])).matches()) {
+      first--;
+    }
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    for (int[] box : boxes.subList(first, boxes.size())) {
+      parts.add(text.substring(box[1], box[2]).strip());
+    }
+    return new Found(String.join(", ", parts), boxes.get(boxes.size() - 1)[3]);
   }
 
   /** A box without braces ({@code \boxed 42}): its first word. */

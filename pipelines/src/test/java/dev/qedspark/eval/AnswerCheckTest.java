@@ -183,5 +183,11 @@ class AnswerCheckTest {
         "an answer line after the last box is the last word");
     assertEquals("5", FinalAnswer.of("The answer is \\boxed{5}."), "a box on the answer line is the answer");
     assertEquals("x = 2", FinalAnswer.of("Answer: \\(x = 2\\)"));
+    assertEquals("-2, 1", FinalAnswer.of("The solutions are \\boxed{-2} and \\boxed{1}."), "one box per solution");
+    assertEquals("2, 3", FinalAnswer.of("So $x = \\boxed{2}$ or $x = \\boxed{3}$."));
+    assertEquals("4", FinalAnswer.of("First we get \\boxed{3}. Checking the cases again shows that the answer is \\boxed{4}."),
+        "a box of an earlier step is not part of the answer");
+    assertEquals(Outcome.EQUAL, AnswerCheck.check("(2, 1), (1, 2)", FinalAnswer.of("Hence \\boxed{(1,2)} and \\boxed{(2,1)}."), 5_000).outcome());
+    assertEquals(Outcome.DIFFERENT, AnswerCheck.check("-2, 1", FinalAnswer.of("\\boxed{-2} and \\boxed{3}"), 5_000).outcome());
   }
 }
