@@ -5,8 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * Rewrites an answer's LaTeX into the plain notation {@link MathParser} reads: math delimiters,
- * sizing ({@code \left}, {@code \right}), spacing and text wrappers go; {@code \dfrac} and
- * {@code \tfrac} become {@code \frac}; degree signs and trailing unit words go; thousands
+ * sizing ({@code \left}, {@code \right}), spacing and text wrappers go; {@code \dfrac},
+ * {@code \tfrac} and {@code \cfrac} become {@code \frac}, whose arguments may be single digits
+ * ({@code \frac13}); degree signs and trailing unit words go; thousands
  * separators ({@code 1,000}, <code>1{,}000</code>, {@code 1\,000}) are dropped; "and"/"or" become
  * commas; a final full stop goes. Commas are thousands separators only in an answer that is one
  * number ({@code 1,000,000}); elsewhere they separate items.
@@ -22,6 +23,14 @@ final class MathText {
    * Braces around one token group nothing in LaTeX ({@code 2^{n}} is {@code 2^n}, {@code \mathbb{R}}
    * is {@code \mathbb R}); around more they say what belongs together ({@code 2^{n-1}}).
    */
+  /**
+   * {@code \\frac} takes its two arguments as LaTeX does, a group or a single character each:
+   * {@code \\frac13} is 1/3, {@code \\frac3{4}} is 3/4, {@code \\frac{12}5} is 12/5, and
+   * {@code \\frac112} is (1/1)2, never 1/12.
+   */
+  private static final Pattern FRAC_DIGIT_DIGIT = Pattern.compile("\\\\frac\\s*(\\d)\\s*(\\d)");
+  private static final Pattern FRAC_DIGIT_GROUP = Pattern.compile("\\\\frac\\s*(\\d)\\s*\\{");
+  private static final Pattern FRAC_GROUP_DIGIT = Pattern.compile("\\\\frac\\s*\\{([^{}]*)}\\s*(\\d)");
   private static final Pattern ONE_TOKEN = Pattern.compile("\\{(\\\\[a-z]+|[^{}\\\\])}");
   private static final Pattern UNIT = Pattern.compile("(?i)(?<=[\\d}])\\s+(?:degrees?|deg|cm|mm|km|meters?|units?|square units|seconds?|minutes?|hours?|days?|dollars?|cents?)\\s*$");
 
@@ -38,7 +47,10 @@ final class MathText {
     s = s.replace("{,}", "");
     s = s.replaceAll("(?<=\\d)\\\\[,;: ](?=\\d{3})", "");
     s = s.replaceAll("\\\\[,;:! ]|\\\\q?quad(?![a-zA-Z])|~", " ");
-    s = s.replaceAll("\\\\[dt]frac", "\\\\frac");
+    s = s.replaceAll("\\\\[dtc]frac", "\\\\frac");
+    s = FRAC_DIGIT_DIGIT.matcher(s).replaceAll("\\\\frac{$1}{$2}");
+    s = FRAC_DIGIT_GROUP.matcher(s).replaceAll("\\\\frac{$1}{");
+    s = FRAC_GROUP_DIGIT.matcher(s).replaceAll("\\\\frac{$1}{$2}");
     s = s.replaceAll("\\^\\s*\\{\\s*\\\\circ\\s*}|\\^\\s*\\\\circ|\\\\circ|°|\\\\degree", "");
     s = s.replaceAll("\\\\(?:cdot|times)(?![a-zA-Z])", "*").replace("\\div", "/").replace("×", "*").replace("·", "*");
     s = s.replaceAll("\\\\(?:leq|le|leqslant)(?![a-zA-Z])|≤", "<=").replaceAll("\\\\(?:geq|ge|geqslant)(?![a-zA-Z])|≥", ">=");

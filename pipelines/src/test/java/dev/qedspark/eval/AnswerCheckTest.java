@@ -29,6 +29,12 @@ class AnswerCheckTest {
       {"$\\frac{16}{27}$", "0.592", "DIFFERENT"},
       {"$\\frac{1}{3}$", "0.3333333333", "DIFFERENT"},
       {"\\frac{3}{4}", "3/4", "EQUAL"},
+      {"\\frac{1}{3}", "\\frac13", "EQUAL"},
+      {"\\frac{3}{4}", "\\frac3{4}", "EQUAL"},
+      {"\\frac{12}{5}", "\\frac{12}5", "EQUAL"},
+      {"\\frac{1}{2}", "\\cfrac{1}{2}", "EQUAL"},
+      {"2", "\\frac112", "EQUAL"},
+      {"\\frac{1}{3}", "\\frac31", "DIFFERENT"},
       {"\\frac{3}{4}", "\\left(\\frac{3}{4}\\right)", "EQUAL"},
       // radicals, pi, powers
       {"$\\sqrt{2}$", "2^{1/2}", "EQUAL"},
