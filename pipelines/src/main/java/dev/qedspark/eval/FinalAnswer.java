@@ -70,7 +70,9 @@ public final class FinalAnswer {
       return null;
     }
     int first = boxes.size() - 1;
-    while (first > 0 && BETWEEN_BOXES.matcher(text.substring(boxes.get(first - 1)[3], boxes.get(first)[0])).matches()) {
+    // A box nested in the one before it ends inside it: nothing stands between them to join.
+    while (first > 0 && boxes.get(first - 1)[3] <= boxes.get(first)[0]
+        && BETWEEN_BOXES.matcher(text.substring(boxes.get(first - 1)[3], boxes.get(first)[0])).matches()) {
       first--;
     }
     java.util.List<String> parts = new java.util.ArrayList<>();

@@ -190,6 +190,8 @@ class AnswerCheckTest {
     assertEquals("5", FinalAnswer.of("The answer is \\boxed{5}."), "a box on the answer line is the answer");
     assertEquals("x = 2", FinalAnswer.of("Answer: \\(x = 2\\)"));
     assertEquals("-2, 1", FinalAnswer.of("The solutions are \\boxed{-2} and \\boxed{1}."), "one box per solution");
+    assertEquals("1", FinalAnswer.of("\\boxed{\\boxed{1}}"), "a box nested in a box: the innermost, and no crash");
+    assertEquals("1", FinalAnswer.of("\\boxed{2} and \\boxed{\\boxed{1}}"), "boxes are joined only when nothing nests");
     assertEquals("2, 3", FinalAnswer.of("So $x = \\boxed{2}$ or $x = \\boxed{3}$."));
     assertEquals("4", FinalAnswer.of("First we get \\boxed{3}. Checking the cases again shows that the answer is \\boxed{4}."),
         "a box of an earlier step is not part of the answer");
