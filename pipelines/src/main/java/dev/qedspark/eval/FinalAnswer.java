@@ -19,6 +19,7 @@ public final class FinalAnswer {
   private static final Pattern MATH = Pattern.compile("\\$\\$(.+?)\\$\\$|\\$(.+?)\\$|\\\\\\((.+?)\\\\\\)|\\\\\\[(.+?)\\\\\\]");
   /** What may stand between the boxes of one answer: "and", "or", commas, math delimiters, "x =". */
   private static final Pattern BETWEEN_BOXES = Pattern.compile("(?i)[\\s$,;]*(?:(?:and|or)\\b)?[\\s$,;]*(?:[a-z]\\s*=)?[\\s$]*");
+  private static final int MAX_SEPARATOR = 40;
   /** The end of a sentence: a full stop then space and a capital letter, as in "12. I hope". */
   private static final Pattern SENTENCE_END = Pattern.compile("\\.\\s+(?=[A-Z])");
 
@@ -71,7 +72,8 @@ public final class FinalAnswer {
     }
     int first = boxes.size() - 1;
     // A box nested in the one before it ends inside it: nothing stands between them to join.
-    while (first > 0 && boxes.get(first - 1)[3] <= boxes.get(first)[0]
+    // A separator is short: a longer gap is never read, so no response can make the pattern backtrack at length.
+    while (first > 0 && boxes.get(first - 1)[3] <= boxes.get(first)[0] && boxes.get(first)[0] - boxes.get(first - 1)[3] <= MAX_SEPARATOR
         && BETWEEN_BOXES.matcher(text.substring(boxes.get(first - 1)[3], boxes.get(first)[0])).matches()) {
       first--;
     }

@@ -192,6 +192,7 @@ class AnswerCheckTest {
     assertEquals("-2, 1", FinalAnswer.of("The solutions are \\boxed{-2} and \\boxed{1}."), "one box per solution");
     assertEquals("1", FinalAnswer.of("\\boxed{\\boxed{1}}"), "a box nested in a box: the innermost, and no crash");
     assertEquals("1", FinalAnswer.of("\\boxed{2} and \\boxed{\\boxed{1}}"), "boxes are joined only when nothing nests");
+    assertEquals("1", FinalAnswer.of("\\boxed{2}" + " ".repeat(100_000) + "x \\boxed{1}"), "a long gap is no separator, and is not scanned");
     assertEquals("2, 3", FinalAnswer.of("So $x = \\boxed{2}$ or $x = \\boxed{3}$."));
     assertEquals("4", FinalAnswer.of("First we get \\boxed{3}. Checking the cases again shows that the answer is \\boxed{4}."),
         "a box of an earlier step is not part of the answer");
