@@ -39,6 +39,26 @@ class QedCliTest {
   }
 
   @Test
+  void checkAnswerShowsTheExtractedAnswerTheNormalizedFormsAndTheRule() {
+    Outcome equal = qed("check-answer", "--gold", "\\frac{1}{2}", "--response", "Thus $\\boxed{0.5}$.");
+    assertEquals(0, equal.code(), equal.err());
+    assertTrue(equal.out().contains("verdict:    EQUAL (rule: symbolic)"), equal.out());
+    assertTrue(equal.out().contains("extracted:  0.5"), equal.out());
+    Outcome scope = qed("check-answer", "--gold", "2^{n}-1", "--answer", "2^{n-1}");
+    assertTrue(scope.out().contains("verdict:    DIFFERENT"), scope.out());
+    assertTrue(scope.out().contains("answer:     2^{n-1}"), scope.out());
+    Outcome noBox = qed("check-answer", "--gold", "34", "--response", "so we get $34$");
+    assertTrue(noBox.out().contains("none (boxed finds no final answer)"), noBox.out());
+    Outcome lastMath = qed("check-answer", "--gold", "34", "--response", "so we get $34$", "--set", "eval.answer-extraction=boxed-then-last-math");
+    assertTrue(lastMath.out().contains("verdict:    EQUAL"), lastMath.out());
+    Outcome tolerance = qed("check-answer", "--gold", "3.14159", "--answer", "3.1416", "--set", "eval.numeric-tolerance=1e-4");
+    assertTrue(tolerance.out().contains("EQUAL (rule: numeric (tolerance))"), tolerance.out());
+    assertEquals(2, qed("check-answer", "--gold", "1").code(), "no response is a usage error");
+    assertEquals(2, qed("check-answer", "--gold", "1", "--answer", "1", "--response", "1").code(), "two responses are a usage error");
+    assertEquals(2, qed("check-answer", "--gold", "1", "--answer", "1", "--set", "eval.answer-extraction=last").code());
+  }
+
+  @Test
   void eachCommandExplainsItsOptions() {
     Outcome help = qed("ingest", "--help");
     assertEquals(0, help.code());

@@ -2,13 +2,13 @@ package dev.qedspark.eval;
 
 import dev.qedspark.eval.MathParser.Expr;
 import dev.qedspark.eval.MathParser.Item;
+import dev.qedspark.eval.MathParser.Named;
+import dev.qedspark.eval.MathParser.Node;
 import dev.qedspark.eval.MathParser.Relation;
-import dev.qedspark.eval.MathParser.Sequence;
-import dev.qedspark.eval.MathParser.Unordered;
-import java.util.ArrayList;
-import java.util.HashMap;
+import dev.qedspark.eval.MathParser.Relations;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -17,41 +17,68 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Decides whether an extracted answer equals the gold answer, without a model where it can.
- *
- * <p>Both are normalized ({@link MathText}) and read as mathematics ({@link MathParser}). Two
- * expressions are equal when they have the same value: exactly, as fractions, when only
- * rational arithmetic is involved (so {@code 0.5 = \frac{1}{2}} and {@code 4\cdot3^{2023}} is
- * compared digit for digit); to 40 significant digits when {@code \pi} or a root is involved;
- * with variables, when they agree at three sets of values for the variables (positive, negative
- * and even, fractional), at least two of which both can be evaluated at (an identity that holds
- * at such points holds, with high probability, everywhere; a factorial of a fraction cannot be
- * evaluated, so such answers are decided on integers or left undecided).
- * Tuples and intervals compare in order and with their brackets; lists, sets, unions and
- * "x = 2 or x = 3" compare as collections; {@code x = 1, y = 2} keeps its names. Text that is
- * not mathematics compares as text, ignoring case, spacing and markup. What none of this decides is {@link Outcome#UNDECIDED}, for a judge.
- *
- * <p>Each check runs on its own thread with a time limit, and numbers beyond
- * {@link Real#MAX_BITS} bits stop it early, so no answer can hang a task.
+ * Decides whether an extracted answer equals the gold answer, without a model where it can. It
+ * never calls two answers equal that it has not shown equal: what it cannot decide is
+ * {@link Outcome#UNDECIDED}, for a judge. The rules, each named in the verdict's {@code method}:
+ * <ul>
+ *   <li>{@code symbolic}: both read as mathematics ({@link MathText}, {@link MathParser}) and have
+ *       the same value: exactly, as fractions, when only rational arithmetic is involved (so
+ *       {@code 0.5 = \frac{1}{2}} and {@code 4\cdot3^{2023}} is compared digit for digit); to 40
+ *       significant digits when {@code \pi} or a root is involved; to 1e-9 relative when a double
+ *       took part (trigonometry); within {@code eval.numeric-tolerance} when one is set
+ *       ({@code numeric (tolerance)}). With variables, the answers must agree at three sets of
+ *       values (positive, negative and even, fractional), at least two of which both can be
+ *       evaluated at. Tuples, intervals and matrices compare in order with their brackets;
+ *       lists, sets and "x = 2 or x = 3" as sets; {@code x = 1, y = 2} keeps its names.</li>
+ *   <li>{@code set}: relations in one variable, double inequalities, {@code x \in [a, b]},
+ *       intervals and unions compare as the sets of numbers they describe ({@link RealSet}).</li>
+ *   <li>{@code equation}: two equations are equal when one is the other rearranged and multiplied
+ *       by a non-zero constant; inequalities in several variables likewise with a positive one.
+ *       Relations not shown equal are left undecided, never called different.</li>
+ *   <li>{@code percent}: {@code 28\%} or "28 percent" against a plain number equals 28 (the
+ *       question asked for a percentage) and 0.28 (it asked for a fraction); two percentages
+ *       compare their numbers.</li>
+ *   <li>{@code words and mathematics}: words compare as words and the mathematics between them
+ *       as mathematics ({@link MixedAnswer}); {@code text}: the same text, case, spacing and
+ *       markup aside.</li>
+ * </ul>
+ * Each check runs on its own thread with a time limit, and numbers beyond {@link Real#MAX_BITS}
+ * bits stop it early, so no answer can hang a task.
  */
 public final class AnswerCheck {
   /** What the check concluded. */
   public enum Outcome { EQUAL, DIFFERENT, UNDECIDED }
 
-  /** How: {@code method} is symbolic, numeric, text, or why it could not decide. */
-  public record Verdict(Outcome outcome, String method, String note) {}
+  /** How: {@code method} names the rule that decided, or why none could; {@code note} says more. */
+  public record Verdict(Outcome outcome, String method, String note) implements java.io.Serializable {}
 
   /**
-   * Values for the variables, one row per evaluation: positive odd integers, then negative and
-   * even ones, then fractions, so that {@code |x|} and {@code x}, {@code (-1)^n} and {@code -1}, or
-   * {@code \lfloor n/2 \rfloor} and {@code (n-1)/2} come out different.
+   * @param timeoutMillis time limit of one check
+   * @param relativeTolerance how far apart two numbers may be, relative to the larger, and still be equal; 0: exactly
    */
-  private static final long[][][] POINTS = {
-      {{7, 1}, {11, 1}, {13, 1}, {17, 1}, {19, 1}, {23, 1}},
-      {{-4, 1}, {6, 1}, {-9, 1}, {10, 1}, {-15, 1}, {2, 1}},
-      {{5, 2}, {-7, 3}, {9, 4}, {-11, 6}, {13, 5}, {-3, 7}}};
+  public record Options(long timeoutMillis, double relativeTolerance) implements java.io.Serializable {
+    public static final Options DEFAULTS = new Options(2_000, 0);
+
+    public Options {
+      if (timeoutMillis < 1) {
+        throw new IllegalArgumentException("the time limit must be at least 1 ms, not " + timeoutMillis);
+      }
+      if (!(relativeTolerance >= 0 && relativeTolerance < 1)) {
+        throw new IllegalArgumentException("numeric-tolerance must be at least 0 and below 1, not " + relativeTolerance);
+      }
+    }
+  }
+
+  /** Everything a person needs to see why a response scored what it did. */
+  public record Explanation(String extracted, String goldNormalized, String answerNormalized, Verdict verdict) {}
+
+  /** A percentage: a number followed by {@code %} or the word "percent". */
+  private static final Pattern PERCENT = Pattern.compile("(?i)(.+?)\\s*(?:%|percent)");
+
   private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "qed-answer-check");
     t.setDaemon(true);
@@ -60,14 +87,31 @@ public final class AnswerCheck {
 
   private AnswerCheck() {}
 
-  /** Checks with the time limit; a check still running then is UNDECIDED ("timeout"). */
+  /** Extracts the response's final answer as {@code extraction} says and checks it, with every step shown. */
+  public static Explanation explain(String gold, String response, FinalAnswer.Extraction extraction, Options options) {
+    String extracted = FinalAnswer.of(response, extraction);
+    return extracted == null ? new Explanation(null, MathText.normalize(gold), null, check(gold, null, options))
+        : explainAnswer(gold, extracted, options);
+  }
+
+  /** Checks an answer already extracted, with every step shown. */
+  public static Explanation explainAnswer(String gold, String answer, Options options) {
+    return new Explanation(answer, MathText.normalize(gold), MathText.normalize(answer), check(gold, answer, options));
+  }
+
+  /** Checks exactly, with a time limit; a check still running then is UNDECIDED ("timeout"). */
   public static Verdict check(String gold, String answer, long timeoutMillis) {
-    Future<Verdict> future = WORKERS.submit(() -> check(gold, answer));
+    return check(gold, answer, new Options(timeoutMillis, 0));
+  }
+
+  /** Checks with the options' time limit and tolerance. */
+  public static Verdict check(String gold, String answer, Options options) {
+    Future<Verdict> future = WORKERS.submit(() -> check(gold, answer, options.relativeTolerance()));
     try {
-      return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+      return future.get(options.timeoutMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
-      return new Verdict(Outcome.UNDECIDED, "timeout", "the check took more than " + timeoutMillis + " ms");
+      return new Verdict(Outcome.UNDECIDED, "timeout", "the check took more than " + options.timeoutMillis() + " ms");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       future.cancel(true);
@@ -77,13 +121,40 @@ public final class AnswerCheck {
     }
   }
 
-  /** Checks on the calling thread. */
+  /** Checks exactly on the calling thread. */
   public static Verdict check(String gold, String answer) {
+    return check(gold, answer, 0);
+  }
+
+  private static Verdict check(String gold, String answer, double tolerance) {
     if (answer == null || answer.isBlank()) {
       return new Verdict(Outcome.DIFFERENT, "no_answer", "the response has no final answer");
     }
     String goldText = MathText.normalize(gold);
     String answerText = MathText.normalize(answer);
+    Matcher goldPercent = PERCENT.matcher(goldText);
+    Matcher answerPercent = PERCENT.matcher(answerText);
+    boolean goldIsPercent = goldPercent.matches();
+    boolean answerIsPercent = answerPercent.matches();
+    if (goldIsPercent == answerIsPercent) {
+      return goldIsPercent ? normalized(goldPercent.group(1), answerPercent.group(1), tolerance)
+          : normalized(goldText, answerText, tolerance);
+    }
+    String number = goldIsPercent ? goldPercent.group(1) : answerPercent.group(1);
+    Verdict whole = goldIsPercent ? normalized(number, answerText, tolerance) : normalized(goldText, number, tolerance);
+    String hundredth = "(" + number + ")/100";
+    Verdict fraction = goldIsPercent ? normalized(hundredth, answerText, tolerance) : normalized(goldText, hundredth, tolerance);
+    if (whole.outcome() == Outcome.EQUAL || fraction.outcome() == Outcome.EQUAL) {
+      return new Verdict(Outcome.EQUAL, "percent", number + "% read as " + (whole.outcome() == Outcome.EQUAL ? number : number + "/100"));
+    }
+    if (whole.outcome() == Outcome.DIFFERENT && fraction.outcome() == Outcome.DIFFERENT) {
+      return new Verdict(Outcome.DIFFERENT, "percent", "neither " + number + " nor " + number + "/100");
+    }
+    return new Verdict(Outcome.UNDECIDED, "percent", whole.note());
+  }
+
+  /** Compares two normalized answers. */
+  private static Verdict normalized(String goldText, String answerText, double tolerance) {
     if (goldText.equals(answerText)) {
       return new Verdict(Outcome.EQUAL, "text", null);
     }
@@ -93,109 +164,119 @@ public final class AnswerCheck {
       expected = MathParser.parse(goldText);
       given = MathParser.parse(answerText);
     } catch (MathParser.NotMath e) {
-      // Words: compared as text, case, spacing and LaTeX markup aside; else left to a judge.
-      if (MathText.plain(gold).equals(MathText.plain(answer))) {
+      Verdict mixed = MixedAnswer.compare(goldText, answerText, (a, b) -> normalized(a, b, tolerance));
+      if (mixed != null && mixed.outcome() != Outcome.UNDECIDED) {
+        return mixed;
+      }
+      if (MathText.plain(goldText).equals(MathText.plain(answerText))) {
         return new Verdict(Outcome.EQUAL, "text", null);
       }
-      return new Verdict(Outcome.UNDECIDED, "not_math", e.getMessage());
+      return mixed != null ? mixed : new Verdict(Outcome.UNDECIDED, "not_math", e.getMessage());
     }
     try {
-      Set<String> names = new TreeSet<>(MathParser.variables(expected));
-      names.addAll(MathParser.variables(given));
-      int decided = 0;
-      for (long[][] point : POINTS) {
-        Map<String, Real> env = new HashMap<>();
-        int i = 0;
-        for (String name : names) {
-          long[] value = point[i % point.length];
-          env.put(name, Real.of(java.math.BigInteger.valueOf(value[0] + (long) (i / point.length) * 100 * Long.signum(value[0])),
-              java.math.BigInteger.valueOf(value[1])));
-          i++;
-        }
-        Boolean same;
-        try {
-          same = same(unwrap(expected), unwrap(given), env);
-        } catch (Real.TooLarge e) {
-          throw e;
-        } catch (ArithmeticException e) {
-          continue;
-        }
-        if (!same) {
-          return new Verdict(Outcome.DIFFERENT, names.isEmpty() ? "symbolic" : "symbolic (variables)", null);
-        }
-        decided++;
-        if (names.isEmpty()) {
-          break;
-        }
-      }
-      if (decided == 0 || (!names.isEmpty() && decided < 2)) {
-        return new Verdict(Outcome.UNDECIDED, "not_evaluable", "the answers could not be evaluated");
-      }
-      return new Verdict(Outcome.EQUAL, names.isEmpty() ? "symbolic" : "symbolic (variables)", null);
+      return decide(expected, given, tolerance);
     } catch (Real.TooLarge e) {
-      return new Verdict(Outcome.UNDECIDED, "too_large", e.getMessage());
+      return new Verdict(Outcome.UNDECIDED, "too_large", "a number of more than " + Real.MAX_BITS + " bits");
     }
   }
 
-  private static Item unwrap(Item item) {
-    return item instanceof Unordered u && u.items().size() == 1 ? unwrap(u.items().get(0)) : item;
+  private static Verdict decide(Item expected, Item given, double tolerance) {
+    if (RealSet.describesSet(expected) || RealSet.describesSet(given)) {
+      Optional<RealSet> a = RealSet.of(expected);
+      Optional<RealSet> b = RealSet.of(given);
+      if (a.isPresent() && b.isPresent() && (a.get().variable() == null || b.get().variable() == null
+          || a.get().variable().equals(b.get().variable()))) {
+        if (a.get().sameAs(b.get())) {
+          return new Verdict(Outcome.EQUAL, "set", null);
+        }
+        if (a.get().sameIntegers(b.get())) {
+          return new Verdict(Outcome.UNDECIDED, "set", "the same integers but not the same real numbers: the problem decides which it asks for");
+        }
+        // A bare number against a relation (5 against x + 2 = 5) may answer another question than the relation's variable.
+        return expected instanceof Expr || given instanceof Expr
+            ? new Verdict(Outcome.UNDECIDED, "set", "a number against a relation that does not give that number")
+            : new Verdict(Outcome.DIFFERENT, "set", null);
+      }
+    }
+    Node[] sides = relationSides(expected, given);
+    if (sides != null) {
+      boolean inequality = !(expected instanceof Named) && !((Relation) expected).op().equals("=");
+      return Equivalence.proportional(sides[0], sides[1], inequality) ? new Verdict(Outcome.EQUAL, "equation", null)
+          : new Verdict(Outcome.UNDECIDED, "equation", "not shown to be the same " + (inequality ? "inequality" : "equation"));
+    }
+    if (relational(expected) || relational(given)) {
+      Verdict pointwise = pointwise(expected, given, tolerance);
+      return pointwise.outcome() == Outcome.EQUAL ? pointwise
+          : new Verdict(Outcome.UNDECIDED, "relation", "relations that could not be shown to have the same solutions");
+    }
+    return pointwise(expected, given, tolerance);
   }
 
-  private static boolean same(Item a, Item b, Map<String, Real> env) {
-    a = unwrap(a);
-    b = unwrap(b);
-    if (a instanceof MathParser.Named x && b instanceof MathParser.Named y) {
-      return x.name().equals(y.name()) && same(x.value(), y.value(), env);
+  /**
+   * The two answers as {@code f op 0} and {@code g op 0} when both are equations (or both the same
+   * kind of inequality) that only rearranging can show equal: {@code 2x + 4y - 3 = 0} and
+   * {@code y = -x/2 + 3/4}. Null otherwise; {@code y = 2x + 1} against {@code y = 2x + 2} names the
+   * same variable and compares by value.
+   */
+  private static Node[] relationSides(Item expected, Item given) {
+    if (expected instanceof Named x && given instanceof Named y && x.name().equals(y.name())) {
+      return null;
     }
-    if (a instanceof MathParser.Named x) {
-      return same(x.value(), b, env);
+    Relation a = asEquation(expected);
+    Relation b = asEquation(given);
+    if (a == null || b == null || !a.op().equals(b.op()) || a.op().equals("!=")) {
+      return null;
     }
-    if (b instanceof MathParser.Named y) {
-      return same(a, y.value(), env);
+    return new Node[] {difference(a), difference(b)};
+  }
+
+  private static Relation asEquation(Item item) {
+    if (item instanceof Relation r) {
+      return r;
     }
-    if (a instanceof Expr x && b instanceof Expr y) {
-      return MathParser.evaluate(x.node(), env).sameAs(MathParser.evaluate(y.node(), env));
+    if (item instanceof Named n && n.value() instanceof Expr e && !MathParser.variables(e.node(), new TreeSet<>()).isEmpty()
+        && !n.name().contains("(")) {
+      return new Relation(new MathParser.Var(n.name()), "=", e.node());
     }
-    if (a instanceof Sequence x && b instanceof Sequence y) {
-      if (x.open() != y.open() || x.close() != y.close() || x.items().size() != y.items().size()) {
-        return false;
+    return null;
+  }
+
+  private static Node difference(Relation r) {
+    return new MathParser.Op("-", List.of(r.lhs(), r.rhs()));
+  }
+
+  private static boolean relational(Item item) {
+    return item instanceof Relation || item instanceof Relations
+        || item instanceof MathParser.Unordered u && u.items().stream().anyMatch(AnswerCheck::relational);
+  }
+
+  /** The answers' values at the variables' evaluation points. */
+  private static Verdict pointwise(Item expected, Item given, double tolerance) {
+    Set<String> names = new TreeSet<>(MathParser.variables(expected));
+    names.addAll(MathParser.variables(given));
+    Equivalence equivalence = new Equivalence(tolerance);
+    String method = names.isEmpty() ? "symbolic" : "symbolic (variables)";
+    int decided = 0;
+    for (Map<String, Real> env : Equivalence.points(names)) {
+      boolean same;
+      try {
+        same = equivalence.same(expected, given, env);
+      } catch (Real.TooLarge e) {
+        throw e;
+      } catch (ArithmeticException e) {
+        continue;
       }
-      for (int i = 0; i < x.items().size(); i++) {
-        if (!same(x.items().get(i), y.items().get(i), env)) {
-          return false;
-        }
+      if (!same) {
+        return new Verdict(Outcome.DIFFERENT, method, null);
       }
-      return true;
+      decided++;
+      if (names.isEmpty()) {
+        break;
+      }
     }
-    if (a instanceof Unordered x && b instanceof Unordered y) {
-      if (x.items().size() != y.items().size()) {
-        return false;
-      }
-      List<Item> left = new ArrayList<>(y.items());
-      for (Item item : x.items()) {
-        int match = -1;
-        for (int i = 0; i < left.size() && match < 0; i++) {
-          if (same(item, left.get(i), env)) {
-            match = i;
-          }
-        }
-        if (match < 0) {
-          return false;
-        }
-        left.remove(match);
-      }
-      return true;
+    if (decided == 0 || (!names.isEmpty() && decided < 2)) {
+      return new Verdict(Outcome.UNDECIDED, "not_evaluable", "the answers could not be evaluated");
     }
-    if (a instanceof Relation x && b instanceof Relation y) {
-      if (!x.op().equals(y.op())) {
-        return false;
-      }
-      boolean straight = MathParser.evaluate(x.lhs(), env).sameAs(MathParser.evaluate(y.lhs(), env))
-          && MathParser.evaluate(x.rhs(), env).sameAs(MathParser.evaluate(y.rhs(), env));
-      boolean symmetric = x.op().equals("=") || x.op().equals("!=");
-      return straight || (symmetric && MathParser.evaluate(x.lhs(), env).sameAs(MathParser.evaluate(y.rhs(), env))
-          && MathParser.evaluate(x.rhs(), env).sameAs(MathParser.evaluate(y.lhs(), env)));
-    }
-    return false;
+    return new Verdict(Outcome.EQUAL, equivalence.usedTolerance() ? "numeric (tolerance)" : method, null);
   }
 }

@@ -221,16 +221,17 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
 
   /** The answer rows; {@code release} gets what to free once they are written (the checks are done once). */
   private Dataset<Row> answerSamples(Run run, Map<String, GenerationReport> judgeCalls, List<Runnable> release) {
-    long timeout = settings.checkMillis();
+    AnswerCheck.Options options = settings.checkOptions();
+    FinalAnswer.Extraction extraction = settings.extraction();
     StructType checkedSchema = responsesWithProblems().schema().add("extracted_answer", DataTypes.StringType)
         .add("outcome", DataTypes.StringType).add("check_method", DataTypes.StringType).add("check_note", DataTypes.StringType);
     Dataset<Row> checked = responsesWithProblems().map((MapFunction<Row, Row>) r -> {
       String proof = r.getAs("proof");
-      String extracted = FinalAnswer.of(proof);
+      String extracted = FinalAnswer.of(proof, extraction);
       String gold = r.getAs("gold");
       AnswerCheck.Verdict v = !Status.OK.id().equals(r.getAs("response_status")) ? null
           : gold == null ? new AnswerCheck.Verdict(AnswerCheck.Outcome.UNDECIDED, "no_gold", "the problem has no gold answer")
-          : AnswerCheck.check(gold, extracted, timeout);
+          : AnswerCheck.check(gold, extracted, options);
       List<Object> values = new ArrayList<>();
       for (int i = 0; i < r.length(); i++) {
         values.add(r.get(i));

@@ -8,9 +8,12 @@ import java.util.TreeSet;
 
 /**
  * Reads a normalized answer ({@link MathText}) into a structure that can be compared: an
- * expression, an ordered sequence (a tuple, or an interval with its brackets), an unordered
- * collection (a list, a set, a union of intervals, "2 or 3") or a relation ({@code n >= 2}).
- * {@code x = 2} is read as 2 when the left side is only a variable (or a tuple of variables).
+ * expression, an ordered sequence (a tuple, an interval with its brackets, a matrix), an unordered
+ * collection (a list, a set with or without backslashes, a union of intervals, "2 or 3"), a
+ * relation ({@code n >= 2}, {@code -3 < a < 10}) or a ratio ({@code 7:32}).
+ * {@code x = 2}, {@code AB = 4} and {@code x \in [0, 1]} are values with a name; a chain of
+ * equalities ({@code x = 5+5+1 = 11}) is its last value. {@code \pm} reads as the two values, both
+ * signs taken together. Numbers may carry a base ({@code 1012_3} is 32).
  * Throws {@link NotMath} for text it cannot read as mathematics, such as words.
  */
 final class MathParser {
@@ -22,7 +25,7 @@ final class MathParser {
   }
 
   /** What an answer is. */
-  sealed interface Item permits Expr, Sequence, Unordered, Relation, Named {}
+  sealed interface Item permits Expr, Sequence, Unordered, Relation, Relations, Named, Ratio {}
 
   /** {@code x = 2}: a value with the variable it is given for; compared by value with an unnamed value. */
   record Named(String name, Item value) implements Item {}
@@ -33,8 +36,18 @@ final class MathParser {
   /** An ordered sequence with its brackets: a tuple, a point, an interval. */
   record Sequence(char open, char close, List<Item> items) implements Item {}
 
-  /** Values whose order does not matter: a list, a set, a union, alternatives. */
-  record Unordered(List<Item> items) implements Item {}
+  /** Values whose order does not matter: a list, a set, alternatives, or ({@code union}) a union of sets. */
+  record Unordered(List<Item> items, boolean union) implements Item {
+    Unordered(List<Item> items) {
+      this(items, false);
+    }
+  }
+
+  /** Relations that hold together: {@code -3 < a < 10} is {@code -3 < a} and {@code a < 10}. */
+  record Relations(List<Relation> all) implements Item {}
+
+  /** {@code a:b:c}, equal to any non-zero multiple of itself. */
+  record Ratio(List<Node> terms) implements Item {}
 
   /** A comparison that is not an assignment: {@code lhs op rhs}, op one of {@code = != < <=}. */
   record Relation(Node lhs, String op, Node rhs) implements Item {}
@@ -49,7 +62,18 @@ final class MathParser {
   record Op(String name, List<Node> args) implements Node {}
 
   private static final int MAX_DEPTH = 200;
-  private static final Set<String> FUNCTIONS = Set.of("sin", "cos", "tan", "ln", "log", "exp");
+  /** Functions by name, written as a word ({@code sin x}) or a command ({@code \\sin x}). */
+  static final Set<String> FUNCTIONS = Set.of("sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "arcsec",
+      "arccsc", "arccot", "sinh", "cosh", "tanh", "ln", "log", "exp");
+  private static final Set<String> INVERSES = Set.of("sin", "cos", "tan", "sec", "csc", "cot");
+
+  /**
+   * Letters read as a product of variables, not as a word: up to three capitals (a segment
+   * {@code AB}, a triangle {@code ABC}) or up to four letters without a vowel ({@code pq},
+   * {@code Rr}, {@code xyz}). Other runs of letters are words ({@code ab} could be either, so it
+   * is left to the rules for words).
+   */
+  private static final java.util.regex.Pattern PRODUCT_OF_LETTERS = java.util.regex.Pattern.compile("[A-Z]{2,3}|[^aeiouAEIOU]{2,4}");
 
   private final List<String> tokens;
   private int at;
@@ -68,7 +92,7 @@ final class MathParser {
     if (p.at < p.tokens.size()) {
       throw new NotMath("unexpected '" + p.tokens.get(p.at) + "'");
     }
-    return item;
+    return Signs.expand(item);
   }
 
   // ---- tokens
@@ -110,6 +134,8 @@ final class MathParser {
         String word = s.substring(i, j);
         if (word.length() == 1 || FUNCTIONS.contains(word)) {
           out.add(word);
+        } else if (PRODUCT_OF_LETTERS.matcher(word).matches()) {
+          word.chars().forEach(letter -> out.add(String.valueOf((char) letter)));
         } else {
           throw new NotMath("the word '" + word + "'");
         }
@@ -117,7 +143,7 @@ final class MathParser {
       } else if ((c == '<' || c == '>' || c == '!') && i + 1 < s.length() && s.charAt(i + 1) == '=') {
         out.add(s.substring(i, i + 2));
         i += 2;
-      } else if ("+-*/^_!(),[]{}|=<>'".indexOf(c) >= 0) {
+      } else if ("+-*/^_!(),[]{}|=<>':&".indexOf(c) >= 0) {
         out.add(String.valueOf(c));
         i++;
       } else {
@@ -156,13 +182,37 @@ final class MathParser {
   /** Comma-separated elements up to {@code close} (or the end); one element stands for itself. */
   private Item list(String close) throws NotMath {
     List<Item> items = new ArrayList<>();
+    Set<String> separators = new TreeSet<>();
     do {
       items.add(element());
-    } while (accept(","));
+    } while (separator(separators));
     if (close != null && !close.equals(peek())) {
       throw new NotMath("expected '" + close + "'");
     }
-    return items.size() == 1 ? items.get(0) : new Unordered(items);
+    if (items.size() == 1) {
+      return items.get(0);
+    }
+    if (items.stream().allMatch(i -> i instanceof Relation || i instanceof Relations)) {
+      // Relations joined by "and" hold together, by "or" are alternatives; by commas, either: no set is read from them.
+      if (separators.equals(Set.of("\\land"))) {
+        List<Relation> all = new ArrayList<>();
+        items.forEach(i -> all.addAll(i instanceof Relations r ? r.all() : List.of((Relation) i)));
+        return new Relations(all);
+      }
+      return new Unordered(items, separators.equals(Set.of("\\lor")));
+    }
+    return new Unordered(items);
+  }
+
+  /** A comma, "and" or "or" between items; which one is noted in {@code seen}. */
+  private boolean separator(Set<String> seen) {
+    for (String separator : List.of(",", "\\land", "\\lor")) {
+      if (accept(separator)) {
+        seen.add(separator);
+        return true;
+      }
+    }
+    return false;
   }
 
   private Item element() throws NotMath {
@@ -170,37 +220,92 @@ final class MathParser {
     do {
       union.add(relation());
     } while (accept("\\cup"));
-    return union.size() == 1 ? union.get(0) : new Unordered(union);
+    return union.size() == 1 ? union.get(0) : new Unordered(union, true);
   }
+
+  private static final List<String> COMPARISONS = List.of("=", "!=", "<", "<=", ">", ">=", "\\in");
 
   private Item relation() throws NotMath {
-    Item left = sequenceOrExpr();
-    String op = peek();
-    if (op == null || !List.of("=", "!=", "<", "<=", ">", ">=").contains(op)) {
+    Item left = ratio();
+    List<Item> sides = new ArrayList<>(List.of(left));
+    List<String> ops = new ArrayList<>();
+    while (peek() != null && COMPARISONS.contains(peek())) {
+      ops.add(tokens.get(at++));
+      sides.add(ratio());
+    }
+    if (ops.isEmpty()) {
       return left;
     }
-    at++;
-    Item right = sequenceOrExpr();
-    if (op.equals("=") && onlyVariables(left)) {
-      return left instanceof Expr e && e.node() instanceof Var v ? new Named(v.name(), right) : right;
+    if (ops.stream().allMatch("="::equals)) {
+      // x = 5+5+1 = 11 is its last value; a = b without a name on the left is an equation.
+      Item value = sides.get(sides.size() - 1);
+      String name = ops.size() >= 1 ? nameOf(left) : null;
+      if (name != null) {
+        return left instanceof Sequence ? value : new Named(name, value);
+      }
+      if (ops.size() > 1 || sides.stream().allMatch(side -> variables(side).isEmpty())) {
+        return value; // 5 + 5 + 1 = 11 is 11
+      }
     }
-    if (!(left instanceof Expr l) || !(right instanceof Expr r)) {
-      throw new NotMath("a comparison between collections");
+    if (ops.size() == 1 && ops.get(0).equals("\\in")) {
+      String name = nameOf(left);
+      if (name == null || left instanceof Sequence) {
+        throw new NotMath("membership of something that is not a variable");
+      }
+      return new Named(name, sides.get(1));
     }
-    return switch (op) {
-      case ">" -> new Relation(r.node(), "<", l.node());
-      case ">=" -> new Relation(r.node(), "<=", l.node());
-      default -> new Relation(l.node(), op, r.node());
-    };
+    List<Relation> all = new ArrayList<>();
+    for (int i = 0; i < ops.size(); i++) {
+      if (!(sides.get(i) instanceof Expr l) || !(sides.get(i + 1) instanceof Expr r) || ops.get(i).equals("\\in")) {
+        throw new NotMath("a comparison between collections");
+      }
+      all.add(switch (ops.get(i)) {
+        case ">" -> new Relation(r.node(), "<", l.node());
+        case ">=" -> new Relation(r.node(), "<=", l.node());
+        default -> new Relation(l.node(), ops.get(i), r.node());
+      });
+    }
+    return all.size() == 1 ? all.get(0) : new Relations(all);
   }
 
-  /** A variable, a function of variables ({@code f(x)}) or a tuple of variables: the left side of an assignment. */
-  private static boolean onlyVariables(Item item) {
-    if (item instanceof Sequence s) {
-      return s.items().stream().allMatch(MathParser::onlyVariables);
+  /** {@code a:b:c}, else the one item. */
+  private Item ratio() throws NotMath {
+    Item first = sequenceOrExpr();
+    if (!":".equals(peek())) {
+      return first;
     }
-    return item instanceof Expr e && (e.node() instanceof Var
-        || (e.node() instanceof Op op && op.name().equals("*") && op.args().stream().allMatch(a -> a instanceof Var)));
+    List<Node> terms = new ArrayList<>();
+    if (!(first instanceof Expr e)) {
+      throw new NotMath("a ratio of collections");
+    }
+    terms.add(e.node());
+    while (accept(":")) {
+      terms.add(sum());
+    }
+    return new Ratio(terms);
+  }
+
+  /** The name given a value: a variable ({@code x}), a product of letters ({@code AB}), a function of variables ({@code f(x)}) or a tuple of them; else null. */
+  private static String nameOf(Item item) {
+    if (item instanceof Sequence s) {
+      return s.items().stream().allMatch(i -> nameOf(i) != null) ? s.toString() : null;
+    }
+    if (item instanceof Expr e && e.node() instanceof Var v) {
+      return v.name();
+    }
+    return item instanceof Expr e ? letters(e.node()) : null;
+  }
+
+  private static String letters(Node node) {
+    if (node instanceof Var v) {
+      return v.name();
+    }
+    if (node instanceof Op op && op.name().equals("*")) {
+      String left = letters(op.args().get(0));
+      String right = letters(op.args().get(1));
+      return left == null || right == null ? null : left + right;
+    }
+    return null;
   }
 
   /** A bracketed sequence with two or more elements, or else an expression. */
@@ -232,12 +337,54 @@ final class MathParser {
     if ("\\{".equals(open)) {
       at++;
       enter();
-      Item inside = list("\\}");
+      Item inside = "\\}".equals(peek()) ? new Unordered(List.of()) : list("\\}");
       expect("\\}");
       depth--;
       return inside instanceof Unordered u ? u : new Unordered(List.of(inside));
     }
+    if ("{".equals(open)) {
+      // {1, 3}: a set written without backslashes; {n+1} alone is a group.
+      int start = at;
+      at++;
+      enter();
+      try {
+        if (list("}") instanceof Unordered u && accept("}")) {
+          depth--;
+          return u;
+        }
+      } catch (NotMath e) {
+        // not a set: read as a group below
+      }
+      depth--;
+      at = start;
+    }
+    if ("\\matrix".equals(open)) {
+      return matrix();
+    }
     return new Expr(sum());
+  }
+
+  /** {@code \\matrix{a & b \\row c & d}}: rows in order, entries in order. */
+  private Item matrix() throws NotMath {
+    at++;
+    expect("{");
+    enter();
+    List<Item> rows = new ArrayList<>();
+    while (!accept("}")) {
+      if (peek() == null) {
+        throw new NotMath("an unclosed matrix");
+      }
+      if (accept("\\row")) {
+        continue;
+      }
+      List<Item> row = new ArrayList<>(List.of(element()));
+      while (accept("&")) {
+        row.add(element());
+      }
+      rows.add(new Sequence('r', 'r', row));
+    }
+    depth--;
+    return new Sequence('M', 'M', rows);
   }
 
   // ---- expressions
@@ -249,6 +396,10 @@ final class MathParser {
         left = new Op("+", List.of(left, term()));
       } else if (accept("-")) {
         left = new Op("-", List.of(left, term()));
+      } else if (accept("\\pm")) {
+        left = new Op("+", List.of(left, new Op("pm", List.of(term()))));
+      } else if (accept("\\mp")) {
+        left = new Op("+", List.of(left, new Op("mp", List.of(term()))));
       } else {
         return left;
       }
@@ -275,9 +426,11 @@ final class MathParser {
       return false;
     }
     char c = token.charAt(0);
-    return Character.isLetterOrDigit(c) || token.equals("(") || (c == '\\' && !token.equals("\\cup") && !token.equals("\\}")
-        && !token.equals("\\rfloor") && !token.equals("\\rceil"));
+    return Character.isLetterOrDigit(c) || token.equals("(") || (c == '\\' && !NOT_FACTORS.contains(token));
   }
+
+  /** Commands that end or join expressions rather than start a factor. */
+  private static final Set<String> NOT_FACTORS = Set.of("\\cup", "\\}", "\\rfloor", "\\rceil", "\\pm", "\\mp", "\\in", "\\row", "\\land", "\\lor");
 
   private Node unary() throws NotMath {
     if (accept("-")) {
@@ -285,6 +438,12 @@ final class MathParser {
     }
     if (accept("+")) {
       return unary();
+    }
+    if (accept("\\pm")) {
+      return new Op("pm", List.of(unary()));
+    }
+    if (accept("\\mp")) {
+      return new Op("mp", List.of(unary()));
     }
     return power();
   }
@@ -330,6 +489,9 @@ final class MathParser {
     char c = t.charAt(0);
     if (Character.isDigit(c) || c == '.') {
       at++;
+      if ("_".equals(peek())) {
+        return inBase(t);
+      }
       try {
         return new Lit(Real.parse(t));
       } catch (NumberFormatException e) {
@@ -350,6 +512,9 @@ final class MathParser {
       if (FUNCTIONS.contains(t)) {
         return function(t);
       }
+      if (t.equals("e") && !"_".equals(peek())) {
+        return new Lit(Real.E); // Euler's number, as answers write it
+      }
       return new Var(t + subscript());
     }
     at++;
@@ -367,8 +532,10 @@ final class MathParser {
       }
       case "\\lfloor" -> new Op("floor", List.of(closeWith("\\rfloor")));
       case "\\lceil" -> new Op("ceil", List.of(closeWith("\\rceil")));
-      case "\\sin", "\\cos", "\\tan", "\\ln", "\\log", "\\exp" -> function(t.substring(1));
       default -> {
+        if (FUNCTIONS.contains(t.substring(1))) {
+          yield function(t.substring(1));
+        }
         if (t.length() > 2 && Character.isLowerCase(t.charAt(1)) && GREEK.contains(t.substring(1))) {
           yield new Var(t.substring(1) + subscript());
         }
@@ -415,12 +582,53 @@ final class MathParser {
     return "_" + next;
   }
 
+  /**
+   * A function's argument without brackets: a factor and the letters and numbers multiplied onto
+   * it, up to the next function or command, so {@code \\sin 2x} is sin(2x) and
+   * {@code \\sin x \\cos x} is sin(x) cos(x).
+   */
+  private Node bareArgument() throws NotMath {
+    Node argument = power();
+    while (peek() != null && Character.isLetterOrDigit(peek().charAt(0)) && !FUNCTIONS.contains(peek())) {
+      argument = new Op("*", List.of(argument, power()));
+    }
+    return argument;
+  }
+
+  /** {@code 1012_3}, {@code 1012_{3}}: digits in a base from 2 to 10. */
+  private Node inBase(String digits) throws NotMath {
+    expect("_");
+    boolean braced = accept("{");
+    String base = peek();
+    if (base == null || !base.chars().allMatch(Character::isDigit)) {
+      throw new NotMath("a number with a subscript that is no base");
+    }
+    at++;
+    if (braced) {
+      expect("}");
+    }
+    int radix = Integer.parseInt(base.length() > 2 ? "99" : base);
+    if (radix < 2 || radix > 10 || !digits.chars().allMatch(d -> d - '0' < radix)) {
+      throw new NotMath(digits + "_" + base + " is no number in base " + base);
+    }
+    return new Lit(Real.of(new java.math.BigInteger(digits, radix), java.math.BigInteger.ONE));
+  }
+
   private Node function(String name) throws NotMath {
+    if (accept("^")) {
+      // sin^2 x is (sin x)^2; sin^{-1} x is arcsin x.
+      Node exponent = "{".equals(peek()) ? group("{", "}") : unary();
+      if (exponent instanceof Op neg && neg.name().equals("neg") && neg.args().get(0) instanceof Lit one && one.value().sameAs(Real.of(1))
+          && INVERSES.contains(name)) {
+        return function("arc" + name);
+      }
+      return new Op("^", List.of(function(name), exponent));
+    }
     Node base = null;
     if (name.equals("log") && accept("_")) {
       base = "{".equals(peek()) ? group("{", "}") : primary();
     }
-    Node argument = "(".equals(peek()) ? group("(", ")") : "{".equals(peek()) ? group("{", "}") : power();
+    Node argument = "(".equals(peek()) ? group("(", ")") : "{".equals(peek()) ? group("{", "}") : bareArgument();
     return base == null ? new Op(name, List.of(argument)) : new Op("logb", List.of(base, argument));
   }
 
@@ -485,12 +693,32 @@ final class MathParser {
       case "ceil" -> a.negate().floor().negate();
       case "abs" -> a.abs();
       case "binom" -> {
+        // a(a-1)...(a-k+1)/k!: a polynomial in a, so \\binom{n}{2} is n(n-1)/2 at every n
         Real k = evaluate(op.args().get(1), env);
-        yield a.factorial().divide(k.factorial().multiply(a.add(k.negate()).factorial()));
+        if (!k.isInteger() || k.signum() < 0 || k.num().bitLength() > 12) {
+          throw new ArithmeticException("a binomial coefficient needs a whole k from 0 to 4095");
+        }
+        Real product = Real.of(1);
+        for (int i = 0; i < k.num().intValue(); i++) {
+          product = product.multiply(a.add(Real.of(-i))).divide(Real.of(i + 1));
+        }
+        yield product;
       }
       case "sin" -> a.apply(Math::sin);
       case "cos" -> a.apply(Math::cos);
       case "tan" -> a.apply(Math::tan);
+      case "sec" -> Real.of(1).divide(a.apply(Math::cos));
+      case "csc" -> Real.of(1).divide(a.apply(Math::sin));
+      case "cot" -> Real.of(1).divide(a.apply(Math::tan));
+      case "arcsin" -> inRange(a, 1).apply(Math::asin);
+      case "arccos" -> inRange(a, 1).apply(Math::acos);
+      case "arctan" -> a.apply(Math::atan);
+      case "arcsec" -> Real.of(1).divide(a).apply(Math::acos);
+      case "arccsc" -> Real.of(1).divide(a).apply(Math::asin);
+      case "arccot" -> Real.of(1).divide(a).apply(Math::atan);
+      case "sinh" -> a.apply(Math::sinh);
+      case "cosh" -> a.apply(Math::cosh);
+      case "tanh" -> a.apply(Math::tanh);
       case "exp" -> a.apply(Math::exp);
       case "ln" -> positive(a).apply(Math::log);
       case "log" -> positive(a).apply(Math::log10);
@@ -500,6 +728,13 @@ final class MathParser {
       }
       default -> throw new IllegalStateException("unknown operation " + op.name());
     };
+  }
+
+  private static Real inRange(Real x, int bound) {
+    if (x.abs().decimal().compareTo(java.math.BigDecimal.valueOf(bound)) > 0) {
+      throw new ArithmeticException("outside the domain of an inverse sine or cosine");
+    }
+    return x;
   }
 
   private static Real positive(Real x) {

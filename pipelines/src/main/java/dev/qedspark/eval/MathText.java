@@ -7,10 +7,12 @@ import java.util.regex.Pattern;
  * Rewrites an answer's LaTeX into the plain notation {@link MathParser} reads: math delimiters,
  * sizing ({@code \left}, {@code \right}), spacing and text wrappers go; {@code \dfrac},
  * {@code \tfrac} and {@code \cfrac} become {@code \frac}, whose arguments may be single digits
- * ({@code \frac13}); degree signs and trailing unit words go; thousands
- * separators ({@code 1,000}, <code>1{,}000</code>, {@code 1\,000}) are dropped; "and"/"or" become
- * commas; a final full stop goes. Commas are thousands separators only in an answer that is one
- * number ({@code 1,000,000}); elsewhere they separate items.
+ * ({@code \frac13}); degree signs, trailing unit words and {@code \text{}} units after a number
+ * go; thousands separators ({@code 1,000}, <code>1{,}000</code>, {@code 1\,000}, {@code 1,\!000},
+ * a thin space) are dropped; "and" and "or" become {@code \\land} and {@code \\lor}; {@code ;} becomes a comma; {@code \approx} reads as
+ * {@code =}; matrices become {@code \matrix{a & b \row c & d}}; a final full stop goes. Commas are
+ * thousands separators only in an answer that is one number ({@code 1,000,000}); elsewhere they
+ * separate items.
  */
 final class MathText {
   private static final Pattern WRAPPER = Pattern.compile("\\\\(?:text|textbf|textit|mathrm|mathbf|mathit|operatorname|mbox)\\s*\\{([^{}]*)}");
@@ -32,7 +34,18 @@ final class MathText {
   private static final Pattern FRAC_DIGIT_GROUP = Pattern.compile("\\\\frac\\s*(\\d)\\s*\\{");
   private static final Pattern FRAC_GROUP_DIGIT = Pattern.compile("\\\\frac\\s*\\{([^{}]*)}\\s*(\\d)");
   private static final Pattern ONE_TOKEN = Pattern.compile("\\{(\\\\[a-z]+|[^{}\\\\])}");
-  private static final Pattern UNIT = Pattern.compile("(?i)(?<=[\\d}])\\s+(?:degrees?|deg|cm|mm|km|meters?|units?|square units|seconds?|minutes?|hours?|days?|dollars?|cents?)\\s*$");
+  /**
+   * Unit words: after a number at the end of an answer ("90 degrees", "12 square units"), or
+   * wrapped in {@code \\text{}} right after a number, where single letters count too ({@code 5\\text{ m}});
+   * a bare single letter after a number stays a variable ({@code 4 m} is 4m).
+   */
+  private static final String WORD_UNITS = "(?:degrees?|deg|radians?|(?:square |cubic |sq\\.? )?(?:units?|cm|mm|km|meters?|metres?|inch(?:es)?|feet|foot|ft|yards?|miles?)"
+      + "|seconds?|sec|minutes?|min|hours?|hrs?|days?|weeks?|months?|years?|dollars?|cents?|grams?|kg|kilograms?|liters?|litres?|ml|mph|km/h|m/s|people|students|ways)";
+  private static final String UNITS = "(?:" + WORD_UNITS + "|m|s|h|g|l|in|rad)";
+  private static final Pattern UNIT = Pattern.compile("(?i)(?<=[\\d}])\\s+" + WORD_UNITS + "(?:\\^\\{?[23]}?)?\\s*$");
+  private static final Pattern TEXT_UNIT = Pattern.compile("(?i)([\\d}])(?:\\s|\\\\[,;:! ]){0,3}\\\\(?:text|mathrm|mbox|textrm)\\s*\\{\\s*" + UNITS + "\\s*}(?:\\^\\{?[23]}?)?");
+  private static final Pattern MATRIX = Pattern.compile("\\\\begin\\{([pbBvV]?matrix)}(.*?)\\\\end\\{\\1}", Pattern.DOTALL);
+  private static final Pattern THIN_SPACE = Pattern.compile("(?<=\\d)[\\u2009\\u202F\\u00A0\\u2006](?=\\d{3})");
 
   private MathText() {}
 
@@ -40,11 +53,14 @@ final class MathText {
     String s = answer.strip();
     s = s.replace("\\$", "").replace("$", "");
     s = s.replace("\\[", "").replace("\\]", "").replace("\\(", "").replace("\\)", "");
+    s = MATRIX.matcher(s).replaceAll(m -> Matcher.quoteReplacement("\\matrix{" + m.group(2).replace("\\\\", " \\row ") + "}"));
+    s = TEXT_UNIT.matcher(s).replaceAll("$1");
     for (int i = 0; i < 3; i++) {
       s = WRAPPER.matcher(s).replaceAll(m -> Matcher.quoteReplacement(" " + m.group(1) + " "));
     }
     s = s.replaceAll("\\\\(?:left|right|big|Big|bigg|Bigg|bigl|bigr|Bigl|Bigr|displaystyle|textstyle)(?![a-zA-Z])", "");
-    s = s.replace("{,}", "");
+    s = s.replace("{,}", "").replace(",\\!", ",");
+    s = THIN_SPACE.matcher(s).replaceAll("");
     s = s.replaceAll("(?<=\\d)\\\\[,;: ](?=\\d{3})", "");
     s = s.replaceAll("\\\\[,;:! ]|\\\\q?quad(?![a-zA-Z])|~", " ");
     s = s.replaceAll("\\\\[dtc]frac", "\\\\frac");
@@ -55,8 +71,10 @@ final class MathText {
     s = s.replaceAll("\\\\(?:cdot|times)(?![a-zA-Z])", "*").replace("\\div", "/").replace("×", "*").replace("·", "*");
     s = s.replaceAll("\\\\(?:leq|le|leqslant)(?![a-zA-Z])|≤", "<=").replaceAll("\\\\(?:geq|ge|geqslant)(?![a-zA-Z])|≥", ">=");
     s = s.replaceAll("\\\\(?:neq|ne)(?![a-zA-Z])|≠", "!=").replaceAll("\\\\lt(?![a-zA-Z])", "<").replaceAll("\\\\gt(?![a-zA-Z])", ">");
+    s = s.replaceAll("\\\\approx(?![a-zA-Z])|≈", "=").replaceAll("^\\s*=", "").replace("±", "\\pm").replace("∓", "\\mp").replace("∈", "\\in");
+    s = s.replace(";", ",").replaceAll("\\\\colon(?![a-zA-Z])", ":").replace("\\%", "%");
     s = s.replace("−", "-").replace("π", "\\pi").replace("∞", "\\infty").replace("√", "\\sqrt");
-    s = s.replaceAll("(?i)\\s+(?:and|or)\\s+", ", ");
+    s = s.replaceAll("(?i)\\s+or\\s+|\\\\vee(?![a-zA-Z])|∨", " \\\\lor ").replaceAll("(?i)\\s+and\\s+|\\\\wedge(?![a-zA-Z])|∧", " \\\\land ");
     s = s.replaceAll("[.\\s]+$", "");
     if (THOUSANDS.matcher(s).matches()) {
       s = s.replace(",", "");
