@@ -32,7 +32,9 @@ final class ReportCommand implements Command {
         Reads OUT/summary.json of each ./qed eval folder given, prints a table (mean score %
         of the maximum with its bootstrap interval, overall and per split) and writes the same
         as one self-contained HTML page. Where two intervals overlap, the difference between
-        the two evaluations may be noise: the page says so, and so does this command.
+        the two evaluations may be noise: the page says so, and so does this command. It also
+        lists every setting in which the runs' setups differ (model, revision, sampling,
+        judges, scaffold, answer extraction, ...), so that unlike runs are not compared unawares.
 
         Example:
           ./qed report --compare runs/eval-base runs/eval-sft --out runs/compare.html""";

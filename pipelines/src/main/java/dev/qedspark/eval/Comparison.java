@@ -35,7 +35,8 @@ public final class Comparison {
         throw new ConfigException(folder + " has no " + Evaluate.SUMMARY + ": give the --out folder of a ./qed eval run");
       }
       try {
-        entries.add(new Entry(folder, Manifest.JSON.readValue(file.toFile(), EvalSummary.class)));
+        entries.add(new Entry(folder, Manifest.JSON.readerFor(EvalSummary.class)
+            .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(file.toFile())));
       } catch (IOException e) {
         throw new ConfigException(file + " cannot be read as an evaluation summary: " + e.getMessage());
       }
@@ -134,8 +135,30 @@ public final class Comparison {
       out.add(entries.get(0).folder() + " vs " + entries.get(i).folder() + " overall: " + (apart == null
           ? "no intervals to compare (eval.bootstrap = 0?)" : apart ? "the intervals do not overlap"
               : "the intervals overlap: the difference may be noise"));
+      out.add(entries.get(0).folder() + " vs " + entries.get(i).folder() + " setup: "
+          + setupDifferences(entries.get(0).summary().setup(), entries.get(i).summary().setup()));
     }
     return out;
+  }
+
+  /** What differs between two runs' setups, setting by setting; project versions apart. */
+  static String setupDifferences(EvalSetup a, EvalSetup b) {
+    if (a == null || b == null) {
+      return "not recorded for " + (a == null && b == null ? "either run" : "one run") + " (made before setups were recorded)";
+    }
+    Map<String, String> left = a.flat();
+    Map<String, String> right = b.flat();
+    java.util.Set<String> keys = new java.util.TreeSet<>(left.keySet());
+    keys.addAll(right.keySet());
+    List<String> differences = new ArrayList<>();
+    for (String key : keys) {
+      String x = left.getOrDefault(key, "(none)");
+      String y = right.getOrDefault(key, "(none)");
+      if (!x.equals(y)) {
+        differences.add(key + " " + x + " vs " + y);
+      }
+    }
+    return differences.isEmpty() ? "the same" : "they differ in " + String.join("; ", differences);
   }
 
   /** For tests and printing: every set's cells, evaluation by evaluation. */

@@ -45,10 +45,23 @@ public final class EvalMetrics {
    * @param passAtKProblems for each k, how many problems pass@k is over
    */
   public record Stats(long problems, long samples, long scored, Double meanPercent, Interval interval, Map<Integer, Double> runMeans,
-      Double runStd, Double runMin, Double runMax, Map<Integer, Double> passAtK, Map<Integer, Long> passAtKProblems,
+      Double runStd, Double runMin, Double runMax, Map<Integer, Double> passAtK,
+      @com.fasterxml.jackson.annotation.JsonProperty("pass_at_k_problems") Map<Integer, Long> passAtKProblems,
       double truncatedFraction, double failedFraction,
       double undecidedFraction, Double tokensPassed, Double tokensFailed, Double costPassed, Double costFailed,
       Map<String, Long> byStatus) {}
+
+  /**
+   * QED-Nano's statistics, as its evaluation scripts compute them, for comparing with its
+   * published numbers: scores in points (of 7 for proofs, of 1 for answers); a sample without a
+   * score counts 0; each run's mean, then the mean of the runs and their sample standard
+   * deviation (n - 1; null with one run); IMO-ProofBench's Basic and Advanced subsets likewise.
+   *
+   * @param maxPoints the most points a sample can score
+   * @param runMeanPoints each run's mean points
+   */
+  public record QedNanoStats(double maxPoints, Double meanPoints, Double std, Map<Integer, Double> runMeanPoints,
+      Map<String, Double> subsetMeanPoints, long samples) {}
 
   /** Statuses of samples whose score is missing because something failed (not because it was undecided). */
   static final List<String> FAILED = List.of(Status.API_ERROR.id(), Status.JUDGE_ERROR.id(), Status.NO_PROOF.id(), Status.NO_REFERENCE.id());
@@ -112,6 +125,33 @@ public final class EvalMetrics {
         passAtK, passAtKProblems, fraction(samples, Status.TRUNCATED.id()), fraction(samples, FAILED.toArray(String[]::new)), fraction(samples, Status.UNDECIDED.id()),
         meanOf(samples, true, s -> s.tokens() == null ? null : s.tokens().doubleValue()), meanOf(samples, false, s -> s.tokens() == null ? null : s.tokens().doubleValue()),
         meanOf(samples, true, Sample::cost), meanOf(samples, false, Sample::cost), byStatus);
+  }
+
+  /** {@link QedNanoStats} of the samples. */
+  public static QedNanoStats qedNano(List<Sample> samples) {
+    double max = samples.stream().mapToDouble(Sample::maxScore).max().orElse(7);
+    Map<Integer, Double> runMeans = pointsByRun(samples);
+    List<Double> means = new ArrayList<>(runMeans.values());
+    Double mean = means.isEmpty() ? null : mean(means);
+    Double std = means.size() < 2 ? null
+        : Math.sqrt(means.stream().mapToDouble(m -> (m - mean) * (m - mean)).sum() / (means.size() - 1));
+    Map<String, Double> subsets = new TreeMap<>();
+    for (String subset : List.of("Basic", "Advanced")) {
+      List<Sample> part = samples.stream().filter(x -> subset.equals(x.splits().get("subset"))).toList();
+      if (!part.isEmpty()) {
+        subsets.put(subset, mean(new ArrayList<>(pointsByRun(part).values())));
+      }
+    }
+    return new QedNanoStats(max, mean, std, runMeans, subsets, samples.size());
+  }
+
+  /** Each run's mean points, a sample without a score counting 0. */
+  private static Map<Integer, Double> pointsByRun(List<Sample> samples) {
+    Map<Integer, List<Double>> byRun = new TreeMap<>();
+    samples.forEach(x -> byRun.computeIfAbsent(x.run(), k -> new ArrayList<>()).add(x.score() == null ? 0.0 : x.score()));
+    Map<Integer, Double> means = new TreeMap<>();
+    byRun.forEach((run, points) -> means.put(run, mean(points)));
+    return means;
   }
 
   /** The metrics per value of each split (e.g. {@code level=Advanced}). */

@@ -12,7 +12,7 @@ import java.util.Map;
  * @param kind answer or proof
  * @param protocol the judge protocol of a proof benchmark
  * @param model the model under test, as far as known
- * @param passScore the score at which a proof passes
+ * @param passScore the score at which a sample passes: of 7 for proofs ({@code eval.pass-score}), 1 for answers
  * @param overall the metrics over every sample
  * @param splits the metrics per split value ({@code level=Advanced}, {@code category=Algebra})
  * @param methods samples per deciding method (symbolic, text, judge, a protocol, truncated, ...)
@@ -20,11 +20,13 @@ import java.util.Map;
  * @param scaffold how responses were made: direct, a scaffold, or file
  * @param callsPerSample mean model calls per response
  * @param tokensPerSample mean prompt + completion tokens per response (all its calls)
+ * @param qedNano QED-Nano's statistics beside the project's ({@code eval.metrics: qed-nano}), else null
+ * @param setup what produced the evaluation
  */
 public record EvalSummary(String benchmark, String kind, String protocol, String model, String scaffold, Double callsPerSample,
-    Double tokensPerSample, int passScore, EvalMetrics.Stats overall,
+    Double tokensPerSample, int passScore, EvalMetrics.Stats overall, EvalMetrics.QedNanoStats qedNano,
     Map<String, EvalMetrics.Stats> splits, Map<String, Long> methods, Map<String, GenerationReport> judgeCalls, String samplesPath,
-    String reportPath, double seconds) implements StageResult, LlmCalls {
+    String reportPath, EvalSetup setup, double seconds) implements StageResult, LlmCalls {
   @Override
   public Map<String, GenerationReport> llmCalls() {
     return judgeCalls;
@@ -44,6 +46,12 @@ public record EvalSummary(String benchmark, String kind, String protocol, String
         all.undecidedFraction(), all.byStatus(), methods);
     out.printf("  completion tokens per passing / failing sample: %s / %s; cost $%s / $%s%n", format("%,.0f", all.tokensPassed()),
         format("%,.0f", all.tokensFailed()), format("%.4f", all.costPassed()), format("%.4f", all.costFailed()));
+    if (qedNano != null) {
+      out.printf("  QED-Nano's statistics: %s of %s points (sample std %s over %d runs; unscored samples count 0)%s%n",
+          format("%.3f", qedNano.meanPoints()), format("%.0f", qedNano.maxPoints()), format("%.3f", qedNano.std()), qedNano.runMeanPoints().size(),
+          qedNano.subsetMeanPoints().isEmpty() ? "" : "; " + qedNano.subsetMeanPoints().entrySet().stream()
+              .map(e -> e.getKey() + " " + String.format("%.3f", e.getValue())).toList());
+    }
     splits.forEach((split, stats) -> out.printf("  %-28s %,5d problems  mean %s%%%n", split, stats.problems(), pct(stats.meanPercent())));
     printCalls(out);
     out.println("  samples: " + samplesPath);

@@ -62,8 +62,9 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
   private PromptTemplate gradeTemplate;
   private PromptTemplate answerJudgeTemplate;
   private final List<Role> judges = new ArrayList<>();
-  private String model = "";
+  private Role model;
   private String scaffold = "direct";
+  private int runs = 1;
 
   private Evaluate(SparkSession spark, Benchmark benchmark, String problems, String responses) {
     super(spark);
@@ -98,16 +99,33 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
     return this;
   }
 
-  /** How the responses were made (direct, a scaffold's name, file), for the report. */
-  public Evaluate scaffold(String scaffold) {
+  /**
+   * How the responses were made, for the record: {@code direct}, a scaffold's name or
+   * {@code file}, and how many per problem (0: as many as the file holds).
+   */
+  public Evaluate responses(String scaffold, int runs) {
     this.scaffold = scaffold;
+    this.runs = runs;
     return this;
   }
 
-  /** The name of the model under test, for the report. */
-  public Evaluate model(String model) {
-    this.model = model == null ? "" : model;
+  /** The model under test, for the record; null when the responses come from a file. */
+  public Evaluate model(Role model) {
+    this.model = model;
     return this;
+  }
+
+  private String modelName() {
+    return model == null ? "" : model.endpoint().model();
+  }
+
+  /** Answers pass at 1 (correct); proofs at {@code eval.pass-score} of 7. */
+  private int passScore() {
+    return benchmark.kind() == Benchmark.Kind.ANSWER ? 1 : settings.passScore();
+  }
+
+  private EvalSetup setup() {
+    return EvalSetup.of(benchmark, model, scaffold, runs, settings, grading, judges);
   }
 
   @Override
@@ -132,8 +150,9 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
     s.put("benchmark", List.of(benchmark.name(), benchmark.kind(), String.valueOf(benchmark.protocol())));
     s.put("eval", settings);
     s.put("grading", grading);
-    s.put("model", model);
+    s.put("model", model == null ? null : model.answerIdentity());
     s.put("scaffold", scaffold);
+    s.put("runs", runs);
     s.put("judges", Role.answerIdentities(judges));
     return s;
   }
@@ -197,11 +216,12 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
         List.of(made.columns()).contains("calls") ? "avg(calls)" : "1D",
         "avg(coalesce(prompt_tokens, 0) + coalesce(completion_tokens, 0))").first());
     EvalSummary summary = new EvalSummary(benchmark.name(), benchmark.kind().name().toLowerCase(),
-        benchmark.protocol() == null ? null : benchmark.protocol().id(), model, scaffold, effort.isNullAt(0) ? null : effort.getDouble(0),
-        effort.isNullAt(1) ? null : effort.getDouble(1), settings.passScore(),
+        benchmark.protocol() == null ? null : benchmark.protocol().id(), modelName(), scaffold, effort.isNullAt(0) ? null : effort.getDouble(0),
+        effort.isNullAt(1) ? null : effort.getDouble(1), passScore(),
         EvalMetrics.of(collected, settings.bootstrap(), settings.confidence(), settings.seed()),
+        settings.metrics().equals("qed-nano") ? EvalMetrics.qedNano(collected) : null,
         EvalMetrics.bySplit(collected, settings.bootstrap(), settings.confidence(), settings.seed()), methods, judgeCalls,
-        run.finalPath(SAMPLES), run.finalPath(REPORT), (System.nanoTime() - started) / 1e9);
+        run.finalPath(SAMPLES), run.finalPath(REPORT), setup(), (System.nanoTime() - started) / 1e9);
     run.writeJson(SUMMARY, summary);
     List<Row> drill = job("collect rows for the report", () -> read(run.path(SAMPLES)).orderBy("problem_id", "run")
         .selectExpr("problem_id", "run", clip("problem"), clip("reference"), clip("response"), clip("extracted"), "score", "max_score",
@@ -216,8 +236,23 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
         + "), '\n... (' , length(" + column + ") - " + ReportPage.MAX_TEXT + ", ' more characters in samples)') ELSE " + column + " END AS " + column;
   }
 
-  private static final String SAMPLE_COLUMNS = "problem_id, run, problem, %s AS reference, response, reasoning, proof, %s AS extracted,"
-      + " score, max_score, passed, status, method, judge_output, tokens, cost, model, subset, level, category";
+  private static final String SAMPLE_COLUMNS = "problem_id, run, problem, REFERENCE, response, reasoning, proof, EXTRACTED,"
+      + " score, max_score, passed, status, method, judge_output, tokens, cost, model, subset, level, category, SETUP";
+
+  /** The sample columns: {@code setup} is the {@link EvalSetup} as JSON, the same on every sample. */
+  private String[] sampleColumns(String reference, String extracted) {
+    String setup;
+    try {
+      setup = dev.qedspark.io.Manifest.JSON.writeValueAsString(setup());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    String[] columns = SAMPLE_COLUMNS.split(",\\s*");
+    columns[3] = reference + " AS reference";
+    columns[7] = extracted + " AS extracted";
+    columns[columns.length - 1] = dev.qedspark.common.Sql.literal(setup) + " AS setup";
+    return columns;
+  }
 
   /** The answer rows; {@code release} gets what to free once they are written (the checks are done once). */
   private Dataset<Row> answerSamples(Run run, Map<String, GenerationReport> judgeCalls, List<Runnable> release) {
@@ -270,7 +305,7 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
         "CASE WHEN response_status = " + Status.OK.sql() + " AND outcome != 'UNDECIDED' THEN check_method WHEN same IS NOT NULL THEN 'judge'"
             + " WHEN response_status = " + Status.TRUNCATED.sql() + " THEN " + Status.TRUNCATED.sql() + " ELSE check_method END AS method");
     return decided.selectExpr("*", "CASE WHEN score IS NULL THEN NULL ELSE score >= 1 END AS passed")
-        .selectExpr(String.format(SAMPLE_COLUMNS, "gold", "extracted_answer").split(",\\s*"));
+        .selectExpr(sampleColumns("gold", "extracted_answer"));
   }
 
   private Dataset<Row> proofSamples(Run run, Map<String, GenerationReport> judgeCalls) {
@@ -293,6 +328,6 @@ public final class Evaluate extends Stage<Evaluate, EvalSummary> {
                 + " ELSE grade_status END AS status",
             "7D AS max_score", "CASE WHEN score IS NULL THEN NULL ELSE score >= " + pass + " END AS passed",
             "'" + benchmark.protocol().id() + "' AS method")
-        .selectExpr(String.format(SAMPLE_COLUMNS, "solution", "proof").split(",\\s*"));
+        .selectExpr(sampleColumns("solution", "proof"));
   }
 }

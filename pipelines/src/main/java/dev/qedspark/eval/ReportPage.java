@@ -7,12 +7,14 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 
 /**
- * The evaluation as one self-contained HTML page (no scripts or styles from elsewhere, so it
- * works offline): the summary table, a bar per split with its interval, the histogram of scores,
- * and every sample to open: problem, reference, response, what was graded, score, status, method
- * and the judge's full answer. The summary is also embedded as JSON
- * ({@code <script type="application/json" id="summary">}), so a reader or a test can check the
- * page's numbers against {@code summary.json}.
+ * The evaluation as one self-contained HTML page (no scripts, styles or fonts from elsewhere, so
+ * it works offline): the summary table, a bar per split with its interval, the histogram of
+ * scores, the setup that produced the run, a problem x run grid coloured by score whose cells
+ * open their sample, and every sample: problem, reference, response, what was graded, score,
+ * status, the rule that decided and the judge's full answer. Mathematics is rendered with KaTeX,
+ * inlined from the jar ({@link Katex}); without it the page shows LaTeX source. The summary is
+ * also embedded as JSON ({@code <script type="application/json" id="summary">}), so a reader or
+ * a test can check the page's numbers against {@code summary.json}.
  */
 final class ReportPage {
   /** Characters of one text shown on the page; the rest stays in the samples dataset. */
@@ -29,7 +31,10 @@ final class ReportPage {
         .append("th:first-child,td:first-child{text-align:left}details{border:1px solid #ddd;margin:4px 0;padding:4px 8px}")
         .append("pre{white-space:pre-wrap;background:#f6f6f6;padding:6px;max-height:24em;overflow:auto}")
         .append(".ok{color:#1a7f37}.bad{color:#b3261e}.other{color:#8a6d00}")
-        .append("</style></head><body>");
+        .append(".tex{white-space:pre-wrap;background:#f6f6f6;padding:6px;max-height:24em;overflow:auto}")
+        .append("#grid{font-size:11px}#grid td{min-width:2.2em;text-align:center;padding:1px 3px}#grid td:first-child{text-align:left;white-space:nowrap}")
+        .append("#grid a{color:#000;text-decoration:none;display:block}#setup td,#setup th{text-align:left}#setup td{font-family:monospace}")
+        .append("</style>").append(Katex.head()).append("</head><body>");
     h.append("<h1>").append(escape(s.benchmark())).append("</h1><p>Model: <b>").append(escape(s.model().isEmpty() ? "(responses file)" : s.model()))
         .append("</b>; kind: ").append(s.kind()).append(s.protocol() == null ? "" : "; judge protocol: " + escape(s.protocol()))
         .append(s.kind().equals("proof") ? "; a proof passes at " + s.passScore() + " of 7" : "")
@@ -56,21 +61,33 @@ final class ReportPage {
     s.methods().forEach((m, n) -> h.append("<tr><td>").append(escape(m)).append("</td><td>").append(n).append("</td></tr>"));
     h.append("</table>");
 
+    h.append("<h2>Setup</h2>").append(setupTable(s));
+    h.append("<h2>Problems and runs</h2>").append(grid(samples));
     h.append("<h2>Samples</h2>");
+    int index = 0;
     for (Row r : samples) {
       String status = r.getString(8);
       String scoreText = r.isNullAt(6) ? "no score" : number(r.getDouble(6)) + " / " + number(r.getDouble(7));
       String css = r.isNullAt(6) ? "other" : r.getDouble(6) >= r.getDouble(7) ? "ok" : "bad";
-      h.append("<details class=\"sample\" data-problem=\"").append(escape(r.getString(0))).append("\"><summary><b>").append(escape(r.getString(0)))
+      h.append("<details class=\"sample\" id=\"sample-").append(index++).append("\" data-problem=\"").append(escape(r.getString(0)))
+          .append("\"><summary><b>").append(escape(r.getString(0)))
           .append("</b> run ").append(r.getInt(1)).append(": <span class=\"").append(css).append("\">").append(scoreText).append("</span>, ")
           .append(escape(status)).append(r.isNullAt(9) ? "" : " (" + escape(r.getString(9)) + ")").append("</summary>");
       section(h, "Problem", r.getString(2));
-      section(h, "Reference", r.getString(3));
-      section(h, s.kind().equals("answer") ? "Extracted answer" : "Graded proof", r.getString(5));
+      if (s.kind().equals("answer")) {
+        formula(h, "Gold answer", r.getString(3));
+        formula(h, "Extracted answer", r.getString(5));
+        section(h, "Verdict", r.isNullAt(6) ? status + (r.isNullAt(9) ? "" : " (" + r.getString(9) + ")")
+            : (r.getDouble(6) >= r.getDouble(7) ? "equal" : "different") + ", decided by the rule: " + r.getString(9));
+      } else {
+        section(h, "Reference", r.getString(3));
+        section(h, "Graded proof", r.getString(5));
+      }
       section(h, "Response", r.getString(4));
       section(h, "Judge's answer", r.getString(10));
       h.append("</details>");
     }
+    h.append(Katex.render());
     h.append("<script type=\"application/json\" id=\"summary\">").append(json(s).replace("</", "<\\/")).append("</script>");
     return h.append("</body></html>").toString();
   }
@@ -133,10 +150,69 @@ final class ReportPage {
     return svg.append("</svg>").toString();
   }
 
+  /** Text with mathematics between {@code $...$}, {@code \\(...\\)} or {@code \\[...\\]}, rendered when its sample is opened. */
   private static void section(StringBuilder h, String title, String text) {
     if (text != null && !text.isEmpty()) {
-      h.append("<h4>").append(title).append("</h4><pre>").append(escape(text)).append("</pre>");
+      h.append("<h4>").append(title).append("</h4><div class=\"tex\">").append(escape(text)).append("</div>");
     }
+  }
+
+  /** A formula (an answer), rendered as mathematics when the page loads. */
+  private static void formula(StringBuilder h, String title, String tex) {
+    h.append("<h4>").append(title).append("</h4>").append(tex == null || tex.isEmpty() ? "<p>none</p>"
+        : "<p class=\"formula\">" + escape(formulaText(tex)) + "</p>");
+  }
+
+  /** An answer as KaTeX reads it: without math delimiters and the full stop after it. */
+  static String formulaText(String tex) {
+    return tex.replaceAll("\\$|\\\\[()\\[\\]]", "").strip().replaceAll("[.\\s]+$", "");
+  }
+
+  /** The setup that produced the evaluation, one row per setting ({@code model.temperature}). */
+  private static String setupTable(EvalSummary s) {
+    if (s.setup() == null) {
+      return "<p>Not recorded.</p>";
+    }
+    StringBuilder t = new StringBuilder("<table id=\"setup\"><tr><th>setting</th><th>value</th></tr>");
+    s.setup().flat().forEach((key, value) -> t.append("<tr><td>").append(escape(key)).append("</td><td>").append(escape(value)).append("</td></tr>"));
+    return t.append("</table>").toString();
+  }
+
+  /**
+   * One row per problem, one column per run; a cell's colour is its score (green full marks, red
+   * none, amber between, grey no score), and it opens its sample.
+   */
+  private static String grid(List<Row> samples) {
+    java.util.SortedSet<Integer> runs = new java.util.TreeSet<>();
+    Map<String, Map<Integer, Integer>> cells = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < samples.size(); i++) {
+      Row r = samples.get(i);
+      runs.add(r.getInt(1));
+      cells.computeIfAbsent(r.getString(0), k -> new java.util.TreeMap<>()).put(r.getInt(1), i);
+    }
+    StringBuilder g = new StringBuilder("<table id=\"grid\"><tr><th>problem</th>");
+    runs.forEach(run -> g.append("<th>").append(run).append("</th>"));
+    g.append("</tr>");
+    cells.forEach((problem, byRun) -> {
+      g.append("<tr><td>").append(escape(problem)).append("</td>");
+      for (int run : runs) {
+        Integer i = byRun.get(run);
+        if (i == null) {
+          g.append("<td></td>");
+          continue;
+        }
+        Row r = samples.get(i);
+        Double score = r.isNullAt(6) ? null : r.getDouble(6);
+        double max = r.getDouble(7);
+        String colour = score == null ? "#ddd" : score >= max ? "#8fd19e" : score <= 0 ? "#f1a7a1" : "#f5d68a";
+        g.append("<td class=\"cell\" style=\"background:").append(colour).append("\" data-run=\"").append(run).append("\" data-score=\"")
+            .append(score == null ? "" : number(score)).append("\" data-max=\"").append(number(max)).append("\" title=\"")
+            .append(escape(r.getString(8))).append("\"><a href=\"#sample-").append(i).append("\">").append(score == null ? "-" : number(score))
+            .append("</a></td>");
+      }
+      g.append("</tr>");
+    });
+    return g.append("</table>").toString();
   }
 
   static String percent(Double value) {

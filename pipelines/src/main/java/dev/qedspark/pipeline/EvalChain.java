@@ -5,6 +5,7 @@ import dev.qedspark.eval.ResponsesFile;
 import dev.qedspark.eval.Scaffold;
 import dev.qedspark.ingest.Ingest;
 import dev.qedspark.llm.LlmMap;
+import dev.qedspark.llm.Role;
 import java.util.List;
 
 /**
@@ -39,7 +40,7 @@ public final class EvalChain {
     }
     boolean direct = scaffold.equals("direct");
     String responses = responsesFile != null ? ResponsesFile.RESPONSES : direct ? LlmMap.GENERATIONS : Scaffold.RESPONSES;
-    String model = responsesFile != null ? "" : stages.role(stages.evalRole()).endpoint().model();
+    Role model = responsesFile != null ? null : stages.role(stages.evalRole());
     String made = responsesFile != null ? "file" : scaffold;
     Chain.Step respond = Chain.step(RESPONSES, root + "/" + RESPONSES).writes(responses)
         .reads("problems", Ref.output(BENCHMARK, Ingest.PROBLEMS));
@@ -56,6 +57,6 @@ public final class EvalChain {
             .builds(in -> stages.ingest(List.of(benchmark.source()))),
         respond,
         Chain.step(EVAL, root).reads("problems", Ref.output(BENCHMARK, Ingest.PROBLEMS)).reads("responses", Ref.output(RESPONSES, responses))
-            .builds(in -> stages.evaluate(benchmark, in.path("problems"), in.path("responses"), model).scaffold(made)));
+            .builds(in -> stages.evaluate(benchmark, in.path("problems"), in.path("responses"), model).responses(made, responsesFile != null ? 0 : runs)));
   }
 }

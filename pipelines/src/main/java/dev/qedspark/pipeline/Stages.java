@@ -209,9 +209,10 @@ public final class Stages implements AutoCloseable {
   /**
    * Scores the responses at {@code responses} to {@code benchmark}, whose problems are at
    * {@code problems}: answers checked (the judges decide what the symbolic check cannot),
-   * proofs graded by the judges with the benchmark's protocol.
+   * proofs graded by the judges with the benchmark's protocol. {@code model} is the role that
+   * made the responses, for the record; null for a file of responses.
    */
-  public Evaluate evaluate(Benchmark benchmark, String problems, String responses, String model) {
+  public Evaluate evaluate(Benchmark benchmark, String problems, String responses, Role model) {
     PromptTemplate grade = benchmark.protocol() == null ? null : prompt(benchmark.protocol().prompt(), JudgePrompt.PLACEHOLDERS);
     return Evaluate.of(spark, benchmark, problems, responses)
         .settings(config.eval(), config.grading(), grade, prompt(AnswerJudge.NAME, AnswerJudge.PLACEHOLDERS))

@@ -22,6 +22,30 @@ class EvalMetricsTest {
   }
 
   @Test
+  void qedNanoCountsUnscoredSamplesAsZeroAndUsesTheSampleStandardDeviation() {
+    // Run 0: 7, 0 and a judge error; run 1: 7, 7, 4. By hand: run means 7/3 and 6, mean 25/6,
+    // sample std |6 - 7/3| / sqrt(2).
+    List<EvalMetrics.Sample> samples = List.of(
+        proof("PB-Basic-001", 0, 7.0), proof("PB-Advanced-001", 0, 0.0), proof("PB-Advanced-002", 0, null),
+        proof("PB-Basic-001", 1, 7.0), proof("PB-Advanced-001", 1, 7.0), proof("PB-Advanced-002", 1, 4.0));
+    EvalMetrics.QedNanoStats nano = EvalMetrics.qedNano(samples);
+    assertEquals(7.0, nano.maxPoints());
+    assertEquals(7.0 / 3, nano.runMeanPoints().get(0), 1e-12);
+    assertEquals(25.0 / 6, nano.meanPoints(), 1e-12);
+    assertEquals((6 - 7.0 / 3) / Math.sqrt(2), nano.std(), 1e-12);
+    assertEquals(7.0, nano.subsetMeanPoints().get("Basic"), 1e-12);
+    assertEquals((0 + 5.5) / 2, nano.subsetMeanPoints().get("Advanced"), 1e-12, "runs (0 + 0)/2 and (7 + 4)/2");
+    EvalMetrics.Stats ours = EvalMetrics.of(samples, 0, 0.95, 1);
+    assertEquals(100.0 * (7.0 / 2 / 7 + 6.0 / 7) / 2, ours.meanPercent(), 1e-9, "the project's mean leaves the unscored sample out");
+    assertNull(EvalMetrics.qedNano(samples.subList(0, 3)).std(), "no standard deviation of one run");
+  }
+
+  private static EvalMetrics.Sample proof(String id, int run, Double score) {
+    return new EvalMetrics.Sample(id, run, score, 7, score == null ? null : score >= 7, score == null ? "judge_error" : "ok", null, null,
+        Map.of("subset", id.contains("Basic") ? "Basic" : "Advanced"));
+  }
+
+  @Test
   void quantilesInterpolateAndTheBootstrapOfEqualProblemsIsAPoint() {
     double[] sorted = {1, 2, 3, 4};
     assertEquals(2.5, EvalMetrics.quantile(sorted, 0.5), 1e-12);

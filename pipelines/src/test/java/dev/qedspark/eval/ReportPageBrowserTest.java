@@ -62,8 +62,8 @@ class ReportPageBrowserTest {
       }
     }
     EvalSummary summary = new EvalSummary("imo-proofbench", "proof", "imo-proofbench", "test-model", "direct", 1.0, 100.0, 7,
-        EvalMetrics.of(samples, 300, 0.95, 1), EvalMetrics.bySplit(samples, 300, 0.95, 1), Map.of("imo-proofbench", 12L), Map.of(),
-        "samples", "report.html", 1.0);
+        EvalMetrics.of(samples, 300, 0.95, 1), EvalMetrics.qedNano(samples), EvalMetrics.bySplit(samples, 300, 0.95, 1),
+        Map.of("imo-proofbench", 12L), Map.of(), "samples", "report.html", null, 1.0);
     Path page = Files.writeString(dir.resolve("report.html"), ReportPage.html(summary, rows));
 
     List<String> dumped = chromium("--dump-dom", page.toUri().toString());
@@ -87,9 +87,65 @@ class ReportPageBrowserTest {
       assertEquals(ReportPage.percent(stats.path("mean_percent").asDouble()), row.group(3), set);
     }
 
+    assertTrue(dom.contains("<table id=\"grid\">"), "the problem x run grid");
+    assertEquals(12, count(dom, "<td class=\"cell\""), "one grid cell per sample");
+    assertGridMatches(dom, json);
+
     Path screenshot = dir.resolve("report.png");
     chromium("--hide-scrollbars", "--window-size=1200,900", "--screenshot=" + screenshot, page.toUri().toString());
     assertTrue(Files.size(screenshot) > 10_000, "a screenshot of the page");
+  }
+
+  /** Each run's mean score from the grid's cells equals the run mean in the summary. */
+  private static void assertGridMatches(String dom, JsonNode summary) {
+    Matcher cell = Pattern.compile("<td class=\"cell\" style=\"[^\"]*\" data-run=\"(\\d+)\" data-score=\"([^\"]*)\" data-max=\"([^\"]*)\"").matcher(dom);
+    Map<String, double[]> runs = new java.util.TreeMap<>();
+    while (cell.find()) {
+      if (!cell.group(2).isEmpty()) {
+        double[] sum = runs.computeIfAbsent(cell.group(1), k -> new double[2]);
+        sum[0] += 100 * Double.parseDouble(cell.group(2)) / Double.parseDouble(cell.group(3));
+        sum[1]++;
+      }
+    }
+    JsonNode expected = summary.path("overall").path("run_means");
+    assertEquals(expected.size(), runs.size(), "runs in the grid");
+    runs.forEach((run, sum) -> assertEquals(expected.path(run).asDouble(), sum[0] / sum[1], 1e-9, "run " + run));
+  }
+
+  @Test
+  void anAnswerReportRendersItsMathematicsAndOpensTheSampleACellLinksTo() throws Exception {
+    boolean required = "1".equals(System.getenv("QED_REQUIRE_CHROMIUM"));
+    if (!Files.isExecutable(CHROMIUM)) {
+      assertFalse(required, "QED_REQUIRE_CHROMIUM=1 but " + CHROMIUM + " is missing: apt-get install chromium");
+      Assumptions.abort("Debian's chromium is not installed (apt-get install chromium)");
+    }
+    assertTrue(Katex.available(), "KaTeX is in the build (pipelines/katex/fetch-katex, run by Maven)");
+    List<EvalMetrics.Sample> samples = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
+    String[] answers = {"\\frac{1}{2}", "0.5", "\\sqrt{2}", null};
+    for (int i = 0; i < 4; i++) {
+      Double score = answers[i] == null ? null : i < 2 ? 1.0 : 0.0;
+      String status = score == null ? "undecided" : "ok";
+      samples.add(new EvalMetrics.Sample("q" + i, 0, score, 1, score == null ? null : score >= 1, status, 10L, 0.0, Map.of()));
+      rows.add(RowFactory.create("q" + i, 0, "Find $x$ with $x^2 = \\frac{1}{4}$, $x > 0$.", "\\frac{1}{2}", "So $x = \\boxed{" + answers[i] + "}$.",
+          answers[i], score, 1.0, status, score == null ? "not_math" : "symbolic", null));
+    }
+    EvalSetup setup = new EvalSetup("0.1.0", "imo-answerbench", "direct", 1, null,
+        Map.of("model", "m", "temperature", 0.6, "top-p", 0.95, "max-tokens", 40960), Map.of(), Map.of("answer-extraction", "boxed"));
+    EvalSummary summary = new EvalSummary("imo-answerbench", "answer", null, "m", "direct", 1.0, 10.0, 1,
+        EvalMetrics.of(samples, 0, 0.95, 1), null, Map.of(), Map.of("symbolic", 3L, "not_math", 1L), Map.of(), "samples", "report.html", setup, 1.0);
+    Path page = Files.writeString(dir.resolve("answers.html"), ReportPage.html(summary, rows));
+
+    List<String> dumped = chromium("--dump-dom", page.toUri() + "#sample-2");
+    String dom = dumped.get(0);
+    assertFalse(dumped.get(1).contains("CONSOLE") || dumped.get(1).contains("Uncaught"), "console errors:\n" + dumped.get(1));
+    assertTrue(count(dom, "class=\"katex\"") >= 6, "gold and extracted answers rendered by KaTeX");
+    assertTrue(dom.contains("<math"), "KaTeX's MathML is there for readers");
+    assertTrue(Pattern.compile("<details class=\"sample\" id=\"sample-2\"[^>]* open=\"\"").matcher(dom).find(), "the linked sample is open");
+    assertTrue(Pattern.compile("id=\"sample-2\"[\\s\\S]*?data-rendered=\"1\"").matcher(dom).find(), "its texts are rendered when it opens");
+    assertTrue(dom.contains("<td>model.temperature</td><td>0.6</td>"), "the setup panel");
+    assertEquals(4, count(dom, "<td class=\"cell\""));
+    assertGridMatches(dom, Manifest.JSON.readTree(Manifest.JSON.writeValueAsString(summary)));
   }
 
   private static int count(String text, String needle) {

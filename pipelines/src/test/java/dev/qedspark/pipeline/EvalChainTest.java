@@ -90,6 +90,9 @@ class EvalChainTest extends SparkTestBase {
         assertEquals(1 / 6.0, summary.overall().truncatedFraction(), 1e-9);
         JsonNode written = JSON.readTree(dir.resolve("eval/summary.json").toFile());
         assertEquals(30.0, written.path("overall").path("mean_percent").asDouble(), 1e-9);
+        assertEquals(1, written.path("pass_score").asInt(), "an answer passes at 1");
+        assertTrue(written.path("setup").path("model").isNull(), "a file of responses has no model to record");
+        assertEquals("boxed", written.path("setup").path("scoring").path("answer-extraction").asText());
         String page = Files.readString(dir.resolve("eval/report.html"));
         assertTrue(page.contains("id=\"summary\"") && page.contains("every power of two"), "the page embeds the summary and the samples");
 
@@ -129,6 +132,24 @@ class EvalChainTest extends SparkTestBase {
         assertEquals(10, summary.splits().get("level=IMO-hard").problems());
         assertEquals(Map.of("imo-proofbench", 120L), summary.methods());
         assertTrue(Files.readString(dir.resolve("proofs/report.html")).contains("subset=Advanced"));
+
+        // The record of what produced the run: in summary.json, on every sample, on the page.
+        JsonNode written = JSON.readTree(dir.resolve("proofs/summary.json").toFile());
+        JsonNode model = written.path("setup").path("model");
+        assertEquals("model", model.path("role").asText());
+        assertEquals(64, model.path("max-tokens").asInt());
+        assertEquals(10, model.path("seed").asInt());
+        assertEquals(2, model.path("n").asInt(), "responses per problem");
+        assertTrue(model.has("temperature") && model.has("top-p") && model.has("top-k") && model.has("extra-body") && model.has("model-revision"), model.toString());
+        assertTrue(written.path("setup").path("judges").has("judge"), written.path("setup").toString());
+        assertEquals("direct", written.path("setup").path("responses").asText());
+        assertEquals("imo-proofbench", written.path("setup").path("scoring").path("protocol").asText());
+        assertTrue(written.path("overall").has("pass_at_k_problems"), "the key the documentation names");
+        assertEquals(7, written.path("pass_score").asInt());
+        List<Row> setups = DatasetReader.read(spark, out + "/samples").select("setup").distinct().collectAsList();
+        assertEquals(1, setups.size(), "every sample carries the one setup");
+        assertEquals(written.path("setup"), JSON.readTree(setups.get(0).getString(0)));
+        assertTrue(Files.readString(dir.resolve("proofs/report.html")).contains("<td>model.max-tokens</td><td>64</td>"));
 
         int before = server.requests();
         List<Chain.Outcome> again = EvalChain.of(stages, bench, out, null, 2, 0, "direct").run(false, s -> { }, s -> { });
