@@ -49,7 +49,41 @@ public record Endpoint(List<String> baseUrls, String model, String identity) imp
   }
 
   private static String onlyModel(LlmSettings settings) {
-    URI uri = URI.create(settings.endpoint().replaceAll("/+$", "") + "/models");
+    URI uri = modelsUri(settings.endpoint());
+    List<String> ids = new ArrayList<>();
+    for (JsonNode m : models(settings.endpoint(), settings)) {
+      ids.add(m.path("id").asText());
+    }
+    if (ids.size() != 1) {
+      throw new LlmException(uri + " serves " + (ids.isEmpty() ? "no models" : "several models " + ids) + "; set llm.model (--model) to one of them");
+    }
+    return ids.get(0);
+  }
+
+  /**
+   * The context length the server gives {@code model}, as vLLM reports it ({@code max_model_len}
+   * on {@code /models}); empty when the server does not say or cannot be asked.
+   */
+  public java.util.OptionalLong maxModelLen(LlmSettings settings) {
+    try {
+      for (JsonNode m : models(baseUrl(), settings)) {
+        if (m.path("id").asText().equals(model) && m.path("max_model_len").canConvertToLong()) {
+          return java.util.OptionalLong.of(m.path("max_model_len").asLong());
+        }
+      }
+    } catch (LlmException e) {
+      // No listing, no check: the requests themselves will say what is wrong.
+    }
+    return java.util.OptionalLong.empty();
+  }
+
+  private static URI modelsUri(String baseUrl) {
+    return URI.create(baseUrl.replaceAll("/+$", "") + "/models");
+  }
+
+  /** The {@code data} array of the server's {@code GET /models}; {@code settings} give the time-outs and the API key. */
+  private static JsonNode models(String baseUrl, LlmSettings settings) {
+    URI uri = modelsUri(baseUrl);
     try {
       HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(settings.connectTimeoutSeconds() + 20L)).GET();
       String key = settings.apiKey();
@@ -62,14 +96,7 @@ public record Endpoint(List<String> baseUrls, String model, String identity) imp
       if (response.statusCode() != 200) {
         throw new LlmException("cannot list the models of " + uri + ": HTTP " + response.statusCode() + "; set llm.model");
       }
-      List<String> ids = new ArrayList<>();
-      for (JsonNode m : RequestBodies.JSON.readTree(response.body()).path("data")) {
-        ids.add(m.path("id").asText());
-      }
-      if (ids.size() != 1) {
-        throw new LlmException(uri + " serves " + (ids.isEmpty() ? "no models" : "several models " + ids) + "; set llm.model (--model) to one of them");
-      }
-      return ids.get(0);
+      return RequestBodies.JSON.readTree(response.body()).path("data");
     } catch (IOException e) {
       throw new LlmException("cannot reach " + uri + " to find its model (" + e.getMessage() + "); is the server up? Or set llm.model", e);
     } catch (InterruptedException e) {

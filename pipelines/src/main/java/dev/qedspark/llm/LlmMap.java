@@ -339,6 +339,17 @@ public final class LlmMap extends Stage<LlmMap, GenerationReport> {
           step(), total, hits, toSend, endpoint.isDryRun() ? "would be sent (dry run) to" : "to send to", model, endpoint.identity(), role.name(),
           rejected > 0 ? ", " + rejected + " rejected by the prompt builder" : "");
 
+      if (toSend > 0 && endpoint.isServer()) {
+        java.util.OptionalLong context = endpoint.endpoint().maxModelLen(settings);
+        if (context.isPresent()) {
+          job("check " + toSend + " requests against the served context of " + context.getAsLong() + " tokens",
+              () -> {
+                ContextCheck.check(found.filter(t -> !t._2()._2().isPresent()).map(t -> t._2()._1()), context.getAsLong(), role,
+                    endpoint.endpoint().baseUrl(), step());
+                return null;
+              });
+        }
+      }
       JavaRDD<Answer> failed = prepared.filter(p -> p.error() != null).map(p -> Answer.failed(p, Status.ERROR.id(), p.error(), 0));
       JavaRDD<Answer> cached = looked.filter(t -> t._2()._2().isPresent())
           .map(t -> new Tuple2<>(t._2()._1(), t._2()._2().get())).mapPartitions(new CachedAnswers(cache));

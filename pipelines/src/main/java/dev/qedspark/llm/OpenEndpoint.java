@@ -135,6 +135,11 @@ public final class OpenEndpoint implements AutoCloseable {
     return endpoint;
   }
 
+  /** Whether requests go to one server that runs already (not the embedded engine, not a fleet, not a dry run). */
+  public boolean isServer() {
+    return !dryRun && modelFile == null && !isFleet();
+  }
+
   /** Whether answers come from the tiny random test model. */
   public boolean isTinyRandomModel() {
     return modelFile != null && modelFile.tiny();

@@ -120,6 +120,15 @@ class ConfigLoaderTest {
     QedConfig k8s = ConfigLoader.load(List.of(Path.of("..", "conf", "cluster", "k8s.yaml")), List.of());
     assertEquals(64, yarn.datasets().shards());
     assertTrue(k8s.ingest().sources().startsWith("s3a://"));
+    for (QedConfig cluster : List.of(yarn, k8s)) {
+      // The thinking model's sampling, for the model under test and the policy; other roles keep llm.*.
+      for (String role : List.of("model", "policy")) {
+        assertEquals(0.6, cluster.llm().role(role).temperature(), role);
+        assertEquals(0.95, cluster.llm().role(role).topP(), role);
+        assertEquals(40960, cluster.llm().role(role).maxTokens(), role);
+      }
+      assertEquals(QedConfig.DEFAULTS.llm().temperature(), cluster.llm().role("judge").temperature());
+    }
   }
 
   @Test

@@ -74,6 +74,20 @@ class LlmMapTest extends SparkTestBase {
   }
 
   @Test
+  void aRunThatCannotFitTheServedContextStopsBeforeSendingAnything() throws IOException {
+    try (ScriptedServer server = new ScriptedServer((body, seen) -> ScriptedServer.Reply.ok("answer")).maxModelLen(258)) {
+      // 256 max_tokens plus about 3 prompt tokens ("Be rigorous." and "p10": 15 characters) do not fit 258.
+      dev.qedspark.common.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(dev.qedspark.common.ConfigException.class,
+          () -> run(server, problems(12), settings(4, BudgetSettings.DEFAULTS), "too-long"));
+      assertTrue(e.getMessage().contains("max_tokens 256") && e.getMessage().contains("258-token context") && e.getMessage().contains("at most 255")
+          && e.getMessage().contains("llm.roles.model.max-tokens"), e.getMessage());
+      assertEquals(0, server.requests(), "nothing was sent");
+      GenerationReport fits = run(server.maxModelLen(4096), problems(12), settings(4, BudgetSettings.DEFAULTS), "fits");
+      assertEquals(12, fits.ok());
+    }
+  }
+
+  @Test
   void everyRequestEndsAsExactlyOneRowWhateverTheServerDoes() throws IOException {
     ScriptedServer.Reply ok = ScriptedServer.Reply.ok("answer");
     try (ScriptedServer server = new ScriptedServer((body, seen) -> switch (Integer.parseInt(number(body)) % 5) {

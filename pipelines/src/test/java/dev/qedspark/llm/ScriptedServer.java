@@ -98,6 +98,7 @@ public final class ScriptedServer implements AutoCloseable {
   private final Map<String, AtomicInteger> byPrompt = new ConcurrentHashMap<>();
   private final java.util.Queue<String> authorizations = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final BiFunction<JsonNode, Integer, Reply> script;
+  private volatile long maxModelLen;
 
   /** @param script gets the request body and the 1-based count of requests with its prompt */
   public ScriptedServer(BiFunction<JsonNode, Integer, Reply> script) throws IOException {
@@ -105,7 +106,8 @@ public final class ScriptedServer implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
     server.createContext("/v1/chat/completions", this::handle);
     server.createContext("/v1/models", exchange -> {
-      byte[] body = "{\"object\": \"list\", \"data\": [{\"id\": \"scripted-model\"}]}".getBytes(StandardCharsets.UTF_8);
+      String context = maxModelLen > 0 ? ", \"max_model_len\": " + maxModelLen : "";
+      byte[] body = ("{\"object\": \"list\", \"data\": [{\"id\": \"scripted-model\"" + context + "}]}").getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
@@ -113,6 +115,12 @@ public final class ScriptedServer implements AutoCloseable {
     });
     server.setExecutor(workers);
     server.start();
+  }
+
+  /** Reports {@code tokens} as the model's {@code max_model_len} on {@code /v1/models}, as vLLM does (0: not reported). */
+  public ScriptedServer maxModelLen(long tokens) {
+    this.maxModelLen = tokens;
+    return this;
   }
 
   public String baseUrl() {
