@@ -88,6 +88,10 @@ class DemoChainTest {
     assertTrue(first.contains("train: 2 ranks finished"), first);
     assertTrue(first.contains("eval: imo-answerbench, 3 problems, 3 samples"), first);
     assertTrue(Files.exists(dir.resolve("demo/eval/report.html")), "the demo ends with an evaluation report");
+    com.fasterxml.jackson.databind.JsonNode setup = dev.qedspark.io.Manifest.JSON.readTree(dir.resolve("demo/eval/summary.json").toFile()).path("setup");
+    assertEquals("qed-tiny-random", setup.path("model").path("model").asText(), "the demo's eval records its model: " + setup);
+    assertEquals(512, setup.path("model").path("max-tokens").asInt(), "and the sampling it sent: " + setup);
+    assertTrue(setup.path("model").has("temperature") && setup.path("model").has("top-p") && setup.path("model").has("seed"), setup.toString());
     assertTrue(first.contains("exact_duplicate 1"), first);
     assertTrue(first.contains("corpus:c3 (rubric given)") && first.contains("corpus:c4:"), "one problem with a rubric, one without: " + first);
     assertTrue(first.contains("tags by status {unreadable=2}"), "the tiny model's tags are unreadable, and kept: " + first);
