@@ -42,13 +42,18 @@ class ReportPageBrowserTest {
     return List.of(out, Files.readString(dir.resolve("stderr.txt")));
   }
 
-  @Test
-  void thePageRendersAndShowsTheNumbersOfItsSummary() throws Exception {
+  /** Skips the test where Chromium is missing, unless {@code QED_REQUIRE_CHROMIUM=1} makes that a failure. */
+  private static void requireChromium() {
     boolean required = "1".equals(System.getenv("QED_REQUIRE_CHROMIUM"));
     if (!Files.isExecutable(CHROMIUM)) {
       assertFalse(required, "QED_REQUIRE_CHROMIUM=1 but " + CHROMIUM + " is missing: apt-get install chromium");
       Assumptions.abort("Debian's chromium is not installed (apt-get install chromium)");
     }
+  }
+
+  @Test
+  void thePageRendersAndShowsTheNumbersOfItsSummary() throws Exception {
+    requireChromium();
     List<EvalMetrics.Sample> samples = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -114,11 +119,7 @@ class ReportPageBrowserTest {
 
   @Test
   void anAnswerReportRendersItsMathematicsAndOpensTheSampleACellLinksTo() throws Exception {
-    boolean required = "1".equals(System.getenv("QED_REQUIRE_CHROMIUM"));
-    if (!Files.isExecutable(CHROMIUM)) {
-      assertFalse(required, "QED_REQUIRE_CHROMIUM=1 but " + CHROMIUM + " is missing: apt-get install chromium");
-      Assumptions.abort("Debian's chromium is not installed (apt-get install chromium)");
-    }
+    requireChromium();
     assertTrue(Katex.available(), "KaTeX is in the build (pipelines/katex/fetch-katex, run by Maven)");
     List<EvalMetrics.Sample> samples = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
