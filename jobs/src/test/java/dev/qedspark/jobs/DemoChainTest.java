@@ -90,7 +90,7 @@ class DemoChainTest {
     assertTrue(Files.exists(dir.resolve("demo/eval/report.html")), "the demo ends with an evaluation report");
     com.fasterxml.jackson.databind.JsonNode setup = dev.qedspark.io.Manifest.JSON.readTree(dir.resolve("demo/eval/summary.json").toFile()).path("setup");
     assertEquals("qed-tiny-random", setup.path("model").path("model").asText(), "the demo's eval records its model: " + setup);
-    assertEquals(512, setup.path("model").path("max-tokens").asInt(), "and the sampling it sent: " + setup);
+    assertEquals(8, setup.path("model").path("max-tokens").asInt(), "and the sampling it sent (llm.max-tokens=8 above): " + setup);
     assertTrue(setup.path("model").has("temperature") && setup.path("model").has("top-p") && setup.path("model").has("seed"), setup.toString());
     assertTrue(first.contains("exact_duplicate 1"), first);
     assertTrue(first.contains("corpus:c3 (rubric given)") && first.contains("corpus:c4:"), "one problem with a rubric, one without: " + first);

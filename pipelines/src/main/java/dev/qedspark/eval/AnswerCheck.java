@@ -106,7 +106,7 @@ public final class AnswerCheck {
 
   /** Checks with the options' time limit and tolerance. */
   public static Verdict check(String gold, String answer, Options options) {
-    Future<Verdict> future = WORKERS.submit(() -> check(gold, answer, options.relativeTolerance()));
+    Future<Verdict> future = WORKERS.submit(() -> checkHere(gold, answer, options.relativeTolerance()));
     try {
       return future.get(options.timeoutMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -121,17 +121,30 @@ public final class AnswerCheck {
     }
   }
 
-  /** Checks exactly on the calling thread. */
+  /** Checks exactly on the calling thread, without a time limit. */
   public static Verdict check(String gold, String answer) {
-    return check(gold, answer, 0);
+    return checkHere(gold, answer, 0);
   }
 
-  private static Verdict check(String gold, String answer, double tolerance) {
+  private static Verdict checkHere(String gold, String answer, double tolerance) {
+    try {
+      return decideText(gold, answer, tolerance);
+    } catch (RuntimeException | StackOverflowError e) {
+      return new Verdict(Outcome.UNDECIDED, "error", "the check failed: " + e.getMessage());
+    }
+  }
+
+  private static Verdict decideText(String gold, String answer, double tolerance) {
     if (answer == null || answer.isBlank()) {
       return new Verdict(Outcome.DIFFERENT, "no_answer", "the response has no final answer");
     }
-    String goldText = MathText.normalize(gold);
-    String answerText = MathText.normalize(answer);
+    MathText.Normalized goldForm = MathText.normalized(gold);
+    MathText.Normalized answerForm = MathText.normalized(answer);
+    if (goldForm.unit() != null && answerForm.unit() != null && !goldForm.unit().equals(answerForm.unit())) {
+      return new Verdict(Outcome.UNDECIDED, "units", "given in " + answerForm.unit() + ", the gold in " + goldForm.unit());
+    }
+    String goldText = goldForm.text();
+    String answerText = answerForm.text();
     Matcher goldPercent = PERCENT.matcher(goldText);
     Matcher answerPercent = PERCENT.matcher(answerText);
     boolean goldIsPercent = goldPercent.matches();
@@ -142,6 +155,10 @@ public final class AnswerCheck {
     }
     String number = goldIsPercent ? goldPercent.group(1) : answerPercent.group(1);
     Verdict whole = goldIsPercent ? normalized(number, answerText, tolerance) : normalized(goldText, number, tolerance);
+    // A plain number below 1 is more likely a fraction: 0.5 read as 0.5% is a judge's question.
+    if (whole.outcome() == Outcome.EQUAL && belowOne(goldIsPercent ? answerText : goldText)) {
+      whole = new Verdict(Outcome.UNDECIDED, "percent", "a number below 1 against a percentage: a fraction or a percentage?");
+    }
     String hundredth = "(" + number + ")/100";
     Verdict fraction = goldIsPercent ? normalized(hundredth, answerText, tolerance) : normalized(goldText, hundredth, tolerance);
     if (whole.outcome() == Outcome.EQUAL || fraction.outcome() == Outcome.EQUAL) {
@@ -151,6 +168,15 @@ public final class AnswerCheck {
       return new Verdict(Outcome.DIFFERENT, "percent", "neither " + number + " nor " + number + "/100");
     }
     return new Verdict(Outcome.UNDECIDED, "percent", whole.note());
+  }
+
+  private static boolean belowOne(String normalized) {
+    try {
+      MathParser.Item item = MathParser.parse(normalized);
+      return item instanceof Expr e && MathParser.evaluate(e.node(), Map.of()).abs().decimal().compareTo(java.math.BigDecimal.ONE) < 0;
+    } catch (MathParser.NotMath | ArithmeticException e) {
+      return false;
+    }
   }
 
   /** Compares two normalized answers. */
@@ -181,6 +207,12 @@ public final class AnswerCheck {
   }
 
   private static Verdict decide(Item expected, Item given, double tolerance) {
+    if ((expected instanceof Expr) != (given instanceof Expr) && (RealSet.describesSet(expected) || RealSet.describesSet(given))) {
+      // A bare number against a relation (5 against x + 2 = 5, 2 against g(3) = 6) may answer another question.
+      Verdict pointwise = pointwise(expected, given, tolerance);
+      return pointwise.outcome() == Outcome.EQUAL ? pointwise
+          : new Verdict(Outcome.UNDECIDED, "relation", "a number against a relation: which value does the relation give?");
+    }
     if (RealSet.describesSet(expected) || RealSet.describesSet(given)) {
       Optional<RealSet> a = RealSet.of(expected);
       Optional<RealSet> b = RealSet.of(given);
@@ -192,10 +224,7 @@ public final class AnswerCheck {
         if (a.get().sameIntegers(b.get())) {
           return new Verdict(Outcome.UNDECIDED, "set", "the same integers but not the same real numbers: the problem decides which it asks for");
         }
-        // A bare number against a relation (5 against x + 2 = 5) may answer another question than the relation's variable.
-        return expected instanceof Expr || given instanceof Expr
-            ? new Verdict(Outcome.UNDECIDED, "set", "a number against a relation that does not give that number")
-            : new Verdict(Outcome.DIFFERENT, "set", null);
+        return new Verdict(Outcome.DIFFERENT, "set", null);
       }
     }
     Node[] sides = relationSides(expected, given);
@@ -259,8 +288,13 @@ public final class AnswerCheck {
     int decided = 0;
     for (Map<String, Real> env : Equivalence.points(names)) {
       boolean same;
+      if (Equivalence.evaluable(expected, env) != Equivalence.evaluable(given, env)) {
+        return new Verdict(Outcome.UNDECIDED, "domain", "one answer is defined where the other is not");
+      }
       try {
         same = equivalence.same(expected, given, env);
+      } catch (Equivalence.Undecidable e) {
+        return new Verdict(Outcome.UNDECIDED, method, e.getMessage());
       } catch (Real.TooLarge e) {
         throw e;
       } catch (ArithmeticException e) {

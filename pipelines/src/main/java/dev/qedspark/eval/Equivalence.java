@@ -33,6 +33,13 @@ final class Equivalence {
       {{-4, 1}, {6, 1}, {-9, 1}, {10, 1}, {-15, 1}, {2, 1}},
       {{5, 2}, {-7, 3}, {9, 4}, {-11, 6}, {13, 5}, {-3, 7}}};
 
+  /** Thrown where two answers cannot be told equal or different by value: a question for a judge. */
+  static final class Undecidable extends ArithmeticException {
+    Undecidable(String why) {
+      super(why);
+    }
+  }
+
   private final BigDecimal tolerance;
   private boolean usedTolerance;
 
@@ -62,6 +69,44 @@ final class Equivalence {
     return all;
   }
 
+  /**
+   * Whether every value of an item can be computed at {@code env}: where one answer is defined
+   * and the other is not ({@code \\ln x} and {@code \\ln|x|} at a negative x), they differ as
+   * functions even when they agree wherever both are defined.
+   */
+  static boolean evaluable(Item item, Map<String, Real> env) {
+    try {
+      for (Node node : nodes(item, new ArrayList<>())) {
+        MathParser.evaluate(node, env);
+      }
+      return true;
+    } catch (Real.TooLarge e) {
+      throw e;
+    } catch (ArithmeticException e) {
+      return false;
+    }
+  }
+
+  private static List<Node> nodes(Item item, List<Node> into) {
+    if (item instanceof Expr e) {
+      into.add(e.node());
+    } else if (item instanceof Named n) {
+      nodes(n.value(), into);
+    } else if (item instanceof Sequence s) {
+      s.items().forEach(i -> nodes(i, into));
+    } else if (item instanceof Unordered u) {
+      u.items().forEach(i -> nodes(i, into));
+    } else if (item instanceof Relation r) {
+      into.add(r.lhs());
+      into.add(r.rhs());
+    } else if (item instanceof MathParser.Relations r) {
+      r.all().forEach(x -> nodes(x, into));
+    } else if (item instanceof Ratio r) {
+      into.addAll(r.terms());
+    }
+    return into;
+  }
+
   static Item unwrap(Item item) {
     return item instanceof Unordered u && u.items().size() == 1 ? unwrap(u.items().get(0)) : item;
   }
@@ -88,13 +133,13 @@ final class Equivalence {
       return x.open() == y.open() && x.close() == y.close() && inOrder(x.items(), y.items(), env);
     }
     if (a instanceof Unordered x && b instanceof Sequence y && distinctlyNamed(x) && y.open() == '(') {
-      return inOrder(x.items(), y.items(), env); // a = 2, b = 3 against (2, 3)
+      return namedInOrder(x, y.items(), env); // a = 2, b = 3 against (2, 3)
     }
     if (b instanceof Unordered y && a instanceof Sequence x && distinctlyNamed(y) && x.open() == '(') {
-      return inOrder(x.items(), y.items(), env);
+      return namedInOrder(y, x.items(), env);
     }
     if (a instanceof Unordered x && b instanceof Unordered y) {
-      return collections(x, y, env);
+      return x.union() == y.union() && collections(x, y, env);
     }
     if (a instanceof Unordered x && !x.union()) {
       return collections(x, new Unordered(List.of(b)), env);
@@ -121,8 +166,8 @@ final class Equivalence {
     if (a.sameAs(b)) {
       return true;
     }
-    if (tolerance.signum() == 0 || a.infinity() != 0 || b.infinity() != 0) {
-      return false;
+    if (tolerance.signum() == 0 || a.infinity() != 0 || b.infinity() != 0 || (a.isInteger() && b.isInteger())) {
+      return false; // two whole numbers are equal exactly or not at all
     }
     BigDecimal x = a.decimal();
     BigDecimal y = b.decimal();
@@ -144,18 +189,28 @@ final class Equivalence {
   }
 
   /**
-   * As sets, unless the gold repeats an item (then as multisets). Values named with distinct
-   * names ({@code AB = 4, CD = 5}) against unnamed ones ({@code 4, 5}) compare in the order
-   * written: the order in which the problem asked for them.
+   * As sets when the gold is a set written with braces (a repeated item counts once), else as
+   * multisets; a list that differs from the gold only by a repeated item is a judge's question.
+   * Values named with distinct names ({@code AB = 4, CD = 5}) against unnamed ones ({@code 4, 5})
+   * compare in the order written, the order the problem asked for them, when the names are in
+   * alphabetical order; in another order ({@code y = 3, x = 5} against {@code (3, 5)}) which
+   * order the other answer meant is unknown.
    */
   private boolean collections(Unordered gold, Unordered given, Map<String, Real> env) {
-    if (distinctlyNamed(gold) && unnamed(given) || distinctlyNamed(given) && unnamed(gold)) {
-      return inOrder(gold.items(), given.items(), env);
+    if (distinctlyNamed(gold) && unnamed(given)) {
+      return namedInOrder(gold, given.items(), env);
     }
-    if (!repeats(gold, env)) {
-      return covers(gold.items(), given.items(), env) && covers(given.items(), gold.items(), env);
+    if (distinctlyNamed(given) && unnamed(gold)) {
+      return namedInOrder(given, gold.items(), env);
+    }
+    boolean asSets = covers(gold.items(), given.items(), env) && covers(given.items(), gold.items(), env);
+    if (gold.braced()) {
+      return asSets;
     }
     if (gold.items().size() != given.items().size()) {
+      if (asSets) {
+        throw new Undecidable("the same values, one of them repeated");
+      }
       return false;
     }
     List<Item> left = new ArrayList<>(given.items());
@@ -183,15 +238,12 @@ final class Equivalence {
     return true;
   }
 
-  private boolean repeats(Unordered items, Map<String, Real> env) {
-    for (int i = 0; i < items.items().size(); i++) {
-      for (int j = i + 1; j < items.items().size(); j++) {
-        if (same(items.items().get(i), items.items().get(j), env)) {
-          return true;
-        }
-      }
+  private boolean namedInOrder(Unordered named, List<Item> values, Map<String, Real> env) {
+    List<String> names = named.items().stream().map(i -> ((Named) i).name()).toList();
+    if (!names.equals(names.stream().sorted().toList())) {
+      throw new Undecidable("values named " + names + " against unnamed ones: in which order?");
     }
-    return false;
+    return inOrder(named.items(), values, env);
   }
 
   private static boolean distinctlyNamed(Unordered items) {
@@ -203,12 +255,19 @@ final class Equivalence {
     return items.items().stream().noneMatch(i -> i instanceof Named);
   }
 
-  /** {@code a:b} equals {@code ka:kb} for any non-zero k, and a two-term ratio equals its quotient. */
+  /**
+   * A gold ratio in lowest whole terms ({@code 7:32}) equals any non-zero multiple of itself
+   * ({@code 14:64}); one that is not ({@code 3:45}, perhaps a time) equals only itself, term by
+   * term. A two-term ratio equals its quotient.
+   */
   private boolean ratios(Item a, Item b, Map<String, Real> env) {
     List<Real> x = terms(a, env);
     List<Real> y = terms(b, env);
     if (x == null || y == null) {
       return false;
+    }
+    if (x.size() > 1 && y.size() > 1 && !lowestWholeTerms(x)) {
+      return x.size() == y.size() && java.util.stream.IntStream.range(0, x.size()).allMatch(i -> numbers(x.get(i), y.get(i)));
     }
     if (x.size() == 1 || y.size() == 1) {
       List<Real> pair = x.size() == 1 ? y : x;
@@ -224,6 +283,17 @@ final class Equivalence {
       }
     }
     return true;
+  }
+
+  private static boolean lowestWholeTerms(List<Real> terms) {
+    BigInteger gcd = BigInteger.ZERO;
+    for (Real t : terms) {
+      if (!t.isInteger()) {
+        return false;
+      }
+      gcd = gcd.gcd(t.num());
+    }
+    return gcd.equals(BigInteger.ONE);
   }
 
   private static List<Real> terms(Item item, Map<String, Real> env) {
@@ -246,14 +316,12 @@ final class Equivalence {
     List<Map<String, Real>> points = new ArrayList<>(points(names));
     points.addAll(points(names).stream().map(p -> shifted(p)).toList());
     for (Map<String, Real> env : points) {
-      Real x;
-      Real y;
-      try {
-        x = MathParser.evaluate(f, env);
-        y = MathParser.evaluate(g, env);
-      } catch (Real.TooLarge e) {
-        throw e;
-      } catch (ArithmeticException e) {
+      Real x = valueOrNull(f, env);
+      Real y = valueOrNull(g, env);
+      if ((x == null) != (y == null)) {
+        return false; // defined where the other is not
+      }
+      if (x == null) {
         continue;
       }
       if (x.signum() == 0 || y.signum() == 0) {
@@ -271,6 +339,16 @@ final class Equivalence {
       decided++;
     }
     return decided >= 2 && (!positive || factor.signum() > 0);
+  }
+
+  private static Real valueOrNull(Node node, Map<String, Real> env) {
+    try {
+      return MathParser.evaluate(node, env);
+    } catch (Real.TooLarge e) {
+      throw e;
+    } catch (ArithmeticException e) {
+      return null;
+    }
   }
 
   private static Map<String, Real> shifted(Map<String, Real> env) {

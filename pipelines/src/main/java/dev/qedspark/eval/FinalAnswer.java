@@ -193,6 +193,6 @@ public final class FinalAnswer {
     }
     Matcher end = SENTENCE_END.matcher(rest);
     String sentence = end.find() ? rest.substring(0, end.start()) : rest;
-    return sentence.strip().replaceAll("[.\\s]+$", "");
+    return MathText.withoutFinalStop(sentence.strip());
   }
 }

@@ -36,10 +36,17 @@ final class MathParser {
   /** An ordered sequence with its brackets: a tuple, a point, an interval. */
   record Sequence(char open, char close, List<Item> items) implements Item {}
 
-  /** Values whose order does not matter: a list, a set, alternatives, or ({@code union}) a union of sets. */
-  record Unordered(List<Item> items, boolean union) implements Item {
+  /**
+   * Values whose order does not matter: a list or alternatives, a set written with braces
+   * ({@code braced}: a repeated item counts once), or ({@code union}) a union of sets.
+   */
+  record Unordered(List<Item> items, boolean union, boolean braced) implements Item {
     Unordered(List<Item> items) {
-      this(items, false);
+      this(items, false, false);
+    }
+
+    Unordered(List<Item> items, boolean union) {
+      this(items, union, false);
     }
   }
 
@@ -62,18 +69,21 @@ final class MathParser {
   record Op(String name, List<Node> args) implements Node {}
 
   private static final int MAX_DEPTH = 200;
+  /** Longer answers are no short answers: left to a judge, and never deep enough to exhaust a stack. */
+  private static final int MAX_TOKENS = 5_000;
   /** Functions by name, written as a word ({@code sin x}) or a command ({@code \\sin x}). */
   static final Set<String> FUNCTIONS = Set.of("sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "arcsec",
       "arccsc", "arccot", "sinh", "cosh", "tanh", "ln", "log", "exp");
   private static final Set<String> INVERSES = Set.of("sin", "cos", "tan", "sec", "csc", "cot");
 
   /**
-   * Letters read as a product of variables, not as a word: up to three capitals (a segment
-   * {@code AB}, a triangle {@code ABC}) or up to four letters without a vowel ({@code pq},
-   * {@code Rr}, {@code xyz}). Other runs of letters are words ({@code ab} could be either, so it
-   * is left to the rules for words).
+   * Letters read as a product of variables, not as a word: up to four letters without a vowel
+   * ({@code pq}, {@code Rr}, {@code xyz}). Other runs of letters are words ({@code ab} could be
+   * either, so it is left to the rules for words).
    */
-  private static final java.util.regex.Pattern PRODUCT_OF_LETTERS = java.util.regex.Pattern.compile("[A-Z]{2,3}|[^aeiouAEIOU]{2,4}");
+  private static final java.util.regex.Pattern PRODUCT_OF_LETTERS = java.util.regex.Pattern.compile("[^aeiouAEIOU]{2,4}");
+  /** Two to four capitals are one name, in order: a segment {@code AB}, an angle {@code ABC}, {@code ABCD}, {@code PM}. */
+  private static final java.util.regex.Pattern NAME_OF_CAPITALS = java.util.regex.Pattern.compile("[A-Z]{2,4}");
 
   private final List<String> tokens;
   private int at;
@@ -87,7 +97,11 @@ final class MathParser {
     if (normalized.isEmpty()) {
       throw new NotMath("empty");
     }
-    MathParser p = new MathParser(tokenize(normalized));
+    List<String> tokens = tokenize(normalized);
+    if (tokens.size() > MAX_TOKENS) {
+      throw new NotMath("more than " + MAX_TOKENS + " symbols");
+    }
+    MathParser p = new MathParser(tokens);
     Item item = p.list(null);
     if (p.at < p.tokens.size()) {
       throw new NotMath("unexpected '" + p.tokens.get(p.at) + "'");
@@ -133,6 +147,8 @@ final class MathParser {
         }
         String word = s.substring(i, j);
         if (word.length() == 1 || FUNCTIONS.contains(word)) {
+          out.add(word);
+        } else if (NAME_OF_CAPITALS.matcher(word).matches()) {
           out.add(word);
         } else if (PRODUCT_OF_LETTERS.matcher(word).matches()) {
           word.chars().forEach(letter -> out.add(String.valueOf((char) letter)));
@@ -241,7 +257,7 @@ final class MathParser {
       Item value = sides.get(sides.size() - 1);
       String name = ops.size() >= 1 ? nameOf(left) : null;
       if (name != null) {
-        return left instanceof Sequence ? value : new Named(name, value);
+        return new Named(name, value);
       }
       if (ops.size() > 1 || sides.stream().allMatch(side -> variables(side).isEmpty())) {
         return value; // 5 + 5 + 1 = 11 is 11
@@ -288,7 +304,8 @@ final class MathParser {
   /** The name given a value: a variable ({@code x}), a product of letters ({@code AB}), a function of variables ({@code f(x)}) or a tuple of them; else null. */
   private static String nameOf(Item item) {
     if (item instanceof Sequence s) {
-      return s.items().stream().allMatch(i -> nameOf(i) != null) ? s.toString() : null;
+      List<String> names = s.items().stream().map(MathParser::nameOf).toList();
+      return names.contains(null) ? null : s.open() + String.join(",", names) + s.close();
     }
     if (item instanceof Expr e && e.node() instanceof Var v) {
       return v.name();
@@ -340,7 +357,7 @@ final class MathParser {
       Item inside = "\\}".equals(peek()) ? new Unordered(List.of()) : list("\\}");
       expect("\\}");
       depth--;
-      return inside instanceof Unordered u ? u : new Unordered(List.of(inside));
+      return new Unordered(inside instanceof Unordered u && !u.union() ? u.items() : List.of(inside), false, true);
     }
     if ("{".equals(open)) {
       // {1, 3}: a set written without backslashes; {n+1} alone is a group.
@@ -348,9 +365,9 @@ final class MathParser {
       at++;
       enter();
       try {
-        if (list("}") instanceof Unordered u && accept("}")) {
+        if (list("}") instanceof Unordered u && !u.union() && accept("}")) {
           depth--;
-          return u;
+          return new Unordered(u.items(), false, true);
         }
       } catch (NotMath e) {
         // not a set: read as a group below
@@ -414,11 +431,27 @@ final class MathParser {
       } else if (accept("/")) {
         left = new Op("/", List.of(left, unary()));
       } else if (startsPrimary(peek())) {
+        if (left instanceof Lit && (Character.isDigit(peek().charAt(0)) || (peek().equals("\\frac") && numericFraction()))) {
+          // 2 3 is no product anyone writes, and 3\frac{1}{2} may be the mixed number 3.5 or the product 1.5.
+          throw new NotMath("a number right before " + (peek().equals("\\frac") ? "a fraction (a mixed number?)" : "another number"));
+        }
         left = new Op("*", List.of(left, power()));
       } else {
         return left;
       }
     }
+  }
+
+  /** Whether the {@code \\frac} at the current token has only numbers for arguments. */
+  private boolean numericFraction() {
+    int i = at + 1;
+    for (int group = 0; group < 2; group++) {
+      if (i + 2 >= tokens.size() || !tokens.get(i).equals("{") || !Character.isDigit(tokens.get(i + 1).charAt(0)) || !tokens.get(i + 2).equals("}")) {
+        return false;
+      }
+      i += 3;
+    }
+    return true;
   }
 
   private static boolean startsPrimary(String token) {
@@ -608,7 +641,7 @@ final class MathParser {
       expect("}");
     }
     int radix = Integer.parseInt(base.length() > 2 ? "99" : base);
-    if (radix < 2 || radix > 10 || !digits.chars().allMatch(d -> d - '0' < radix)) {
+    if (radix < 2 || radix > 10 || !digits.chars().allMatch(d -> d >= '0' && d - '0' < radix)) {
       throw new NotMath(digits + "_" + base + " is no number in base " + base);
     }
     return new Lit(Real.of(new java.math.BigInteger(digits, radix), java.math.BigInteger.ONE));
@@ -661,6 +694,9 @@ final class MathParser {
   }
 
   static Real evaluate(Node node, Map<String, Real> env) {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new IllegalStateException("the check ran out of time"); // the time limit cancelled it: stop working
+    }
     if (node instanceof Lit lit) {
       return lit.value();
     }

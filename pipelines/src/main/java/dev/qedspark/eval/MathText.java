@@ -33,6 +33,7 @@ final class MathText {
   private static final Pattern FRAC_DIGIT_DIGIT = Pattern.compile("\\\\frac\\s*(\\d)\\s*(\\d)");
   private static final Pattern FRAC_DIGIT_GROUP = Pattern.compile("\\\\frac\\s*(\\d)\\s*\\{");
   private static final Pattern FRAC_GROUP_DIGIT = Pattern.compile("\\\\frac\\s*\\{([^{}]*)}\\s*(\\d)");
+  private static final Pattern LOWER_CASE_WORD = Pattern.compile("(?<![\\\\a-zA-Z])[a-zA-Z]+");
   private static final Pattern ONE_TOKEN = Pattern.compile("\\{(\\\\[a-z]+|[^{}\\\\])}");
   /**
    * Unit words: after a number at the end of an answer ("90 degrees", "12 square units"), or
@@ -42,24 +43,37 @@ final class MathText {
   private static final String WORD_UNITS = "(?:degrees?|deg|radians?|(?:square |cubic |sq\\.? )?(?:units?|cm|mm|km|meters?|metres?|inch(?:es)?|feet|foot|ft|yards?|miles?)"
       + "|seconds?|sec|minutes?|min|hours?|hrs?|days?|weeks?|months?|years?|dollars?|cents?|grams?|kg|kilograms?|liters?|litres?|ml|mph|km/h|m/s|people|students|ways)";
   private static final String UNITS = "(?:" + WORD_UNITS + "|m|s|h|g|l|in|rad)";
-  private static final Pattern UNIT = Pattern.compile("(?i)(?<=[\\d}])\\s+" + WORD_UNITS + "(?:\\^\\{?[23]}?)?\\s*$");
-  private static final Pattern TEXT_UNIT = Pattern.compile("(?i)([\\d}])(?:\\s|\\\\[,;:! ]){0,3}\\\\(?:text|mathrm|mbox|textrm)\\s*\\{\\s*" + UNITS + "\\s*}(?:\\^\\{?[23]}?)?");
-  private static final Pattern MATRIX = Pattern.compile("\\\\begin\\{([pbBvV]?matrix)}(.*?)\\\\end\\{\\1}", Pattern.DOTALL);
+  private static final Pattern UNIT = Pattern.compile("(?i)(?<=[\\d}])\\s+(" + WORD_UNITS + "(?:\\^\\{?[23]}?)?)\\s*$");
+  private static final Pattern TEXT_UNIT = Pattern.compile("(?i)([\\d}])(?:\\s|\\\\[,;:! ]){0,3}\\\\(?:text|mathrm|mbox|textrm)\\s*\\{\\s*(" + UNITS + ")\\s*}(\\^\\{?[23]}?)?");
+  private static final Pattern MATRIX = Pattern.compile("\\\\begin\\{([pbB]?matrix)}(.*?)\\\\end\\{\\1}", Pattern.DOTALL);
   private static final Pattern THIN_SPACE = Pattern.compile("(?<=\\d)[\\u2009\\u202F\\u00A0\\u2006](?=\\d{3})");
 
   private MathText() {}
 
+  /** A normalized answer and the unit it was given in ({@code cm}, {@code m^2}), or null. */
+  record Normalized(String text, String unit) {}
+
   static String normalize(String answer) {
+    return normalized(answer).text();
+  }
+
+  static Normalized normalized(String answer) {
+    String unit = null;
     String s = answer.strip();
     s = s.replace("\\$", "").replace("$", "");
     s = s.replace("\\[", "").replace("\\]", "").replace("\\(", "").replace("\\)", "");
     s = MATRIX.matcher(s).replaceAll(m -> Matcher.quoteReplacement("\\matrix{" + m.group(2).replace("\\\\", " \\row ") + "}"));
-    s = TEXT_UNIT.matcher(s).replaceAll("$1");
+    Matcher textUnit = TEXT_UNIT.matcher(s);
+    if (textUnit.find()) {
+      unit = unitName(textUnit.group(2), textUnit.group(3));
+      s = textUnit.replaceAll("$1");
+    }
     for (int i = 0; i < 3; i++) {
       s = WRAPPER.matcher(s).replaceAll(m -> Matcher.quoteReplacement(" " + m.group(1) + " "));
     }
     s = s.replaceAll("\\\\(?:left|right|big|Big|bigg|Bigg|bigl|bigr|Bigl|Bigr|displaystyle|textstyle)(?![a-zA-Z])", "");
-    s = s.replace("{,}", "").replace(",\\!", ",");
+    // {,} before exactly three digits separates thousands (1{,}000); elsewhere it is a decimal comma (1{,}5).
+    s = s.replaceAll("(?<=\\d)\\{,}(?=\\d{3}(?!\\d))", "").replace("{,}", ".").replace(",\\!", ",");
     s = THIN_SPACE.matcher(s).replaceAll("");
     s = s.replaceAll("(?<=\\d)\\\\[,;: ](?=\\d{3})", "");
     s = s.replaceAll("\\\\[,;:! ]|\\\\q?quad(?![a-zA-Z])|~", " ");
@@ -67,7 +81,8 @@ final class MathText {
     s = FRAC_DIGIT_DIGIT.matcher(s).replaceAll("\\\\frac{$1}{$2}");
     s = FRAC_DIGIT_GROUP.matcher(s).replaceAll("\\\\frac{$1}{");
     s = FRAC_GROUP_DIGIT.matcher(s).replaceAll("\\\\frac{$1}{$2}");
-    s = s.replaceAll("\\^\\s*\\{\\s*\\\\circ\\s*}|\\^\\s*\\\\circ|\\\\circ|°|\\\\degree", "");
+    // A degree sign, not the composition f \\circ g.
+    s = s.replaceAll("\\^\\s*\\{\\s*\\\\circ\\s*}|\\^\\s*\\\\circ|(?<=\\d)\\s*\\\\circ(?![a-zA-Z])|°|\\\\degree(?![a-zA-Z])", "");
     s = s.replaceAll("\\\\(?:cdot|times)(?![a-zA-Z])", "*").replace("\\div", "/").replace("×", "*").replace("·", "*");
     s = s.replaceAll("\\\\(?:leq|le|leqslant)(?![a-zA-Z])|≤", "<=").replaceAll("\\\\(?:geq|ge|geqslant)(?![a-zA-Z])|≥", ">=");
     s = s.replaceAll("\\\\(?:neq|ne)(?![a-zA-Z])|≠", "!=").replaceAll("\\\\lt(?![a-zA-Z])", "<").replaceAll("\\\\gt(?![a-zA-Z])", ">");
@@ -75,12 +90,30 @@ final class MathText {
     s = s.replace(";", ",").replaceAll("\\\\colon(?![a-zA-Z])", ":").replace("\\%", "%");
     s = s.replace("−", "-").replace("π", "\\pi").replace("∞", "\\infty").replace("√", "\\sqrt");
     s = s.replaceAll("(?i)\\s+or\\s+|\\\\vee(?![a-zA-Z])|∨", " \\\\lor ").replaceAll("(?i)\\s+and\\s+|\\\\wedge(?![a-zA-Z])|∧", " \\\\land ");
-    s = s.replaceAll("[.\\s]+$", "");
+    s = withoutFinalStop(s);
+    Matcher wordUnit = UNIT.matcher(s);
+    if (wordUnit.find()) {
+      unit = unit != null ? unit : unitName(wordUnit.group(1), null);
+      s = s.substring(0, wordUnit.start());
+    }
     if (THOUSANDS.matcher(s).matches()) {
       s = s.replace(",", "");
     }
-    s = UNIT.matcher(s).replaceAll("");
-    return s.replaceAll("\\s+", " ").strip();
+    return new Normalized(s.replaceAll("\\s+", " ").strip(), unit);
+  }
+
+  /** A unit as compared: lower case, without spaces or braces, with its exponent. */
+  private static String unitName(String word, String exponent) {
+    return (word + (exponent == null ? "" : exponent)).toLowerCase(java.util.Locale.ROOT).replaceAll("[\\s{}]", "");
+  }
+
+  /** The text without the full stops and spaces it ends with; a loop, not a backtracking pattern. */
+  static String withoutFinalStop(String text) {
+    int end = text.length();
+    while (end > 0 && (text.charAt(end - 1) == '.' || Character.isWhitespace(text.charAt(end - 1)))) {
+      end--;
+    }
+    return text.substring(0, end);
   }
 
   /**
@@ -89,7 +122,10 @@ final class MathText {
    * {@code 2^{n-1}} never read the same.
    */
   static String plain(String answer) {
-    String s = normalize(answer).toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", "");
+    // Words in lower case, command names as written: \\Omega and \\omega differ.
+    // Spacing aside, except between two digits: "1 6" is not 16.
+    String s = LOWER_CASE_WORD.matcher(normalize(answer)).replaceAll(m -> m.group().toLowerCase(java.util.Locale.ROOT))
+        .replaceAll("(?<=\\d)\\s+(?=\\d)", "_").replaceAll("\\s+", "");
     for (String before = null; !s.equals(before); ) {
       before = s;
       s = ONE_TOKEN.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));

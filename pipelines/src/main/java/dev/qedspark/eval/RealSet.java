@@ -140,8 +140,9 @@ record RealSet(String variable, List<Interval> parts) {
     Real at0 = value(difference, x, 0);
     Real slope = value(difference, x, 1).add(at0.negate());
     // Linear: the difference agrees with slope * x + at0 at two more points.
-    for (long probe : new long[] {7, -3}) {
-      if (!value(difference, x, probe).sameAs(slope.multiply(Real.of(probe)).add(at0))) {
+    // Fractions too, so that \\lfloor x \\rfloor <= 2 is never taken for x <= 2.
+    for (Real probe : List.of(Real.of(7), Real.of(-3), Real.of(BigInteger.ONE, BigInteger.TWO), Real.of(BigInteger.valueOf(-7), BigInteger.valueOf(3)))) {
+      if (!MathParser.evaluate(difference, Map.of(x, probe)).sameAs(slope.multiply(probe).add(at0))) {
         return null;
       }
     }
@@ -258,6 +259,9 @@ record RealSet(String variable, List<Interval> parts) {
 
   /** Order of two reals, infinities included; equal to the precision both carry. */
   static int compare(Real a, Real b) {
+    if (a.exact() && b.exact()) {
+      return a.num().multiply(b.den()).compareTo(b.num().multiply(a.den()));
+    }
     if (a.sameAs(b)) {
       return 0;
     }

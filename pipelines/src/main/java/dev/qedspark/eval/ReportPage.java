@@ -165,7 +165,7 @@ final class ReportPage {
 
   /** An answer as KaTeX reads it: without math delimiters and the full stop after it. */
   static String formulaText(String tex) {
-    return tex.replaceAll("\\$|\\\\[()\\[\\]]", "").strip().replaceAll("[.\\s]+$", "");
+    return MathText.withoutFinalStop(tex.replaceAll("\\$|\\\\[()\\[\\]]", "").strip());
   }
 
   /** The setup that produced the evaluation, one row per setting ({@code model.temperature}). */

@@ -13,48 +13,66 @@ import java.util.List;
 
 /**
  * Reads {@code \pm} as the two values it stands for: {@code 1 \pm \sqrt{2}} is the list
- * {@code 1 + \sqrt{2}, 1 - \sqrt{2}}. Every {@code \pm} of one item takes the same sign and every
- * {@code \mp} the other, as in {@code \frac{-b \pm \sqrt{d}}{2a}} or {@code (\pm 1, \mp 1)}.
+ * {@code 1 + \sqrt{2}, 1 - \sqrt{2}}. With a {@code \mp}, every {@code \pm} of one item takes the
+ * same sign and every {@code \mp} the other ({@code (\pm 1, \mp 1)}); two {@code \pm} and no
+ * {@code \mp} ({@code \pm 1 \pm \sqrt{2}}) could mean two values or four, and are not read.
  */
 final class Signs {
   private Signs() {}
 
-  static Item expand(Item item) {
+  static Item expand(Item item) throws MathParser.NotMath {
     List<Item> values = expanded(item);
     return values.size() == 1 ? values.get(0) : new Unordered(values);
   }
 
-  private static List<Item> expanded(Item item) {
+  private static List<Item> expanded(Item item) throws MathParser.NotMath {
     if (item instanceof Unordered u && !u.union()) {
       List<Item> all = new ArrayList<>();
-      u.items().forEach(i -> all.addAll(expanded(i)));
-      return List.of(all.size() == 1 ? all.get(0) : new Unordered(all));
+      for (Item i : u.items()) {
+        all.addAll(expanded(i));
+      }
+      return List.of(all.size() == 1 ? all.get(0) : new Unordered(all, false, u.braced()));
     }
-    if (!hasSign(item)) {
+    int[] signs = new int[2];
+    count(item, signs);
+    if (signs[0] + signs[1] == 0) {
       return List.of(item);
+    }
+    if (signs[0] > 1 && signs[1] == 0) {
+      throw new MathParser.NotMath("several \\pm signs: two values or four?");
     }
     return List.of(withSign(item, 1), withSign(item, -1));
   }
 
-  private static boolean hasSign(Item item) {
+  /** Counts the {@code \pm} ({@code signs[0]}) and {@code \mp} ({@code signs[1]}) of an item. */
+  private static void count(Item item, int[] signs) {
     if (item instanceof Expr e) {
-      return hasSign(e.node());
+      count(e.node(), signs);
     } else if (item instanceof Named n) {
-      return hasSign(n.value());
+      count(n.value(), signs);
     } else if (item instanceof MathParser.Sequence s) {
-      return s.items().stream().anyMatch(Signs::hasSign);
+      s.items().forEach(i -> count(i, signs));
     } else if (item instanceof Unordered u) {
-      return u.items().stream().anyMatch(Signs::hasSign);
+      u.items().forEach(i -> count(i, signs));
     } else if (item instanceof MathParser.Relation r) {
-      return hasSign(r.lhs()) || hasSign(r.rhs());
+      count(r.lhs(), signs);
+      count(r.rhs(), signs);
     } else if (item instanceof MathParser.Relations r) {
-      return r.all().stream().anyMatch(Signs::hasSign);
+      r.all().forEach(x -> count(x, signs));
+    } else {
+      ((MathParser.Ratio) item).terms().forEach(t -> count(t, signs));
     }
-    return ((MathParser.Ratio) item).terms().stream().anyMatch(Signs::hasSign);
   }
 
-  private static boolean hasSign(Node node) {
-    return node instanceof Op op && (op.name().equals("pm") || op.name().equals("mp") || op.args().stream().anyMatch(Signs::hasSign));
+  private static void count(Node node, int[] signs) {
+    if (node instanceof Op op) {
+      if (op.name().equals("pm")) {
+        signs[0]++;
+      } else if (op.name().equals("mp")) {
+        signs[1]++;
+      }
+      op.args().forEach(a -> count(a, signs));
+    }
   }
 
   private static Item withSign(Item item, int sign) {
@@ -65,7 +83,7 @@ final class Signs {
     } else if (item instanceof MathParser.Sequence s) {
       return new MathParser.Sequence(s.open(), s.close(), s.items().stream().map(i -> withSign(i, sign)).toList());
     } else if (item instanceof Unordered u) {
-      return new Unordered(u.items().stream().map(i -> withSign(i, sign)).toList(), u.union());
+      return new Unordered(u.items().stream().map(i -> withSign(i, sign)).toList(), u.union(), u.braced());
     } else if (item instanceof MathParser.Relation r) {
       return withSign(r, sign);
     } else if (item instanceof MathParser.Relations r) {

@@ -20,10 +20,14 @@ class AnswerCheckTest {
     assertEquals(Outcome.UNDECIDED, tower.outcome());
     assertEquals("too_large", tower.method());
     assertEquals(Outcome.UNDECIDED, AnswerCheck.check("4", "100000!", 5_000).outcome());
-    String nested = "{".repeat(5_000) + "1" + "}".repeat(5_000);
+    String nested = "{".repeat(2_000) + "1" + "}".repeat(2_000);
     AnswerCheck.Verdict deep = AnswerCheck.check("2", nested, 5_000);
     assertEquals(Outcome.UNDECIDED, deep.outcome(), deep.toString());
     assertTrue(deep.note().contains("nested"), deep.toString());
+    assertEquals(Outcome.UNDECIDED, AnswerCheck.check("2", "10.1_2").outcome(), "a base subscript on a decimal: no crash");
+    assertEquals(Outcome.UNDECIDED, AnswerCheck.check("5", "1+".repeat(50_000) + "1").outcome(), "50,000 terms: too long to read, no stack overflow");
+    assertEquals("5", FinalAnswer.of("The answer is 5" + " .".repeat(50_000)), "trailing stops are trimmed in one pass");
+    assertEquals(Outcome.UNDECIDED, AnswerCheck.check("5", "5" + " .".repeat(50_000) + "x").outcome());
   }
 
   @Test
@@ -79,6 +83,8 @@ class AnswerCheckTest {
     assertEquals("numeric (tolerance)", close.method());
     assertEquals(Outcome.DIFFERENT, AnswerCheck.check("1000", "1001", new AnswerCheck.Options(5_000, 1e-4)).outcome(), "one in a thousand is beyond 1e-4");
     assertEquals(Outcome.EQUAL, AnswerCheck.check("\\pi", "3.1416", new AnswerCheck.Options(5_000, 1e-4)).outcome());
+    assertEquals(Outcome.DIFFERENT, AnswerCheck.check("2731365", "2731366", new AnswerCheck.Options(5_000, 1e-6)).outcome(),
+        "two whole numbers are equal exactly or not at all, whatever the tolerance");
   }
 
   @Test
