@@ -77,7 +77,7 @@ public final class AnswerCheck {
   public record Explanation(String extracted, String goldNormalized, String answerNormalized, Verdict verdict) {}
 
   /** A percentage: a number followed by {@code %} or the word "percent". */
-  private static final Pattern PERCENT = Pattern.compile("(?i)(.+?)\\s*(?:%|percent)");
+  private static final Pattern PERCENT = Pattern.compile("(?i)([^%,]+?)\\s*(?:%|percent)");
 
   private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "qed-answer-check");
@@ -145,6 +145,9 @@ public final class AnswerCheck {
     }
     String goldText = goldForm.text();
     String answerText = answerForm.text();
+    if ((goldForm.unit() != null && PERCENT.matcher(answerText).matches()) || (answerForm.unit() != null && PERCENT.matcher(goldText).matches())) {
+      return new Verdict(Outcome.UNDECIDED, "units", "a percentage against a value in " + (goldForm.unit() != null ? goldForm.unit() : answerForm.unit()));
+    }
     Matcher goldPercent = PERCENT.matcher(goldText);
     Matcher answerPercent = PERCENT.matcher(answerText);
     boolean goldIsPercent = goldPercent.matches();
@@ -218,8 +221,12 @@ public final class AnswerCheck {
       Optional<RealSet> b = RealSet.of(given);
       if (a.isPresent() && b.isPresent() && (a.get().variable() == null || b.get().variable() == null
           || a.get().variable().equals(b.get().variable()))) {
-        if (a.get().sameAs(b.get())) {
-          return new Verdict(Outcome.EQUAL, "set", null);
+        try {
+          if (a.get().sameAs(b.get())) {
+            return new Verdict(Outcome.EQUAL, "set", null);
+          }
+        } catch (Equivalence.Undecidable e) {
+          return new Verdict(Outcome.UNDECIDED, "set", e.getMessage());
         }
         if (a.get().sameIntegers(b.get())) {
           return new Verdict(Outcome.UNDECIDED, "set", "the same integers but not the same real numbers: the problem decides which it asks for");
@@ -283,7 +290,7 @@ public final class AnswerCheck {
   private static Verdict pointwise(Item expected, Item given, double tolerance) {
     Set<String> names = new TreeSet<>(MathParser.variables(expected));
     names.addAll(MathParser.variables(given));
-    Equivalence equivalence = new Equivalence(tolerance);
+    Equivalence equivalence = new Equivalence(tolerance, names.isEmpty());
     String method = names.isEmpty() ? "symbolic" : "symbolic (variables)";
     int decided = 0;
     for (Map<String, Real> env : Equivalence.points(names)) {

@@ -24,14 +24,23 @@ import java.util.Set;
  */
 final class Equivalence {
   /**
-   * Values for the variables, one row per evaluation: positive odd integers, then negative and
-   * even ones, then fractions, so that {@code |x|} and {@code x}, {@code (-1)^n} and {@code -1}, or
-   * {@code \lfloor n/2 \rfloor} and {@code (n-1)/2} come out different.
+   * Values for the variables, one row per evaluation: positive odd integers, negative and even
+   * ones, fractions, multiples of small numbers, small integers, so that {@code |x|} and {@code x},
+   * {@code (-1)^n} and {@code (-1)^{n(n-1)/2}}, {@code \lfloor n/3 \rfloor} and
+   * {@code \lfloor (n-1)/3 \rfloor}, or {@code \cos 4\pi x} and 1 come out different. Two
+   * answers with variables are equal only when they agree at every row both can be evaluated at,
+   * at least two.
    */
   private static final long[][][] POINTS = {
       {{7, 1}, {11, 1}, {13, 1}, {17, 1}, {19, 1}, {23, 1}},
       {{-4, 1}, {6, 1}, {-9, 1}, {10, 1}, {-15, 1}, {2, 1}},
-      {{5, 2}, {-7, 3}, {9, 4}, {-11, 6}, {13, 5}, {-3, 7}}};
+      {{5, 2}, {-7, 3}, {9, 4}, {-11, 6}, {13, 5}, {-3, 7}},
+      // multiples of 2, 3, 4, 5 and 6, where floors and signs of (-1)^(...) change
+      {{60, 1}, {12, 1}, {30, 1}, {120, 1}, {42, 1}, {90, 1}},
+      {{1, 3}, {2, 7}, {-5, 8}, {11, 9}, {3, 10}, {-13, 12}},
+      {{37, 1}, {-60, 1}, {25, 1}, {-31, 1}, {48, 1}, {101, 1}},
+      {{1, 1}, {3, 1}, {5, 1}, {2, 1}, {4, 1}, {6, 1}},
+      {{-22, 7}, {17, 4}, {-101, 11}, {7, 16}, {45, 13}, {-2, 9}}};
 
   /** Thrown where two answers cannot be told equal or different by value: a question for a judge. */
   static final class Undecidable extends ArithmeticException {
@@ -40,12 +49,20 @@ final class Equivalence {
     }
   }
 
+  private static final BigDecimal LARGE = new BigDecimal("1e30");
   private final BigDecimal tolerance;
+  private final boolean constants;
   private boolean usedTolerance;
 
-  /** @param relativeTolerance how far apart two numbers may be, relative to the larger; 0: exactly equal */
-  Equivalence(double relativeTolerance) {
+  /**
+   * @param relativeTolerance how far apart two numbers may be, relative to the larger; 0: exactly equal
+   * @param constants whether the answers have no variables: then a rational number that agrees
+   *     with a value computed in doubles ({@code \\ln 2} against {@code 0.6931471806}) only to a
+   *     double's precision is a judge's question, not a match
+   */
+  Equivalence(double relativeTolerance, boolean constants) {
     this.tolerance = BigDecimal.valueOf(relativeTolerance);
+    this.constants = constants;
   }
 
   /** Whether a numeric tolerance decided some comparison. */
@@ -164,6 +181,14 @@ final class Equivalence {
 
   private boolean numbers(Real a, Real b) {
     if (a.sameAs(b)) {
+      Real exact = a.exact() ? a : b;
+      if (constants && a.exact() != b.exact() && exact.abs().decimal().compareTo(LARGE) >= 0) {
+        throw new Undecidable("a whole number of 30 digits or more against an approximation: the digits that decide are beyond its precision");
+      }
+      if (constants && a.exact() != b.exact() && !a.sameAsExactly(b)) {
+        throw new Undecidable("a rational number equal to an approximation only to " + (a.lowPrecision() || b.lowPrecision() ? "9" : "40")
+            + " digits");
+      }
       return true;
     }
     if (tolerance.signum() == 0 || a.infinity() != 0 || b.infinity() != 0 || (a.isInteger() && b.isInteger())) {
@@ -240,7 +265,7 @@ final class Equivalence {
 
   private boolean namedInOrder(Unordered named, List<Item> values, Map<String, Real> env) {
     List<String> names = named.items().stream().map(i -> ((Named) i).name()).toList();
-    if (!names.equals(names.stream().sorted().toList())) {
+    if (!names.equals(names.stream().sorted(Equivalence::naturalOrder).toList())) {
       throw new Undecidable("values named " + names + " against unnamed ones: in which order?");
     }
     return inOrder(named.items(), values, env);
@@ -258,7 +283,7 @@ final class Equivalence {
   /**
    * A gold ratio in lowest whole terms ({@code 7:32}) equals any non-zero multiple of itself
    * ({@code 14:64}); one that is not ({@code 3:45}, perhaps a time) equals only itself, term by
-   * term. A two-term ratio equals its quotient.
+   * term. A two-term ratio in lowest whole terms equals its quotient ({@code 7:32} is 7/32; {@code 6:30} is not 1/5).
    */
   private boolean ratios(Item a, Item b, Map<String, Real> env) {
     List<Real> x = terms(a, env);
@@ -272,7 +297,7 @@ final class Equivalence {
     if (x.size() == 1 || y.size() == 1) {
       List<Real> pair = x.size() == 1 ? y : x;
       Real single = (x.size() == 1 ? x : y).get(0);
-      return pair.size() == 2 && pair.get(1).signum() != 0 && numbers(pair.get(0).divide(pair.get(1)), single);
+      return pair.size() == 2 && lowestWholeTerms(pair) && pair.get(1).signum() != 0 && numbers(pair.get(0).divide(pair.get(1)), single);
     }
     if (x.size() != y.size() || x.get(0).signum() == 0 || y.get(0).signum() == 0) {
       return false;
@@ -284,6 +309,23 @@ final class Equivalence {
     }
     return true;
   }
+
+  /** Names in the order people sort them: {@code x_2} before {@code x_10}. */
+  static int naturalOrder(String a, String b) {
+    java.util.regex.Matcher x = NAME_PARTS.matcher(a);
+    java.util.regex.Matcher y = NAME_PARTS.matcher(b);
+    while (x.find() && y.find()) {
+      String p = x.group();
+      String q = y.group();
+      int c = Character.isDigit(p.charAt(0)) && Character.isDigit(q.charAt(0)) ? new BigInteger(p).compareTo(new BigInteger(q)) : p.compareTo(q);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.length(), b.length());
+  }
+
+  private static final java.util.regex.Pattern NAME_PARTS = java.util.regex.Pattern.compile("\\d+|\\D+");
 
   private static boolean lowestWholeTerms(List<Real> terms) {
     BigInteger gcd = BigInteger.ZERO;

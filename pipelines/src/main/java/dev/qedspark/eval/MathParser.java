@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 
 /**
  * Reads a normalized answer ({@link MathText}) into a structure that can be compared: an
@@ -83,6 +84,17 @@ final class MathParser {
    */
   private static final java.util.regex.Pattern PRODUCT_OF_LETTERS = java.util.regex.Pattern.compile("[^aeiouAEIOU]{2,4}");
   /** Two to four capitals are one name, in order: a segment {@code AB}, an angle {@code ABC}, {@code ABCD}, {@code PM}. */
+  /** The exponent of a number in scientific notation ({@code 2e3}, {@code 1E-6}): a digit must follow. */
+  private static final java.util.regex.Pattern SCIENTIFIC = java.util.regex.Pattern.compile("[eE][+-]?\\d+(?![a-zA-Z])");
+  /** Runs of consonants that are words or function names, not products: {@code lg 2}, {@code sgn x}, {@code 3 by 2}. */
+  private static final Set<String> CONSONANT_WORDS = Set.of("lg", "tg", "ctg", "sgn", "tr", "sqrt", "gcd", "lcm", "mod", "by", "dx", "dy",
+      "dt", "th", "st", "nd", "rd", "cm", "mm", "km", "ml", "kg", "hr", "hrs", "pts", "px", "ft", "yd", "cnt", "rk", "ctn", "cth");
+  /**
+   * Letters that name functions in answers ({@code f(x+1)}, {@code P(2)}, {@code \\varphi(6)}): applied
+   * to a bracket they are a function nobody defined, which no value decides, never a product.
+   */
+  private static final Set<String> FUNCTION_LETTERS = Set.of("f", "g", "h", "F", "G", "H", "P", "Q", "phi", "varphi",
+      "sigma", "tau", "zeta", "psi", "Gamma", "Lambda", "mu", "omega", "Omega");
   private static final java.util.regex.Pattern NAME_OF_CAPITALS = java.util.regex.Pattern.compile("[A-Z]{2,4}");
 
   private final List<String> tokens;
@@ -123,6 +135,10 @@ final class MathParser {
         while (j < s.length() && (Character.isDigit(s.charAt(j)) || s.charAt(j) == '.')) {
           j++;
         }
+        Matcher exponent = SCIENTIFIC.matcher(s).region(j, s.length());
+        if (exponent.lookingAt()) {
+          j = exponent.end(); // 2e3 is 2000, not 2 e 3
+        }
         out.add(s.substring(i, j));
         i = j;
       } else if (c == '\\') {
@@ -150,7 +166,7 @@ final class MathParser {
           out.add(word);
         } else if (NAME_OF_CAPITALS.matcher(word).matches()) {
           out.add(word);
-        } else if (PRODUCT_OF_LETTERS.matcher(word).matches()) {
+        } else if (PRODUCT_OF_LETTERS.matcher(word).matches() && !CONSONANT_WORDS.contains(word.toLowerCase(java.util.Locale.ROOT))) {
           word.chars().forEach(letter -> out.add(String.valueOf((char) letter)));
         } else {
           throw new NotMath("the word '" + word + "'");
@@ -208,6 +224,16 @@ final class MathParser {
     if (items.size() == 1) {
       return items.get(0);
     }
+    List<String> names = items.stream().map(i -> i instanceof Named n ? n.name() : null).toList();
+    if (!names.contains(null)) {
+      boolean distinct = Set.copyOf(names).size() == names.size();
+      if (distinct && separators.contains("\\lor")) {
+        throw new NotMath("values of different names joined by 'or'");
+      }
+      if (!distinct && separators.contains("\\land")) {
+        throw new NotMath("values of one name joined by 'and'");
+      }
+    }
     if (items.stream().allMatch(i -> i instanceof Relation || i instanceof Relations)) {
       // Relations joined by "and" hold together, by "or" are alternatives; by commas, either: no set is read from them.
       if (separators.equals(Set.of("\\land"))) {
@@ -239,7 +265,7 @@ final class MathParser {
     return union.size() == 1 ? union.get(0) : new Unordered(union, true);
   }
 
-  private static final List<String> COMPARISONS = List.of("=", "!=", "<", "<=", ">", ">=", "\\in");
+  private static final List<String> COMPARISONS = List.of("=", "!=", "<", "<=", ">", ">=", "\\in", "\\approx");
 
   private Item relation() throws NotMath {
     Item left = ratio();
@@ -252,15 +278,40 @@ final class MathParser {
     if (ops.isEmpty()) {
       return left;
     }
-    if (ops.stream().allMatch("="::equals)) {
-      // x = 5+5+1 = 11 is its last value; a = b without a name on the left is an equation.
+    if (ops.stream().allMatch(op -> op.equals("=") || op.equals("\\approx"))) {
+      // x = 5+5+1 = 11 is its last value, when the values of the chain agree; a = b without a
+      // name on the left is an equation; an approximation is only a value of a name (x \\approx 3.14).
       Item value = sides.get(sides.size() - 1);
-      String name = ops.size() >= 1 ? nameOf(left) : null;
-      if (name != null) {
+      String name = nameOf(left);
+      List<Item> values = sides.subList(name != null ? 1 : 0, sides.size());
+      if (ops.size() > 1 || name != null || values.stream().allMatch(side -> variables(side).isEmpty())) {
+        if (!ops.contains("\\approx")) {
+          requireEqualConstants(values);
+        } else if (name == null) {
+          throw new NotMath("an approximation of a value that is not named");
+        }
+        if (name == null) {
+          return value; // 5 + 5 + 1 = 11 is 11
+        }
+        List<String> chained = new ArrayList<>();
+        for (Item side : sides.subList(0, sides.size() - 1)) {
+          if (nameOf(side) != null && !(side instanceof Sequence)) {
+            chained.add(nameOf(side));
+          }
+        }
+        if (chained.size() > 1) {
+          // a = b = c = 1 gives each name the value
+          return new Unordered(chained.stream().map(n -> (Item) new Named(n, value)).toList());
+        }
+        if (left instanceof Sequence names && value instanceof Sequence tuple && names.items().size() == tuple.items().size()) {
+          // (y, x) = (1, 2) is y = 1 and x = 2
+          List<Item> each = new ArrayList<>();
+          for (int i = 0; i < tuple.items().size(); i++) {
+            each.add(new Named(nameOf(names.items().get(i)), tuple.items().get(i)));
+          }
+          return new Unordered(each);
+        }
         return new Named(name, value);
-      }
-      if (ops.size() > 1 || sides.stream().allMatch(side -> variables(side).isEmpty())) {
-        return value; // 5 + 5 + 1 = 11 is 11
       }
     }
     if (ops.size() == 1 && ops.get(0).equals("\\in")) {
@@ -272,6 +323,9 @@ final class MathParser {
     }
     List<Relation> all = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
+      if (ops.get(i).equals("\\approx")) {
+        throw new NotMath("an approximation inside a relation");
+      }
       if (!(sides.get(i) instanceof Expr l) || !(sides.get(i + 1) instanceof Expr r) || ops.get(i).equals("\\in")) {
         throw new NotMath("a comparison between collections");
       }
@@ -282,6 +336,25 @@ final class MathParser {
       });
     }
     return all.size() == 1 ? all.get(0) : new Relations(all);
+  }
+
+  /** The constant sides of a chain of equalities must be equal: {@code 2 + 2 = 5} is no answer. */
+  private static void requireEqualConstants(List<Item> sides) throws NotMath {
+    Real first = null;
+    for (Item side : sides) {
+      if (side instanceof Expr e && variables(e.node(), new TreeSet<>()).isEmpty()) {
+        Real value;
+        try {
+          value = evaluate(e.node(), Map.of());
+        } catch (ArithmeticException x) {
+          continue;
+        }
+        if (first != null && !first.sameAs(value)) {
+          throw new NotMath("a chain of equalities whose values differ");
+        }
+        first = first == null ? value : first;
+      }
+    }
   }
 
   /** {@code a:b:c}, else the one item. */
@@ -316,6 +389,9 @@ final class MathParser {
   private static String letters(Node node) {
     if (node instanceof Var v) {
       return v.name();
+    }
+    if (node instanceof Op op && op.name().startsWith("apply ") && op.args().stream().allMatch(a -> a instanceof Var)) {
+      return op.name().substring(6) + "(" + String.join(",", op.args().stream().map(a -> ((Var) a).name()).toList()) + ")";
     }
     if (node instanceof Op op && op.name().equals("*")) {
       String left = letters(op.args().get(0));
@@ -463,7 +539,8 @@ final class MathParser {
   }
 
   /** Commands that end or join expressions rather than start a factor. */
-  private static final Set<String> NOT_FACTORS = Set.of("\\cup", "\\}", "\\rfloor", "\\rceil", "\\pm", "\\mp", "\\in", "\\row", "\\land", "\\lor");
+  private static final Set<String> NOT_FACTORS = Set.of("\\cup", "\\}", "\\rfloor", "\\rceil", "\\pm", "\\mp", "\\in", "\\row", "\\land", "\\lor",
+      "\\approx");
 
   private Node unary() throws NotMath {
     if (accept("-")) {
@@ -548,7 +625,8 @@ final class MathParser {
       if (t.equals("e") && !"_".equals(peek())) {
         return new Lit(Real.E); // Euler's number, as answers write it
       }
-      return new Var(t + subscript());
+      String name = t + subscript();
+      return FUNCTION_LETTERS.contains(t) && "(".equals(peek()) ? applied(name) : new Var(name);
     }
     at++;
     return switch (t) {
@@ -569,16 +647,31 @@ final class MathParser {
         if (FUNCTIONS.contains(t.substring(1))) {
           yield function(t.substring(1));
         }
-        if (t.length() > 2 && Character.isLowerCase(t.charAt(1)) && GREEK.contains(t.substring(1))) {
-          yield new Var(t.substring(1) + subscript());
+        if (t.length() > 2 && GREEK.contains(t.substring(1))) {
+          String name = t.substring(1) + subscript();
+          yield FUNCTION_LETTERS.contains(t.substring(1)) && "(".equals(peek()) ? applied(name) : new Var(name);
         }
         throw new NotMath("the command " + t);
       }
     };
   }
 
+  /** {@code f(x)}: an unknown function applied to its arguments, named {@code f(x)} when they are variables. */
+  private Node applied(String name) throws NotMath {
+    expect("(");
+    enter();
+    List<Node> args = new ArrayList<>(List.of(sum()));
+    while (accept(",")) {
+      args.add(sum());
+    }
+    expect(")");
+    depth--;
+    return new Op("apply " + name, args);
+  }
+
   private static final Set<String> GREEK = Set.of("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta",
-      "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "omega");
+      "theta", "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "omega",
+      "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega");
 
   private Node radicand() throws NotMath {
     return "{".equals(peek()) ? group("{", "}") : postfix();
@@ -662,6 +755,9 @@ final class MathParser {
       base = "{".equals(peek()) ? group("{", "}") : primary();
     }
     Node argument = "(".equals(peek()) ? group("(", ")") : "{".equals(peek()) ? group("{", "}") : bareArgument();
+    if (argument instanceof Lit && "(".equals(peek())) {
+      throw new NotMath(name + " of a number before a bracket: " + name + "2(x) may mean a base or a factor");
+    }
     return base == null ? new Op(name, List.of(argument)) : new Op("logb", List.of(base, argument));
   }
 
@@ -708,6 +804,9 @@ final class MathParser {
       return value;
     }
     Op op = (Op) node;
+    if (op.name().startsWith("apply ")) {
+      throw new Equivalence.Undecidable(op.name().substring(6) + "(...) is a function the answer does not define");
+    }
     Real a = evaluate(op.args().get(0), env);
     return switch (op.name()) {
       case "+" -> a.add(evaluate(op.args().get(1), env));
@@ -716,6 +815,7 @@ final class MathParser {
       case "/" -> a.divide(evaluate(op.args().get(1), env));
       case "^" -> a.pow(evaluate(op.args().get(1), env));
       case "neg" -> a.negate();
+      case "pm", "mp" -> throw new ArithmeticException("a value with a \\pm sign is two values");
       case "!" -> a.factorial();
       case "!!" -> a.doubleFactorial();
       case "sqrt" -> a.root(2);
@@ -756,11 +856,15 @@ final class MathParser {
       case "cosh" -> a.apply(Math::cosh);
       case "tanh" -> a.apply(Math::tanh);
       case "exp" -> a.apply(Math::exp);
-      case "ln" -> positive(a).apply(Math::log);
-      case "log" -> positive(a).apply(Math::log10);
+      case "ln" -> a.sameAs(Real.of(1)) ? Real.of(0) : positive(a).apply(Math::log);
+      case "log" -> {
+        Real exact = a.exactLog(Real.of(10));
+        yield exact != null ? exact : positive(a).apply(Math::log10);
+      }
       case "logb" -> {
         Real x = positive(evaluate(op.args().get(1), env));
-        yield x.apply(Math::log).divide(positive(a).apply(Math::log));
+        Real exact = x.exactLog(a);
+        yield exact != null ? exact : x.apply(Math::log).divide(positive(a).apply(Math::log));
       }
       default -> throw new IllegalStateException("unknown operation " + op.name());
     };

@@ -1,5 +1,7 @@
 package dev.qedspark.eval;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,8 +35,9 @@ final class MathText {
   private static final Pattern FRAC_DIGIT_DIGIT = Pattern.compile("\\\\frac\\s*(\\d)\\s*(\\d)");
   private static final Pattern FRAC_DIGIT_GROUP = Pattern.compile("\\\\frac\\s*(\\d)\\s*\\{");
   private static final Pattern FRAC_GROUP_DIGIT = Pattern.compile("\\\\frac\\s*\\{([^{}]*)}\\s*(\\d)");
-  private static final Pattern LOWER_CASE_WORD = Pattern.compile("(?<![\\\\a-zA-Z])[a-zA-Z]+");
-  private static final Pattern ONE_TOKEN = Pattern.compile("\\{(\\\\[a-z]+|[^{}\\\\])}");
+  /** A word in lower case or capitalized ({@code All}); capitals ({@code AB}, {@code F}) and command names keep their case. */
+  private static final Pattern LOWER_CASE_WORD = Pattern.compile("(?<![\\\\a-zA-Z])[A-Z]?[a-z]+(?![a-zA-Z])");
+  private static final Pattern ONE_TOKEN = Pattern.compile("\\{(\\\\[a-zA-Z]+`|[^{}\\\\`])}");
   /**
    * Unit words: after a number at the end of an answer ("90 degrees", "12 square units"), or
    * wrapped in {@code \\text{}} right after a number, where single letters count too ({@code 5\\text{ m}});
@@ -46,69 +49,88 @@ final class MathText {
   private static final Pattern UNIT = Pattern.compile("(?i)(?<=[\\d}])\\s+(" + WORD_UNITS + "(?:\\^\\{?[23]}?)?)\\s*$");
   private static final Pattern TEXT_UNIT = Pattern.compile("(?i)([\\d}])(?:\\s|\\\\[,;:! ]){0,3}\\\\(?:text|mathrm|mbox|textrm)\\s*\\{\\s*(" + UNITS + ")\\s*}(\\^\\{?[23]}?)?");
   private static final Pattern MATRIX = Pattern.compile("\\\\begin\\{([pbB]?matrix)}(.*?)\\\\end\\{\\1}", Pattern.DOTALL);
-  private static final Pattern THIN_SPACE = Pattern.compile("(?<=\\d)[\\u2009\\u202F\\u00A0\\u2006](?=\\d{3})");
 
   private MathText() {}
 
-  /** A normalized answer and the unit it was given in ({@code cm}, {@code m^2}), or null. */
+  /** A normalized answer and the units it was given in ({@code cm}, {@code m^2,degree}), or null. */
   record Normalized(String text, String unit) {}
+
+  /** A number whose digits are grouped by thousands with a LaTeX or Unicode separator; no group of a number that starts with 0. */
+  private static final Pattern GROUPED = Pattern.compile(
+      "(?<![\\d.])([1-9]\\d{0,2})((?:(?:\\{,}|,\\\\!|\\\\[,;: ]|[\\u2009\\u202F\\u00A0\\u2006])\\d{3})+)(?!\\d)");
+  /** A trigonometric function of a number of degrees: {@code \\sin 30^\\circ} is the sine of pi/6. */
+  private static final Pattern TRIG_DEGREES = Pattern.compile(
+      "\\\\(sin|cos|tan|sec|csc|cot)\\s*(\\(?)\\s*(\\d+(?:\\.\\d+)?)\\s*(?:\\^\\s*\\{?\\s*\\\\circ\\s*}?|°)\\s*(\\)?)");
+  private static final Pattern DEGREE = Pattern.compile("\\^\\s*\\{\\s*\\\\circ\\s*}|\\^\\s*\\\\circ|(?<=\\d)\\s*\\\\circ(?![a-zA-Z])|°|\\\\degree(?![a-zA-Z])");
 
   static String normalize(String answer) {
     return normalized(answer).text();
   }
 
   static Normalized normalized(String answer) {
-    String unit = null;
+    List<String> units = new ArrayList<>();
     String s = answer.strip();
+    if (s.contains("\\$")) {
+      units.add("dollar");
+    }
     s = s.replace("\\$", "").replace("$", "");
     s = s.replace("\\[", "").replace("\\]", "").replace("\\(", "").replace("\\)", "");
     s = MATRIX.matcher(s).replaceAll(m -> Matcher.quoteReplacement("\\matrix{" + m.group(2).replace("\\\\", " \\row ") + "}"));
     Matcher textUnit = TEXT_UNIT.matcher(s);
-    if (textUnit.find()) {
-      unit = unitName(textUnit.group(2), textUnit.group(3));
-      s = textUnit.replaceAll("$1");
+    while (textUnit.find()) {
+      units.add(unitName(textUnit.group(2), textUnit.group(3)));
     }
+    s = TEXT_UNIT.matcher(s).replaceAll("$1");
     for (int i = 0; i < 3; i++) {
       s = WRAPPER.matcher(s).replaceAll(m -> Matcher.quoteReplacement(" " + m.group(1) + " "));
     }
     s = s.replaceAll("\\\\(?:left|right|big|Big|bigg|Bigg|bigl|bigr|Bigl|Bigr|displaystyle|textstyle)(?![a-zA-Z])", "");
-    // {,} before exactly three digits separates thousands (1{,}000); elsewhere it is a decimal comma (1{,}5).
-    s = s.replaceAll("(?<=\\d)\\{,}(?=\\d{3}(?!\\d))", "").replace("{,}", ".").replace(",\\!", ",");
-    s = THIN_SPACE.matcher(s).replaceAll("");
-    s = s.replaceAll("(?<=\\d)\\\\[,;: ](?=\\d{3})", "");
+    // Thousands: 1{,}000, 1,\\!000, 1\\,000, a thin space; a {,} left is a decimal comma (1{,}5).
+    s = GROUPED.matcher(s).replaceAll(m -> m.group(1) + m.group(2).replaceAll("\\D", ""));
+    s = s.replace("{,}", ".").replace(",\\!", ",");
     s = s.replaceAll("\\\\[,;:! ]|\\\\q?quad(?![a-zA-Z])|~", " ");
     s = s.replaceAll("\\\\[dtc]frac", "\\\\frac");
     s = FRAC_DIGIT_DIGIT.matcher(s).replaceAll("\\\\frac{$1}{$2}");
     s = FRAC_DIGIT_GROUP.matcher(s).replaceAll("\\\\frac{$1}{");
     s = FRAC_GROUP_DIGIT.matcher(s).replaceAll("\\\\frac{$1}{$2}");
+    s = TRIG_DEGREES.matcher(s).replaceAll("\\\\$1(($3)*\\\\pi/180)");
     // A degree sign, not the composition f \\circ g.
-    s = s.replaceAll("\\^\\s*\\{\\s*\\\\circ\\s*}|\\^\\s*\\\\circ|(?<=\\d)\\s*\\\\circ(?![a-zA-Z])|°|\\\\degree(?![a-zA-Z])", "");
+    if (DEGREE.matcher(s).find()) {
+      units.add("degree");
+      s = DEGREE.matcher(s).replaceAll("");
+    }
     s = s.replaceAll("\\\\(?:cdot|times)(?![a-zA-Z])", "*").replace("\\div", "/").replace("×", "*").replace("·", "*");
     s = s.replaceAll("\\\\(?:leq|le|leqslant)(?![a-zA-Z])|≤", "<=").replaceAll("\\\\(?:geq|ge|geqslant)(?![a-zA-Z])|≥", ">=");
     s = s.replaceAll("\\\\(?:neq|ne)(?![a-zA-Z])|≠", "!=").replaceAll("\\\\lt(?![a-zA-Z])", "<").replaceAll("\\\\gt(?![a-zA-Z])", ">");
-    s = s.replaceAll("\\\\approx(?![a-zA-Z])|≈", "=").replaceAll("^\\s*=", "").replace("±", "\\pm").replace("∓", "\\mp").replace("∈", "\\in");
+    s = s.replace("≈", "\\approx").replaceAll("^\\s*(?:=|\\\\approx(?![a-zA-Z]))", "").replace("±", "\\pm").replace("∓", "\\mp").replace("∈", "\\in");
     s = s.replace(";", ",").replaceAll("\\\\colon(?![a-zA-Z])", ":").replace("\\%", "%");
     s = s.replace("−", "-").replace("π", "\\pi").replace("∞", "\\infty").replace("√", "\\sqrt");
     s = s.replaceAll("(?i)\\s+or\\s+|\\\\vee(?![a-zA-Z])|∨", " \\\\lor ").replaceAll("(?i)\\s+and\\s+|\\\\wedge(?![a-zA-Z])|∧", " \\\\land ");
     s = withoutFinalStop(s);
     Matcher wordUnit = UNIT.matcher(s);
     if (wordUnit.find()) {
-      unit = unit != null ? unit : unitName(wordUnit.group(1), null);
+      units.add(unitName(wordUnit.group(1), null));
       s = s.substring(0, wordUnit.start());
     }
     if (THOUSANDS.matcher(s).matches()) {
       s = s.replace(",", "");
     }
-    return new Normalized(s.replaceAll("\\s+", " ").strip(), unit);
+    return new Normalized(s.replaceAll("\\s+", " ").strip(), units.isEmpty() ? null : String.join(",", units));
   }
 
-  /** A unit as compared: lower case, without spaces or braces, with its exponent. */
+  /** A unit as compared: lower case, singular, without spaces or braces, with its exponent. */
   private static String unitName(String word, String exponent) {
-    return (word + (exponent == null ? "" : exponent)).toLowerCase(java.util.Locale.ROOT).replaceAll("[\\s{}]", "");
+    String w = word.toLowerCase(java.util.Locale.ROOT).replaceAll("[\\s{}]", "");
+    w = w.matches("deg|degrees?") ? "degree" : w.matches("rad|radians?") ? "radian" : w.length() > 3 && w.endsWith("s") ? w.substring(0, w.length() - 1) : w;
+    return w + (exponent == null ? "" : exponent.replaceAll("[\\s{}]", ""));
   }
 
   /** The text without the full stops and spaces it ends with; a loop, not a backtracking pattern. */
   static String withoutFinalStop(String text) {
+    String trimmed = text.stripTrailing();
+    if (trimmed.endsWith("...") || trimmed.endsWith("…")) {
+      return trimmed; // 3.14... is not 3.14
+    }
     int end = text.length();
     while (end > 0 && (text.charAt(end - 1) == '.' || Character.isWhitespace(text.charAt(end - 1)))) {
       end--;
@@ -117,19 +139,21 @@ final class MathText {
   }
 
   /**
-   * Text compared as text: lower case, spacing, braces around a single token and LaTeX command
-   * backslashes ignored. Braces around more than one token are kept, so {@code 2^{n}-1} and
-   * {@code 2^{n-1}} never read the same.
+   * Text compared as text: words in lower case, spacing aside (but not between two digits),
+   * braces around a single token ignored, command names kept as written. Braces around more than
+   * one token are kept, so {@code 2^{n}-1} and {@code 2^{n-1}} never read the same.
    */
   static String plain(String answer) {
-    // Words in lower case, command names as written: \\Omega and \\omega differ.
-    // Spacing aside, except between two digits: "1 6" is not 16.
-    String s = LOWER_CASE_WORD.matcher(normalize(answer)).replaceAll(m -> m.group().toLowerCase(java.util.Locale.ROOT))
-        .replaceAll("(?<=\\d)\\s+(?=\\d)", "_").replaceAll("\\s+", "");
+    // Words in lower case, command names as written: \Omega and \omega differ.
+    String s = LOWER_CASE_WORD.matcher(normalize(answer)).replaceAll(m -> m.group().toLowerCase(java.util.Locale.ROOT));
+    // Spacing aside, except between two digits ("1 6" is not 16); a command's name ends where its
+    // letters do (\cosh 1 is not \cos h1).
+    s = s.replaceAll("(?<=\\d)\\s+(?=\\d)", "_").replaceAll("(\\\\[a-zA-Z]+)\\s*", "$1`").replaceAll("\\s+", "");
     for (String before = null; !s.equals(before); ) {
       before = s;
       s = ONE_TOKEN.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
     }
-    return s.replace("\\", "");
+    return s;
   }
+
 }

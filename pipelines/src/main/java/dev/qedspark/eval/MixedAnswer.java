@@ -16,8 +16,13 @@ import java.util.regex.Pattern;
  * a piece differs; otherwise a judge's question.
  */
 final class MixedAnswer {
-  /** A word: two or more letters, not a command ({@code \frac}) and not a function name. */
-  private static final Pattern WORD = Pattern.compile("(?<![\\\\a-zA-Z])[a-zA-Z]{2,}(?![a-zA-Z])");
+  /**
+   * A word: two or more letters, not a command ({@code \frac}), not a function name, not a name
+   * in capitals ({@code AB}).
+   */
+  private static final Pattern WORD = Pattern.compile("(?<![\\\\a-zA-Z])(?![A-Z]{2,4}(?![a-zA-Z]))[a-zA-Z]{2,}(?![a-zA-Z])");
+  /** A word applied like a function ({@code tr(A)^2}): what its brackets hold is no separate piece. */
+  private static final Pattern APPLIED_WORD = Pattern.compile("(?<![\\\\a-zA-Z])[a-zA-Z]{2,}\\s*\\(");
 
   /** A piece of the answer: a word, or the mathematics between words. */
   private record Piece(boolean word, String text) {}
@@ -29,6 +34,9 @@ final class MixedAnswer {
    * mathematics. Null when neither has words (nothing for this rule to decide).
    */
   static Verdict compare(String gold, String answer, BiFunction<String, String, Verdict> mathematics) {
+    if (APPLIED_WORD.matcher(gold).find() || APPLIED_WORD.matcher(answer).find()) {
+      return new Verdict(Outcome.UNDECIDED, "words", "a word applied like a function");
+    }
     List<Piece> expected = pieces(gold);
     List<Piece> given = pieces(answer);
     if (expected.stream().noneMatch(Piece::word) && given.stream().noneMatch(Piece::word)) {
@@ -67,7 +75,7 @@ final class MixedAnswer {
         continue;
       }
       addMath(pieces, text.substring(from, m.start()));
-      pieces.add(new Piece(true, m.group().toLowerCase(Locale.ROOT)));
+      pieces.add(new Piece(true, m.group().matches("[A-Z]?[a-z]+") ? m.group().toLowerCase(Locale.ROOT) : m.group()));
       from = m.end();
     }
     addMath(pieces, text.substring(from));

@@ -122,6 +122,9 @@ record Real(BigInteger num, BigInteger den, BigDecimal approx, boolean lowPrecis
   }
 
   Real pow(Real exponent) {
+    if (infinity != 0 || exponent.infinity != 0) {
+      throw new ArithmeticException("a power of infinity");
+    }
     if (exponent.isInteger()) {
       BigInteger e = exponent.num;
       if (exact()) {
@@ -237,7 +240,37 @@ record Real(BigInteger num, BigInteger den, BigDecimal approx, boolean lowPrecis
       }
       return of(q, BigInteger.ONE);
     }
-    return of(approx.setScale(0, RoundingMode.FLOOR).toBigInteger(), BigInteger.ONE);
+    if (infinity != 0) {
+      throw new ArithmeticException("the floor of infinity");
+    }
+    BigInteger below = approx.setScale(0, RoundingMode.FLOOR).toBigInteger();
+    // Within the precision of an integer, the floor is unknown: (2+\sqrt3)^{100} is just below one.
+    BigDecimal nearest = approx.setScale(0, RoundingMode.HALF_EVEN);
+    BigDecimal precision = approx.abs().max(BigDecimal.ONE).multiply(lowPrecision ? new BigDecimal("1e-9") : new BigDecimal("1e-40"));
+    if (approx.subtract(nearest).abs().compareTo(precision) <= 0) {
+      throw new ArithmeticException("too close to an integer for its floor to be known at this precision");
+    }
+    return of(below, BigInteger.ONE);
+  }
+
+  /**
+   * The logarithm of {@code this} to base {@code base} exactly when both are exact and it is a
+   * whole number ({@code \\log_2 8} is 3), else null.
+   */
+  Real exactLog(Real base) {
+    if (!exact() || !base.exact() || signum() <= 0 || base.signum() <= 0 || base.sameAs(of(1))) {
+      return null;
+    }
+    for (int k = -64; k <= 64; k++) {
+      try {
+        if (base.pow(of(k)).sameAs(this)) {
+          return of(k);
+        }
+      } catch (ArithmeticException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   Real abs() {
@@ -247,6 +280,11 @@ record Real(BigInteger num, BigInteger den, BigDecimal approx, boolean lowPrecis
   /** A function only a double computes here: the result is marked low-precision. */
   Real apply(java.util.function.DoubleUnaryOperator f) {
     return approx(f.applyAsDouble(decimal().doubleValue()));
+  }
+
+  /** Whether the decimal values are the same to all 60 digits (a double's error shows in the last ones). */
+  boolean sameAsExactly(Real o) {
+    return infinity == o.infinity && (infinity != 0 || decimal().compareTo(o.decimal()) == 0);
   }
 
   /** Whether two numbers are equal: exactly for fractions, else to the precision both carry. */

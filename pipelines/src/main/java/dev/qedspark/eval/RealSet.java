@@ -141,7 +141,8 @@ record RealSet(String variable, List<Interval> parts) {
     Real slope = value(difference, x, 1).add(at0.negate());
     // Linear: the difference agrees with slope * x + at0 at two more points.
     // Fractions too, so that \\lfloor x \\rfloor <= 2 is never taken for x <= 2.
-    for (Real probe : List.of(Real.of(7), Real.of(-3), Real.of(BigInteger.ONE, BigInteger.TWO), Real.of(BigInteger.valueOf(-7), BigInteger.valueOf(3)))) {
+    for (Real probe : List.of(Real.of(7), Real.of(-3), Real.of(BigInteger.ONE, BigInteger.TWO), Real.of(BigInteger.valueOf(-7), BigInteger.valueOf(3)),
+        Real.of(BigInteger.TWO, BigInteger.valueOf(7)), Real.of(BigInteger.valueOf(5), BigInteger.valueOf(11)))) {
       if (!MathParser.evaluate(difference, Map.of(x, probe)).sameAs(slope.multiply(probe).add(at0))) {
         return null;
       }
@@ -209,7 +210,10 @@ record RealSet(String variable, List<Interval> parts) {
     return new RealSet(sameVariable(this, other), List.of()).union(new RealSet(null, all));
   }
 
-  /** Whether both hold the same real numbers. */
+  /**
+   * Whether both hold the same real numbers. Ends that agree only as far as an approximation
+   * goes ({@code \\ln 2} and {@code 0.6931471806}) make the question a judge's.
+   */
   boolean sameAs(RealSet other) {
     if (parts.size() != other.parts.size()) {
       return false;
@@ -219,6 +223,13 @@ record RealSet(String variable, List<Interval> parts) {
       Interval b = other.parts.get(i);
       if (compare(a.low(), b.low()) != 0 || compare(a.high(), b.high()) != 0 || a.lowClosed() != b.lowClosed() || a.highClosed() != b.highClosed()) {
         return false;
+      }
+    }
+    for (int i = 0; i < parts.size(); i++) {
+      for (Real[] ends : List.of(new Real[] {parts.get(i).low(), other.parts.get(i).low()}, new Real[] {parts.get(i).high(), other.parts.get(i).high()})) {
+        if (ends[0].exact() != ends[1].exact() && ends[0].infinity() == 0 && !ends[0].sameAsExactly(ends[1])) {
+          throw new Equivalence.Undecidable("the ends of the sets agree only as far as an approximation goes");
+        }
       }
     }
     return true;
