@@ -117,7 +117,7 @@ public final class AnswerCheck {
       future.cancel(true);
       return new Verdict(Outcome.UNDECIDED, "interrupted", null);
     } catch (ExecutionException e) {
-      return new Verdict(Outcome.UNDECIDED, "error", String.valueOf(e.getCause()));
+      return new Verdict(Outcome.UNDECIDED, "error", "the check failed: " + e.getCause().getMessage());
     }
   }
 
