@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  * between them ({@code \boxed{-2} and \boxed{1}} is {@code -2, 1}: one box per solution), unless
  * an answer line ("the final answer is $34$", "Answer: 12") comes after it: the last word a
  * response says wins over an intermediate box. Of an answer line, the first math span
- * ({@code $...$}, {@code \(...\)}, {@code \[...\]}) is the answer when it has one, else its
- * first sentence ("12. I hope it is correct." gives 12). With
+ * ({@code $...$}, {@code \(...\)}, {@code \[...\]}) and the spans that only "and", "or" or
+ * commas part from it are the answer when it has one, else its first sentence ("12. I hope it is
+ * correct." gives 12). With
  * {@link Extraction#BOXED_THEN_LAST_MATH}, a response with neither gives its last math span.
  * Null when there is none. Time is linear in the response's length.
  */
@@ -51,7 +52,9 @@ public final class FinalAnswer {
   private static final Pattern BOX = Pattern.compile("\\\\(?:boxed|fbox)\\s*\\{");
   private static final Pattern BOX_BARE = Pattern.compile("\\\\boxed\\s+([^\\s$]+)");
   private static final Pattern ANSWER_IS = Pattern.compile("(?i)answer\\s*(?:is|:)\\s*:?\\s*");
-  private static final Pattern MATH = Pattern.compile("\\$\\$(.+?)\\$\\$|\\$(.+?)\\$|\\\\\\((.+?)\\\\\\)|\\\\\\[(.+?)\\\\\\]", Pattern.DOTALL);
+  /** A math span: {@code $$...$$}, {@code $...$} (an escaped {@code \\$} inside is a dollar sign), {@code \\(...\\)}, {@code \\[...\\]}. */
+  private static final Pattern MATH = Pattern.compile(
+      "\\$\\$(.+?)\\$\\$|(?<!\\\\)\\$((?:\\\\.|[^\\\\$])++)\\$|\\\\\\((.+?)\\\\\\)|\\\\\\[(.+?)\\\\\\]", Pattern.DOTALL);
   /** What may stand between the boxes of one answer: "and", "or", commas, math delimiters, "x =". */
   private static final Pattern BETWEEN_BOXES = Pattern.compile("(?i)[\\s$,;]*(?:(?:and|or)\\b)?[\\s$,;]*(?:[a-z]\\s*=)?[\\s$]*");
   private static final int MAX_SEPARATOR = 40;
@@ -189,7 +192,14 @@ public final class FinalAnswer {
   private static String answerOf(String rest) {
     Matcher math = MATH.matcher(rest);
     if (math.find()) {
-      return firstGroup(math);
+      // "$x = 3$ and $y = 4$": spans that only "and", "or" or commas part are one answer.
+      List<String> spans = new ArrayList<>(List.of(firstGroup(math)));
+      int end = math.end();
+      while (math.find() && math.start() - end <= MAX_SEPARATOR && BETWEEN_BOXES.matcher(rest.substring(end, math.start())).matches()) {
+        spans.add(firstGroup(math));
+        end = math.end();
+      }
+      return String.join(", ", spans);
     }
     Matcher end = SENTENCE_END.matcher(rest);
     String sentence = end.find() ? rest.substring(0, end.start()) : rest;

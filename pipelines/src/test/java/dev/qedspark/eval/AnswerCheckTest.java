@@ -40,6 +40,9 @@ class AnswerCheckTest {
     assertNull(FinalAnswer.of("I could not finish."));
     assertNull(FinalAnswer.of("unclosed \\boxed{1 + {2}"), "a box that never closes is no answer");
     assertEquals("34", FinalAnswer.of("Final Answer: The final answer is $34$. I hope it is correct."));
+    assertEquals("x = 3, y = 4", FinalAnswer.of("Answer: $x = 3$ and $y = 4$"), "the spans of one answer line");
+    assertEquals("\\$5", FinalAnswer.of("The answer is $\\$5$."), "an escaped dollar sign is no end of the span");
+    assertEquals("2", FinalAnswer.of("The answer is $2$. Check: $2 + 2 = 4$."), "a later sentence's mathematics is no part of it");
     assertEquals("12", FinalAnswer.of("The answer is 12. I hope it is correct."));
     assertEquals("\\frac{1}{2}", FinalAnswer.of("Try \\boxed{2} first; it fails.\nSo the final answer is $\\frac{1}{2}$."),
         "an answer line after the last box is the last word");
