@@ -30,9 +30,10 @@ import java.util.regex.Pattern;
  *       {@code 0.5 = \frac{1}{2}} and {@code 4\cdot3^{2023}} is compared digit for digit); to 40
  *       significant digits when {@code \pi} or a root is involved; to 1e-9 relative when a double
  *       took part (trigonometry); within {@code eval.numeric-tolerance} when one is set
- *       ({@code numeric (tolerance)}). With variables, the answers must agree at three sets of
- *       values (positive, negative and even, fractional), at least two of which both can be
- *       evaluated at. Tuples, intervals and matrices compare in order with their brackets;
+ *       ({@code numeric (tolerance)}); a rational number that agrees with an approximation
+ *       only that far is undecided. With variables, the answers must agree at every one of
+ *       eight sets of values ({@link Equivalence}) where both are defined, at least two; where
+ *       one is defined and the other is not, the verdict is {@code domain}. Tuples, intervals and matrices compare in order with their brackets;
  *       lists, sets and "x = 2 or x = 3" as sets; {@code x = 1, y = 2} keeps its names.</li>
  *   <li>{@code set}: relations in one variable, double inequalities, {@code x \in [a, b]},
  *       intervals and unions compare as the sets of numbers they describe ({@link RealSet}).</li>
@@ -293,18 +294,26 @@ public final class AnswerCheck {
     Equivalence equivalence = new Equivalence(tolerance, names.isEmpty());
     String method = names.isEmpty() ? "symbolic" : "symbolic (variables)";
     int decided = 0;
+    // Two expressions are evaluated whole by same(), so only a failure asks which side is undefined;
+    // collections may stop early, so for them both sides are tried first.
+    boolean expressions = expected instanceof Expr && given instanceof Expr;
+    Verdict domain = new Verdict(Outcome.UNDECIDED, "domain", "one answer is defined where the other is not");
     for (Map<String, Real> env : Equivalence.points(names)) {
       boolean same;
-      if (Equivalence.evaluable(expected, env) != Equivalence.evaluable(given, env)) {
-        return new Verdict(Outcome.UNDECIDED, "domain", "one answer is defined where the other is not");
+      if (!expressions && Equivalence.evaluable(expected, env) != Equivalence.evaluable(given, env)) {
+        return domain;
       }
       try {
         same = equivalence.same(expected, given, env);
       } catch (Equivalence.Undecidable e) {
-        return new Verdict(Outcome.UNDECIDED, method, e.getMessage());
+        return expressions && Equivalence.evaluable(expected, env) != Equivalence.evaluable(given, env) ? domain
+            : new Verdict(Outcome.UNDECIDED, method, e.getMessage());
       } catch (Real.TooLarge e) {
         throw e;
       } catch (ArithmeticException e) {
+        if (expressions && Equivalence.evaluable(expected, env) != Equivalence.evaluable(given, env)) {
+          return domain;
+        }
         continue;
       }
       if (!same) {

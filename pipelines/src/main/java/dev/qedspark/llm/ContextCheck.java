@@ -24,11 +24,7 @@ final class ContextCheck {
     static Need of(PreparedRequest request) {
       try {
         JsonNode body = RequestBodies.JSON.readTree(request.body());
-        long characters = 0;
-        for (JsonNode message : body.path("messages")) {
-          characters += message.path("content").asText("").length();
-        }
-        return new Need(characters / StandInAnswers.CHARS_PER_TOKEN, body.path("max_tokens").asLong(0));
+        return new Need(StandInAnswers.promptCharacters(body) / StandInAnswers.CHARS_PER_TOKEN, body.path("max_tokens").asLong(0));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

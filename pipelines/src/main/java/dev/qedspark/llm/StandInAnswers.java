@@ -26,13 +26,19 @@ final class StandInAnswers {
 
   private StandInAnswers() {}
 
-  /** @param content the stand-in's text; null for {@link #proof} */
-  static Answer of(PreparedRequest request, String model, String content) throws IOException {
-    JsonNode body = RequestBodies.JSON.readTree(request.body());
+  /** The characters of a request body's messages: what prompt tokens are estimated from. */
+  static long promptCharacters(JsonNode body) {
     long characters = 0;
     for (JsonNode message : body.path("messages")) {
       characters += message.path("content").asText("").length();
     }
+    return characters;
+  }
+
+  /** @param content the stand-in's text; null for {@link #proof} */
+  static Answer of(PreparedRequest request, String model, String content) throws IOException {
+    JsonNode body = RequestBodies.JSON.readTree(request.body());
+    long characters = promptCharacters(body);
     ObjectNode reply = RequestBodies.JSON.createObjectNode();
     reply.put("model", model);
     ArrayNode choices = reply.putArray("choices");
