@@ -15,7 +15,7 @@ const columns = (await rows(`DESCRIBE SELECT * FROM '${dir}/problems/*.parquet'`
 if (JSON.stringify(columns) !== JSON.stringify(expected)) fail(`columns ${columns} != ${expected}`);
 
 for (const name of ['problems', 'quarantine']) {
-  const manifest = JSON.parse(readFileSync(`${dir}/${name}/_manifest.json`, 'utf8'));
+  const manifest = JSON.parse(readFileSync(`${dir}/${name}/.manifest.json`, 'utf8'));
   const [{ n }] = await rows(`SELECT count(*) AS n FROM '${dir}/${name}/*.parquet'`);
   if (Number(n) !== manifest.rows) fail(`${name}: DuckDB reads ${n} rows, the manifest says ${manifest.rows}`);
   console.log(`check-problems: ${name}: ${n} rows, as the manifest says`);

@@ -35,7 +35,7 @@ final class DatasetCommand implements Command {
   @Override
   public String description() {
     return """
-        For each DIR that is a dataset, reads _manifest.json, checks that every shard it lists
+        For each DIR that is a dataset, reads .manifest.json, checks that every shard it lists
         is present with its recorded size, sha256, row count and schema, and prints the dataset's name, rows,
         shards, code version and creation time. For each DIR that is a run folder (it has
         _run.json, e.g. runs/demo/ingest), checks every output the run committed the same way

@@ -34,7 +34,7 @@ final class IngestJob extends StageCommand {
         (problem/statement/question..., id/problem_id..., solution, answer, rubric);
         --map field=column names them explicitly.
 
-        Writes OUT/problems (Parquet + _manifest.json), OUT/quarantine (records that could
+        Writes OUT/problems (Parquet + .manifest.json), OUT/quarantine (records that could
         not be read or have no problem text, with reason, file, line and raw text) and
         OUT/report.json (counts per source and reason). A bad record never stops the job.
 

@@ -328,7 +328,7 @@ class CrashSurvivalTest {
   /** Checks that no dataset the killed job left is half-written, then runs the job to its end. */
   private void resumeAfterKill(Path root, String step, String... args) throws Exception {
     for (Path dataset : datasets(root.resolve(step))) {
-      JsonNode listed = JSON.readTree(dataset.resolve("_manifest.json").toFile()).path("files");
+      JsonNode listed = JSON.readTree(dataset.resolve(".manifest.json").toFile()).path("files");
       assertEquals(listed.size(), files(dataset).size(), dataset + ": a dataset with a manifest holds exactly its listed files");
     }
     run(root, step, args);
@@ -340,7 +340,7 @@ class CrashSurvivalTest {
       return List.of();
     }
     try (Stream<Path> all = Files.walk(out)) {
-      return all.filter(p -> Files.exists(p.resolve("_manifest.json")) && !hidden(out.relativize(p))).toList();
+      return all.filter(p -> Files.exists(p.resolve(".manifest.json")) && !hidden(out.relativize(p))).toList();
     }
   }
 

@@ -66,7 +66,7 @@ class InferAndServeTest {
     assertTrue(lines.get("b").path("response").path("body").path("usage").path("completion_tokens").asInt() <= 4, "the body's max_tokens applies");
     assertTrue(lines.get("c").path("response").isNull());
     assertTrue(lines.get("c").path("error").path("message").asText().contains("HTTP 400"), lines.get("c").toString());
-    assertTrue(Files.exists(dir.resolve("run/results/_manifest.json")));
+    assertTrue(Files.exists(dir.resolve("run/results/.manifest.json")));
 
     ByteArrayOutputStream again = new ByteArrayOutputStream();
     assertEquals(0, qed(again, new ByteArrayOutputStream(), withLocalSettings("infer", "--input", input.toString(), "--out", dir.resolve("run2").toString())));

@@ -121,7 +121,7 @@ class QedCliTest {
 
     JsonNode report = new ObjectMapper().readTree(Files.readString(out.resolve("report.json")));
     assertEquals(1, report.get("quarantine_reasons").get("malformed_json").asLong());
-    JsonNode manifest = new ObjectMapper().readTree(Files.readString(out.resolve("problems/_manifest.json")));
+    JsonNode manifest = new ObjectMapper().readTree(Files.readString(out.resolve("problems/.manifest.json")));
     assertEquals(2, manifest.get("rows").asLong());
     assertEquals(2, manifest.get("files").size(), "--set datasets.shards applies");
 

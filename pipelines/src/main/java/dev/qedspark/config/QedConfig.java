@@ -9,6 +9,7 @@ import dev.qedspark.ingest.IngestSettings;
 import dev.qedspark.io.DatasetSettings;
 import dev.qedspark.eval.EvalSettings;
 import dev.qedspark.rl.RlSettings;
+import dev.qedspark.sft.SftSettings;
 import dev.qedspark.train.ShardSettings;
 import dev.qedspark.train.TrainSettings;
 import dev.qedspark.llm.LlmSettings;
@@ -25,6 +26,7 @@ public record QedConfig(
     RubricSettings rubrics,
     GradingSettings grading,
     RlSettings rl,
+    SftSettings sft,
     EvalSettings eval,
     ShardSettings shards,
     TrainSettings train,
@@ -33,6 +35,7 @@ public record QedConfig(
 
   public static final QedConfig DEFAULTS = new QedConfig(SparkSettings.DEFAULTS, DatasetSettings.DEFAULTS,
       IngestSettings.DEFAULTS, CurateSettings.DEFAULTS, LlmSettings.DEFAULTS, FilterSettings.DEFAULTS, RubricSettings.DEFAULTS, GradingSettings.DEFAULTS, RlSettings.DEFAULTS,
+      SftSettings.DEFAULTS,
       EvalSettings.DEFAULTS, ShardSettings.DEFAULTS, TrainSettings.DEFAULTS, Map.of());
 
   public QedConfig {

@@ -205,7 +205,7 @@ public final class Ingest extends Stage<Ingest, IngestReport> {
       long ok = reasons.getOrDefault("ok", 0L);
       reasons.remove("ok");
       long bad = reasons.values().stream().mapToLong(Long::longValue).sum();
-      bySource.put(spec.name(), new IngestReport.SourceCounts(spec.benchmark(), files, ok, bad, reasons));
+      bySource.put(spec.name(), new IngestReport.SourceCounts(spec.benchmark(), files, ok, bad, reasons, spec.license()));
     });
     return bySource;
   }

@@ -60,7 +60,8 @@ public record IngestReport(
    * @param problems rows that became problems
    * @param quarantined rows that were quarantined
    * @param reasons quarantined rows per reason
+   * @param license the source's licence as its catalog states it, or null
    */
   public record SourceCounts(
-      boolean benchmark, List<String> files, long problems, long quarantined, Map<String, Long> reasons) {}
+      boolean benchmark, List<String> files, long problems, long quarantined, Map<String, Long> reasons, String license) {}
 }

@@ -74,7 +74,7 @@ public final class SourceCatalog {
         }
         String path = ProjectPaths.isAbsoluteOrUri(e.path()) ? e.path() : new Path(base, e.path()).toString();
         specs.add(new SourceSpec(e.name(), path, e.format() == null ? null : SourceFormat.named(e.format()),
-            Boolean.TRUE.equals(e.benchmark()), ColumnMapping.declared(e.columns()), e.constants(), e.nullValues()));
+            Boolean.TRUE.equals(e.benchmark()), ColumnMapping.declared(e.columns()), e.constants(), e.nullValues(), e.license()));
       } catch (IllegalArgumentException ex) {
         throw new ConfigException("source '" + e.name() + "' in " + catalog + ": " + ex.getMessage(), ex);
       }

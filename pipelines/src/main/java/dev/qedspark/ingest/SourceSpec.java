@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param columns which source column fills which field
  * @param constants values for fields the source has no column for (e.g. a competition name)
  * @param nullValues cell values that mean "absent" (blank cells always do)
+ * @param license the source's licence as the catalog states it (null: not stated); recorded in
+ *     the ingest report, from where dataset cards take it
  */
 public record SourceSpec(
     String name,
@@ -24,7 +26,14 @@ public record SourceSpec(
     boolean benchmark,
     ColumnMapping columns,
     Map<String, String> constants,
-    List<String> nullValues) implements Serializable {
+    List<String> nullValues,
+    String license) implements Serializable {
+
+  /** A source whose licence is not stated. */
+  public SourceSpec(String name, String path, SourceFormat format, boolean benchmark, ColumnMapping columns, Map<String, String> constants,
+      List<String> nullValues) {
+    this(name, path, format, benchmark, columns, constants, nullValues, null);
+  }
 
   public SourceSpec {
     Objects.requireNonNull(name, "name");

@@ -74,6 +74,10 @@ public final class DatasetReader {
       if (!fs.exists(folder)) {
         throw new DatasetException("no dataset at " + path + ": the folder does not exist");
       }
+      if (!fs.exists(file) && fs.exists(new Path(folder, Manifest.OLDER_FILE_NAME))) {
+        throw new DatasetException(path + " was written by an older version of qed-spark (its manifest is "
+            + Manifest.OLDER_FILE_NAME + "): run the step that wrote it again");
+      }
       if (!fs.exists(file)) {
         throw new DatasetException("not a dataset: " + path + " has no " + Manifest.FILE_NAME
             + ". Datasets are written by qed jobs and get their manifest when complete; a folder"
@@ -90,7 +94,7 @@ public final class DatasetReader {
       }
     } catch (ChecksumException e) {
       throw new DatasetException("the manifest of " + path + " changed after it was written (it no longer matches its"
-          + " checksum file ." + Manifest.FILE_NAME + ".crc): run the step that wrote it again (--force)", e);
+          + " checksum file ." + Manifest.FILE_NAME + ".crc beside it): run the step that wrote it again (--force)", e);
     } catch (IOException e) {
       throw new DatasetException("cannot read the manifest of " + path + ": " + e.getMessage(), e);
     }

@@ -25,9 +25,14 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * Writes a DataFrame as a dataset: Parquet shards plus {@code _manifest.json}, committed
+ * Writes a DataFrame as a dataset: Parquet shards plus {@code .manifest.json}, committed
  * atomically. Rows are hash-partitioned by the key columns and sorted within each shard, so the
  * same rows give the same files whatever order or partitioning they arrived in.
  *
@@ -126,7 +131,7 @@ public final class DatasetWriter {
         List<Manifest.ShardFile> files = finishShards(fs, staging, hadoop);
         Manifest manifest = new Manifest(
             Manifest.FORMAT, name, files.stream().mapToLong(Manifest.ShardFile::rows).sum(), files,
-            Manifest.JSON.readTree(data.schema().json()), keyColumns, fingerprint,
+            Manifest.JSON.readTree(nullable(data.schema()).json()), keyColumns, fingerprint,
             BuildInfo.codeVersion(), Instant.now().toString());
         try (OutputStream out = fs.create(new Path(staging, Manifest.FILE_NAME), false)) {
           out.write(Manifest.JSON.writeValueAsString(manifest).getBytes(StandardCharsets.UTF_8));
@@ -149,7 +154,8 @@ public final class DatasetWriter {
     if (partitioned && data.rdd().getNumPartitions() != shards) {
       throw new IllegalStateException(name + " has " + data.rdd().getNumPartitions() + " partitions, not the " + shards + " shards it is written as");
     }
-    SparkJobs.named(data.sparkSession(), "write " + name + " (" + shards + " shards)", () -> (partitioned ? data : data.repartition(shards, keys))
+    Dataset<Row> rows = data.to(nullable(data.schema()));
+    SparkJobs.named(data.sparkSession(), "write " + name + " (" + shards + " shards)", () -> (partitioned ? rows : rows.repartition(shards, keys))
         .sortWithinPartitions(keys)
         .write()
         .option("compression", compression)
@@ -157,48 +163,99 @@ public final class DatasetWriter {
   }
 
   /**
-   * Gives shard {@code i} the name {@code part-0000i.parquet} after the partition it holds, writes
-   * an empty shard for each partition that got no rows (so there are always exactly
-   * {@code shards} files), makes each footer canonical and describes each file. The per-file work
-   * runs as a Spark job, one task per shard.
+   * Makes each footer canonical, describes each file (rows, size, sha256; one Spark task per
+   * file), removes files without rows and names the rest {@code part-00000.parquet},
+   * {@code part-00001.parquet}, ... in partition order, so no shard is empty: fewer rows than
+   * shards give fewer files. A dataset without rows keeps one empty shard, which carries the
+   * schema for readers that take it from the files. A {@link #partitioned()} dataset keeps its
+   * shard numbers, so every one of its partitions must hold rows.
    */
   private List<Manifest.ShardFile> finishShards(FileSystem fs, Path staging, Configuration hadoop) throws IOException {
-    Path[] byPartition = new Path[shards];
+    java.util.TreeMap<Integer, Path> byPartition = new java.util.TreeMap<>();
     for (FileStatus written : fs.listStatus(staging, p -> p.getName().endsWith(".parquet"))) {
       Matcher m = SPARK_PART.matcher(written.getPath().getName());
-      if (!m.find() || Integer.parseInt(m.group(1)) >= shards || byPartition[Integer.parseInt(m.group(1))] != null) {
+      if (!m.find() || Integer.parseInt(m.group(1)) >= shards || byPartition.put(Integer.parseInt(m.group(1)), written.getPath()) != null) {
         throw new IOException("unexpected file " + written.getPath() + " among the " + shards + " shards Spark wrote");
       }
-      byPartition[Integer.parseInt(m.group(1))] = written.getPath();
-    }
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < shards; i++) {
-      Path named = new Path(staging, shardName(i));
-      if (byPartition[i] == null) {
-        writeEmptyShard(fs, staging, named);
-      } else if (!fs.rename(byPartition[i], named)) {
-        throw new IOException("cannot rename " + byPartition[i] + " to " + named);
-      }
-      names.add(named.toString());
     }
     fs.delete(new Path(staging, "_SUCCESS"), false);
+    if (byPartition.isEmpty()) {
+      Path empty = new Path(staging, shardName(0));
+      writeEmptyShard(fs, staging, empty);
+      byPartition.put(0, empty);
+    }
+    List<String> files = byPartition.values().stream().map(Path::toString).toList();
     HadoopConf conf = new HadoopConf(hadoop);
-    return SparkJobs.named(data.sparkSession(), "hash the " + shards + " shards of " + name,
+    List<Manifest.ShardFile> described = SparkJobs.named(data.sparkSession(), "hash the " + files.size() + " shards of " + name,
         () -> JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext())
-            .parallelize(names, shards)
-            .map(shard -> describe(conf, new Path(shard)))
+            .parallelize(files, files.size())
+            .map(file -> describe(conf, new Path(file)))
             .collect());
+    List<Integer> partitions = new ArrayList<>(byPartition.keySet());
+    boolean anyRows = described.stream().anyMatch(f -> f.rows() > 0);
+    if (partitioned) {
+      List<Integer> empty = new ArrayList<>();
+      for (int i = 0; i < shards; i++) {
+        int at = partitions.indexOf(i);
+        if (at < 0 || described.get(at).rows() == 0) {
+          empty.add(i);
+        }
+      }
+      if (anyRows && !empty.isEmpty()) {
+        throw new DatasetException(name + " would have empty shards " + empty + " of " + shards + ": write fewer shards");
+      }
+    }
+    List<Manifest.ShardFile> kept = new ArrayList<>();
+    for (int i = 0; i < described.size(); i++) {
+      Manifest.ShardFile file = described.get(i);
+      Path current = new Path(staging, file.path());
+      if (file.rows() == 0 && (anyRows || !kept.isEmpty())) {
+        fs.delete(current, false);
+        continue;
+      }
+      Path named = new Path(staging, shardName(kept.size()));
+      if (!current.equals(named) && !fs.rename(current, named)) {
+        throw new IOException("cannot rename " + current + " to " + named);
+      }
+      kept.add(new Manifest.ShardFile(named.getName(), file.bytes(), file.rows(), file.sha256()));
+    }
+    return kept;
   }
 
   private void writeEmptyShard(FileSystem fs, Path staging, Path named) throws IOException {
     Path empty = new Path(staging, "." + named.getName() + ".empty");
     SparkJobs.named(data.sparkSession(), "write " + name + ": an empty shard", () -> data.sparkSession()
-        .createDataFrame(List.of(), data.schema()).coalesce(1).write().option("compression", compression).parquet(empty.toString()));
+        .createDataFrame(List.of(), nullable(data.schema())).coalesce(1).write().option("compression", compression).parquet(empty.toString()));
     FileStatus[] files = fs.listStatus(empty, p -> p.getName().endsWith(".parquet"));
     if (files.length != 1 || !fs.rename(files[0].getPath(), named)) {
       throw new IOException("cannot write the empty shard " + named);
     }
     fs.delete(empty, true);
+  }
+
+  /**
+   * The schema with every field, element and value nullable. Spark reads every Parquet column
+   * back as nullable, so a dataset made from another one read back would otherwise differ from
+   * it in nullability alone; written this way, every dataset (and every config of a published
+   * one) has one schema whatever step made it.
+   */
+  static StructType nullable(StructType schema) {
+    return (StructType) nullable((DataType) schema);
+  }
+
+  private static DataType nullable(DataType type) {
+    if (type instanceof StructType struct) {
+      StructField[] fields = java.util.Arrays.stream(struct.fields())
+          .map(f -> new StructField(f.name(), nullable(f.dataType()), true, f.metadata())).toArray(StructField[]::new);
+      return new StructType(fields);
+    }
+    if (type instanceof ArrayType array) {
+      return new ArrayType(nullable(array.elementType()), true);
+    }
+    if (type instanceof MapType map) {
+      return new MapType(nullable(map.keyType()), nullable(map.valueType()), true);
+    }
+    return type;
   }
 
   private static Manifest.ShardFile describe(HadoopConf conf, Path file) throws IOException {

@@ -11,8 +11,10 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The {@code _manifest.json} of a dataset folder: what a complete dataset holds. A folder without
- * one is not a dataset (an interrupted write leaves none).
+ * The {@code .manifest.json} of a dataset folder: what a complete dataset holds. A folder without
+ * one is not a dataset (an interrupted write leaves none). The name starts with a dot so that
+ * loaders that take every file of a folder as data (Hugging Face {@code datasets}, Spark, pyarrow,
+ * DuckDB globs over {@code *.parquet}) skip it.
  *
  * @param format always {@link #FORMAT}
  * @param name what the dataset is, e.g. {@code problems}
@@ -36,7 +38,9 @@ public record Manifest(
     String codeVersion,
     String createdAt) {
 
-  public static final String FILE_NAME = "_manifest.json";
+  public static final String FILE_NAME = ".manifest.json";
+  /** Where versions before 0.2 kept the manifest; such a folder is read as "written by an older version". */
+  public static final String OLDER_FILE_NAME = ".manifest.json";
   public static final String FORMAT = "qed-dataset/2";
 
   /** How the project writes JSON files (manifests, reports, summaries): snake_case names, indented. */

@@ -166,8 +166,9 @@ public final class Run implements AutoCloseable {
    * Makes every output visible at once, recording what they were made from.
    *
    * @param complete false when the outputs hold work left undone (see {@link RunManifest#complete()})
+   * @param settings the settings the step used, recorded beside their hash (see {@link RunManifest#settings()})
    */
-  public RunManifest commit(Fingerprint fingerprint, boolean complete) {
+  public RunManifest commit(Fingerprint fingerprint, boolean complete, com.fasterxml.jackson.databind.JsonNode settings) {
     try {
       refuseForeignEntries(fs, out, outputs);
       Map<String, String> digests = new LinkedHashMap<>();
@@ -179,7 +180,7 @@ public final class Run implements AutoCloseable {
         digests.put(name, digestOf(fs, output));
       }
       RunManifest manifest = new RunManifest(RunManifest.FORMAT, step, staging.getName().substring(STAGING_PREFIX.length()),
-          fingerprint, complete, digests, BuildInfo.codeVersion(), Instant.now().toString());
+          fingerprint, complete, digests, BuildInfo.codeVersion(), Instant.now().toString(), settings);
       Path partial = new Path(staging, "." + RunManifest.FILE_NAME + ".partial");
       try (OutputStream stream = fs.create(partial, true)) {
         stream.write(Manifest.JSON.writeValueAsBytes(manifest));

@@ -17,10 +17,12 @@ import java.util.TreeMap;
  *     {@link Manifest#contentDigest()}, a file's sha256
  * @param codeVersion version and commit of the code that ran
  * @param createdAt ISO-8601 time of the commit
+ * @param settings the settings the step used, as fingerprinted (models, sampling, thresholds):
+ *     what a dataset card's lineage reads; null in runs written before it was recorded
  */
 public record RunManifest(
     String format, String step, String runId, Fingerprint fingerprint, boolean complete, Map<String, String> outputs,
-    String codeVersion, String createdAt) {
+    String codeVersion, String createdAt, com.fasterxml.jackson.databind.JsonNode settings) {
 
   public static final String FILE_NAME = "_run.json";
   public static final String FORMAT = "qed-run/1";

@@ -19,7 +19,7 @@ import java.util.Set;
  * a reference solution, so that the rubrics step has work), and run the FineProofs
  * chain ({@link DatasetsChain}: filter, rubrics, generate, grade, rl, sft) on them; then evaluate
  * the model role on the first three IMO-AnswerBench problems ({@link EvalChain}, in
- * {@code OUT/eval}); write packed training shards of the SFT set ({@code OUT/shards}) and launch
+ * {@code OUT/eval}); write packed training shards of the SFT proofs ({@code OUT/shards}) and launch
  * two ranks on them on local[*] ({@code OUT/train}). Each step
  * writes into its own folder under the demo's root; a second run skips every step that is up to
  * date.
@@ -34,6 +34,8 @@ public final class DemoChain {
   /** The demo's trainer: every rank checks its rendezvous variables and reads its token files (Python's standard library only). */
   public static final String TRAIN_COMMAND = "python3 " + ProjectPaths.resolve("docker/trainer/check_shard.py");
   static final int TRAIN_RANKS = 2;
+  /** Tokens per packed sequence in the demo: its proofs are short, and each rank needs a sequence. */
+  static final int DEMO_SEQ_LEN = 1024;
   /** The benchmark the demo ends with, and how many of its problems the model under test answers. */
   static final String EVAL_BENCHMARK = "imo-answerbench";
   static final int EVAL_PROBLEMS = 3;
@@ -61,8 +63,11 @@ public final class DemoChain {
     steps.addAll(DatasetsChain.steps(stages, Ref.output(PICK, Pick.PROBLEMS), step -> root + "/" + step, Set.of(), samples));
     Benchmark answers = Benchmark.named(EVAL_BENCHMARK, sources, null, null);
     steps.addAll(EvalChain.steps(stages, answers, root + "/" + EVAL, null, 1, EVAL_PROBLEMS, "direct"));
-    steps.add(Chain.step(SHARDS, root + "/" + SHARDS).reads("sft", Ref.output("sft", SftDataset.DEFAULT))
-        .builds(in -> stages.shards(in.path("sft"), "packed", stages.shardSettings().withCount(TRAIN_RANKS).withMmapFiles(true))));
+    // The tiny random model's proofs get no readable grade, so sft/default (graded proofs only) is
+    // empty here: the demo packs sft/all to show the handoff, in sequences short enough for both ranks.
+    steps.add(Chain.step(SHARDS, root + "/" + SHARDS).reads("sft", Ref.output("sft", SftDataset.ALL))
+        .builds(in -> stages.shards(in.path("sft"), "packed", stages.shardSettings().withCount(TRAIN_RANKS).withMmapFiles(true)
+            .withSeqLen(DEMO_SEQ_LEN).withOverlong("truncate"))));
     steps.add(Chain.step(TRAIN, root + "/" + TRAIN).reads("shards", Ref.folder(SHARDS))
         .builds(in -> stages.train(in.path("shards"), trainCommand, TRAIN_RANKS).output(rankOutput)));
     return Chain.of(stages, steps);

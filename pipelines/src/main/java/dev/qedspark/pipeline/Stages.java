@@ -202,7 +202,7 @@ public final class Stages implements AutoCloseable {
    * with {@code rl} (an RL step's folder, or null) the policy-reward column too.
    */
   public SftDataset sft(String proofs, String graded, String problems, String rl) {
-    SftDataset sft = SftDataset.of(spark, proofs, graded + "/" + Grade.GRADES, graded + "/" + Grade.SCORES, problems);
+    SftDataset sft = SftDataset.of(spark, proofs, graded + "/" + Grade.GRADES, graded + "/" + Grade.SCORES, problems).settings(config.sft());
     return rl == null ? sft : sft.rewards(rl);
   }
 

@@ -3,7 +3,9 @@ package dev.qedspark.sft;
 import static org.apache.spark.sql.functions.col;
 
 import dev.qedspark.common.Status;
+import dev.qedspark.io.Lineage;
 import dev.qedspark.io.Run;
+import dev.qedspark.publish.DatasetCard;
 import dev.qedspark.stage.Stage;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,36 +19,43 @@ import org.apache.spark.sql.expressions.Window;
 /**
  * FineProofs-SFT from teacher proofs, their grades and the problems.
  *
- * <p>The columns are FineProofs-SFT's, in its order and with its types, so that the Hugging Face
- * {@code datasets} library and TRL read the output as they read the published set:
- * {@code problem, reasoning_content, proof, category, competition, <judge>-grade (int 0-7),
- * <policy>-reward@<k> (double, when RL rollouts are given), source, messages
- * (list<struct<role, content>>)}; the assistant message is
- * {@code <think>reasoning</think>} followed by the proof. Lineage columns follow them
- * ({@code problem_id, sample_index, teacher_model, finish_reason, generation_status,
- * grade_status, score}).
+ * <p>The first columns are FineProofs-SFT's, in its order, with its names (settings, the
+ * published ones by default) and types, so the Hugging Face {@code datasets} library and TRL read
+ * the output as they read the published set: {@code problem, reasoning_content, proof, category,
+ * competition, <grade> (int64 0-7), <reward> (double, when RL rollouts are given), source,
+ * messages}. {@code messages} is the conversation as TRL's SFT trainer takes it, and
+ * {@code prompt} / {@code completion} the same split for completion-only loss; each message is
+ * {@code {role, content, reasoning_content}}: the assistant's content is the proof and its
+ * reasoning sits in the chat template's own reasoning field (Qwen3's templates render it as a
+ * think block), so no tag is stored that the model did not write. Lineage follows
+ * ({@code problem_id, sample_index, teacher_model, judge_model, finish_reason,
+ * generation_status, grade_status, score}).
  *
- * <p>Writes {@code all} (every teacher proof with text, incomplete ones included: the grade is a
- * column, not a filter), {@code default} (per problem, the best-graded proof; ties go to the
- * lowest sample index) and {@code report.json}. Generations that failed have no text and are
- * left out, counted in the report.
+ * <p>Writes {@code all} (every teacher proof with text, truncated and ungraded ones included,
+ * with their status), {@code default} (per problem, the best finished proof graded at least
+ * {@code sft.min-grade}; ties go to the lowest sample index: the rows to train on),
+ * {@code report.json}, and the dataset card {@code README.md} with {@code lineage.json}.
+ * Generations that failed have no text and are left out, counted in the report.
  */
 public final class SftDataset extends Stage<SftDataset, SftReport> {
   public static final String ALL = "all";
   public static final String DEFAULT = "default";
   public static final String REPORT = "report.json";
   /**
-   * FineProofs-SFT's columns before lineage: {@code GRADE} stands for {@code <judge>-grade},
-   * {@code REWARD} for {@code <policy>-reward@<k>}, present when RL rollouts are given.
+   * FineProofs-SFT's columns before lineage: {@code GRADE} stands for the grade column,
+   * {@code REWARD} for the policy-reward column, present when RL rollouts are given.
    */
   public static final List<String> FINEPROOFS_COLUMNS =
       List.of("problem", "reasoning_content", "proof", "category", "competition", "GRADE", "REWARD", "source", "messages");
+  /** TRL's prompt-completion columns, after FineProofs-SFT's. */
+  public static final List<String> TRL_COLUMNS = List.of("prompt", "completion");
 
   private final String proofs;
   private final String scores;
   private final String grades;
   private final String problems;
   private String rl;
+  private SftSettings settings = SftSettings.DEFAULTS;
 
   private SftDataset(org.apache.spark.sql.SparkSession spark, String proofs, String grades, String scores, String problems) {
     super(spark);
@@ -76,6 +85,11 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
     return this;
   }
 
+  public SftDataset settings(SftSettings settings) {
+    this.settings = settings;
+    return this;
+  }
+
   @Override
   public String name() {
     return "sft";
@@ -83,7 +97,7 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
 
   @Override
   public List<String> outputs() {
-    return List.of(ALL, DEFAULT, REPORT);
+    return List.of(ALL, DEFAULT, REPORT, DatasetCard.FILE_NAME, Lineage.FILE_NAME);
   }
 
   @Override
@@ -100,21 +114,8 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
 
   @Override
   protected Object settings() {
-    return Map.of("columns", FINEPROOFS_COLUMNS, "default", "best score per problem, then lowest sample_index");
-  }
-
-  /**
-   * The grade column's name: {@code <judge>-grade} after the judge model (the part after the last
-   * {@code /}, lower case), as FineProofs names it after its grader; {@code ensemble-grade} when
-   * several models judged.
-   */
-  static String gradeColumn(List<String> judgeModels) {
-    return judgeModels.size() == 1 ? shortName(judgeModels.get(0)) + "-grade" : "ensemble-grade";
-  }
-
-  /** A model's name as a column prefix: the part after the last {@code /}, lower case. */
-  private static String shortName(String model) {
-    return model.substring(model.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.@-]+", "-");
+    return Map.of("columns", FINEPROOFS_COLUMNS, "trl", TRL_COLUMNS, "sft", settings,
+        "default", "finished, graded at least min-grade; best score per problem, then lowest sample_index");
   }
 
   @Override
@@ -124,8 +125,8 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
     List<String> judges = job("read the judge models", () -> read(grades)
         .where("judge_model IS NOT NULL").select("judge_model").distinct().orderBy("judge_model")
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
-    String grade = gradeColumn(judges);
-    String reward = rl == null ? null : rewardColumn();
+    String grade = settings.gradeColumn();
+    String reward = rl == null ? null : settings.rewardColumn();
     Dataset<Row> problemInfo = read(problems)
         .select(col("problem_id"), col("category"), col("competition"), col("source"));
     Dataset<Row> scored = read(scores)
@@ -138,30 +139,49 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
           new String[] {"problem_id"}, "left_outer");
     }
     List<String> select = new ArrayList<>(List.of("problem", "reasoning_content", "proof", "category", "competition",
-        "CAST(round(score) AS INT) AS `" + grade + "`"));
+        "CAST(round(score) AS BIGINT) AS `" + grade + "`"));
     if (reward != null) {
       select.add("reward_mean AS `" + reward + "`");
     }
+    String user = "named_struct('role', 'user', 'content', problem, 'reasoning_content', CAST(NULL AS STRING))";
+    String assistant = "named_struct('role', 'assistant', 'content', coalesce(proof, ''), 'reasoning_content', reasoning_content)";
     Dataset<Row> rows = joined
         .selectExpr(concat(select, List.of(
             "source",
-            "array(named_struct('role', 'user', 'content', problem), named_struct('role', 'assistant', 'content',"
-                + " concat('<think>\\n', coalesce(reasoning_content, ''), '\\n</think>\\n\\n', coalesce(proof, '')))) AS messages",
-            "problem_id", "sample_index", "model AS teacher_model", "finish_reason", "status AS generation_status",
-            "grade_status", "score")));
-    Dataset<Row> best = rows.withColumn("rank", org.apache.spark.sql.functions.row_number().over(
+            "array(" + user + ", " + assistant + ") AS messages",
+            "array(" + user + ") AS prompt",
+            "array(" + assistant + ") AS completion",
+            "problem_id", "sample_index", "model AS teacher_model",
+            judges.isEmpty() ? "CAST(NULL AS STRING) AS judge_model" : "'" + String.join(", ", judges).replace("'", "\\'") + "' AS judge_model",
+            "finish_reason", "status AS generation_status", "grade_status", "score")));
+    long all = writeDataset(run, rows, ALL, "problem_id", "sample_index").rows();
+    // From the written rows, so both configs have one schema.
+    Dataset<Row> best = read(run.path(ALL))
+        .where(trainable(grade))
+        .withColumn("rank", org.apache.spark.sql.functions.row_number().over(
             Window.partitionBy("problem_id").orderBy(col("score").desc_nulls_last(), col("sample_index").asc())))
         .where("rank = 1").drop("rank");
-    long all = writeDataset(run, rows, ALL, "problem_id", "sample_index").rows();
     long perProblem = writeDataset(run, best, DEFAULT, "problem_id").rows();
     long failed = job("count failed generations", () -> generations.where("NOT " + Status.in("status", Status.OK, Status.TRUNCATED)).count());
     Map<String, Long> byGrade = new TreeMap<>();
     job("count proofs per grade", () -> read(run.path(ALL)).groupBy(col("`" + grade + "`")).count()
-        .collectAsList()).forEach(r -> byGrade.put(r.isNullAt(0) ? "none" : String.valueOf(r.getInt(0)), r.getLong(1)));
-    SftReport report = new SftReport(all, perProblem, failed, grade, byGrade, run.finalPath(ALL), run.finalPath(DEFAULT),
-        (System.nanoTime() - started) / 1e9);
+        .collectAsList()).forEach(r -> byGrade.put(r.isNullAt(0) ? "none" : String.valueOf(r.getLong(0)), r.getLong(1)));
+    long trainable = job("count trainable proofs", () -> read(run.path(ALL)).where(trainable(grade)).count());
+    SftReport report = new SftReport(all, perProblem, failed, trainable, settings.minGrade(), grade, byGrade, run.finalPath(ALL),
+        run.finalPath(DEFAULT), (System.nanoTime() - started) / 1e9);
     run.writeJson(REPORT, report);
+    DatasetCard.write(spark, run, "FineProofs-SFT (qed-spark)", "Teacher-written olympiad proofs with their reasoning, graded by an LLM judge"
+        + " against each problem's rubric, in FineProofs-SFT's columns. Train on `default` with TRL's SFTTrainer (`messages`, or"
+        + " `prompt`/`completion` for completion-only loss).", List.of(new DatasetCard.Config(DEFAULT, DEFAULT, "one proof per problem, the best finished proof graded at least "
+        + settings.minGrade() + "/7: the rows to train on"), new DatasetCard.Config(ALL, ALL, "every teacher proof with text, truncated and"
+        + " ungraded ones included (generation_status, grade_status)")), lineage());
     return report;
+  }
+
+  /** A proof to train on: finished (not truncated), graded, at least {@code sft.min-grade}, with a proof text. */
+  private String trainable(String grade) {
+    return "generation_status = " + Status.OK.sql() + " AND grade_status = " + Status.OK.sql() + " AND `" + grade + "` >= "
+        + settings.minGrade() + " AND trim(coalesce(proof, '')) != ''";
   }
 
   /** The columns of a FineProofs-SFT dataset with the given grade and reward (null: none) columns, in order. */
@@ -179,18 +199,6 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
       }
     }
     return columns;
-  }
-
-  /** {@code <policy>-reward@<k>}: the policy model (as in the grade column) and the rollouts per problem. */
-  private String rewardColumn() {
-    List<String> models = job("read the policy model", () -> read(rl + "/" + RL_ROLLOUTS)
-        .where("model IS NOT NULL").select("model").distinct().orderBy("model").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
-    long k = job("read the rollouts per problem", () -> {
-      Row max = read(rl + "/" + RL_ALL).selectExpr("max(rollouts)").first();
-      return max.isNullAt(0) ? 0L : max.getLong(0);
-    });
-    String policy = models.size() == 1 ? shortName(models.get(0)) : "policy";
-    return policy + "-reward@" + k;
   }
 
   private static String[] concat(List<String> a, List<String> b) {

@@ -110,7 +110,7 @@ public abstract class Stage<S extends Stage<S, R>, R extends StageResult> {
     Fingerprint current = fingerprint();
     try (Run run = Run.begin(spark, out, step(), outputs())) {
       R result = run(run);
-      run.commit(current, isComplete(result));
+      run.commit(current, isComplete(result), usedSettings());
       return result;
     }
   }
@@ -129,14 +129,28 @@ public abstract class Stage<S extends Stage<S, R>, R extends StageResult> {
     return Run.staleness(spark, out, step(), fingerprint(), outputs());
   }
 
+  /** How this stage's outputs are made: its settings and prompts, and every run upstream of its inputs. */
+  protected final dev.qedspark.io.Lineage lineage() {
+    return dev.qedspark.io.Lineage.trace(spark.sparkContext().hadoopConfiguration(), step(), out(), fingerprint(), usedSettings(),
+        dev.qedspark.io.BuildInfo.codeVersion());
+  }
+
+  /** The settings the stage's outputs depend on, as JSON: the stage's own and how datasets are written. */
+  public final com.fasterxml.jackson.databind.JsonNode usedSettings() {
+    return dev.qedspark.io.Manifest.JSON.valueToTree(used());
+  }
+
+  private Map<String, Object> used() {
+    return Map.of("stage", settings(), "datasets", Map.of("shards", datasets.shards(), "compression", datasets.compression()));
+  }
+
   /** The stage's fingerprint, computed once (it reads the inputs' manifests). */
   public final Fingerprint fingerprint() {
     if (fingerprint == null) {
       List<String> inputs = inputs();
       // How datasets are written is part of what a stage makes: shards and codec change the files.
       // Whether reads verify checksums changes nothing written, so turning it on leaves every step up to date.
-      Map<String, Object> used = Map.of("stage", settings(), "datasets", Map.of("shards", datasets.shards(), "compression", datasets.compression()));
-      Fingerprint of = Fingerprint.of(used, prompts(), inputs != null ? inputs : List.of(), spark.sparkContext().hadoopConfiguration());
+      Fingerprint of = Fingerprint.of(used(), prompts(), inputs != null ? inputs : List.of(), spark.sparkContext().hadoopConfiguration());
       if (inputs == null) {
         of = of.withInput("in-memory rows", "unknown:" + java.util.UUID.randomUUID());
       }

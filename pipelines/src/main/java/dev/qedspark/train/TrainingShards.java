@@ -194,6 +194,8 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
     select.addAll(Arrays.asList(columns));
     Dataset<Row> selected = rows.selectExpr(select.toArray(String[]::new));
     int shards = settings.count();
+    long count = job("count rows", rows::count);
+    refuseEmptyShards(input + " has " + count + " rows", count, shards, "");
     // Round robin over the rows in the order they are read, so shards differ by one row at most.
     JavaRDD<Row> byShard = selected.javaRDD().zipWithIndex()
         .mapToPair(r -> new Tuple2<>(ShardPartitioner.key((int) (r._2() % shards), (int) (r._2() / shards)), r._1()))
@@ -206,6 +208,14 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
         perShard, List.of(), seconds(started));
     run.writeJson(REPORT, report);
     return report;
+  }
+
+  /** Every shard is one rank's data and no shard file may be empty: fewer units than shards is the user's to fix. */
+  private static void refuseEmptyShards(String what, long units, int shards, String orElse) {
+    if (units < shards) {
+      throw new ConfigException(what + ": too few for " + shards + " shards, and every shard (one per trainer rank) needs at least one."
+          + " Write fewer shards (--shards)" + orElse + ", or give more data.");
+    }
   }
 
   /** {@code problem_id#sample_index}, {@code problem_id}, or a hash of the messages. */
@@ -248,6 +258,8 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
       long truncated = sorted.stream().filter(r -> r.getString(2).equals(Status.TRUNCATED.id())).count();
       List<Packing.Sequence> sequences = Packing.firstFitDecreasing(tokens, seqLen);
       int shards = settings.count();
+      refuseEmptyShards(sequences.size() + " packed sequences of " + seqLen + " tokens (from " + sorted.size() + " examples"
+          + (rejected.isEmpty() ? "" : "; rejected " + rejected) + ")", sequences.size(), shards, " or shorter sequences (--seq-len)");
       int[] shardOf = Packing.balance(sequences, shards);
       Plan plan = Plan.of(sequences, shardOf, shards, sorted);
       Dataset<Row> assignment = spark.createDataFrame(plan.assignments(), Plan.SCHEMA);

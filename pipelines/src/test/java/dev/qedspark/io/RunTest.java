@@ -50,7 +50,7 @@ class RunTest extends SparkTestBase {
         DatasetWriter.of(spark.createDataFrame(rows, schema)).to(run.path(name)).named(name).keyedBy("id").shards(2).execute();
       }
       run.writeJson("report.json", Map.of("gen", gen));
-      run.commit(PRINT, true);
+      run.commit(PRINT, true, null);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.qedspark.rl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qedspark.grading.GradingSettings;
 import dev.qedspark.grading.JudgePrompt;
@@ -73,17 +74,24 @@ class RlDatasetTest extends SparkTestBase {
       assertEquals(1, report.withoutRubric());
       Dataset<Row> all = DatasetReader.read(spark, report.allPath());
       assertEquals(RlDataset.FINEPROOFS_COLUMNS, Arrays.asList(all.columns()).subList(0, RlDataset.FINEPROOFS_COLUMNS.size()));
-      assertEquals("struct<problem:string,source:string,rubrics:string,scores:array<int>,rewards:array<double>,num_rewards:int,"
+      assertEquals("struct<problem:string,source:string,rubrics:string,scores:array<bigint>,rewards:array<double>,num_rewards:bigint,"
           + "reward_mean:double,reward_std:double>", all.selectExpr(RlDataset.FINEPROOFS_COLUMNS.toArray(String[]::new)).schema().simpleString());
       Map<String, Row> rows = new TreeMap<>();
       all.collectAsList().forEach(r -> rows.put(r.getAs("problem_id"), r));
-      assertEquals(List.of(7, 7, 7, 7), rows.get("easy").getList(rows.get("easy").fieldIndex("scores")));
+      assertEquals(List.of(7L, 7L, 7L, 7L), rows.get("easy").getList(rows.get("easy").fieldIndex("scores")));
       assertEquals(1.0, rows.get("easy").<Double>getAs("reward_mean"));
       assertEquals(0.0, rows.get("hard").<Double>getAs("reward_mean"));
       Row mid = rows.get("mid");
-      assertEquals(List.of(7, 3, 7), mid.getList(mid.fieldIndex("scores")), "in rollout order: seeds 10, 12 score 7, 11 scores 3, 13 is unreadable");
+      assertEquals(List.of(7L, 3L, 7L), mid.getList(mid.fieldIndex("scores")), "in rollout order: seeds 10, 12 score 7, 11 scores 3, 13 is unreadable");
       assertEquals(List.of(1.0, 3 / 7.0, 1.0), mid.getList(mid.fieldIndex("rewards")));
-      assertEquals(3, mid.<Integer>getAs("num_rewards"));
+      assertEquals(3L, mid.<Long>getAs("num_rewards"));
+      List<Row> prompt = mid.getList(mid.fieldIndex("prompt"));
+      assertEquals("user", prompt.get(prompt.size() - 1).getAs("role"), "TRL's conversational prompt: the messages the policy was sent");
+      assertTrue(prompt.get(prompt.size() - 1).<String>getAs("content").contains("Problem mid."), prompt.toString());
+      assertEquals(List.of("role", "content"), List.of(prompt.get(0).schema().fieldNames()));
+      assertEquals("Solution mid.", mid.getAs("solution"), "the reference solution for reward functions");
+      assertEquals(List.of("prompt", "problem_id", "solution", "answer"), Arrays.asList(all.columns())
+          .subList(RlDataset.FINEPROOFS_COLUMNS.size(), RlDataset.FINEPROOFS_COLUMNS.size() + 4));
       assertEquals(1L, mid.<Long>getAs("unscored"), "an unreadable judgement is left out, not a 0");
       double mean = (3 / 7.0 + 2) / 3;
       assertEquals(mean, mid.<Double>getAs("reward_mean"), 1e-12);
