@@ -30,7 +30,7 @@ public final class Qed {
       OptionSpec.flag("help", "show this help"));
 
   private static final Map<String, Command> COMMANDS = commands(
-      new IngestJob(), new CurateJob(), new InferJob(), new FilterJob(), new RubricsJob(), new GenerateJob(), new GradeJob(), new SftJob(), new RlJob(), new DatasetsJob(), new ShardsJob(), new TrainJob(), new EvalJob(), new CheckAnswerCommand(), new ReportCommand(), new CalibrateJob(), new ServeCommand(), new DemoJob(), new BenchJob(), new ConfigCommand(), new DatasetCommand());
+      new IngestJob(), new CurateJob(), new InferJob(), new FilterJob(), new RubricsJob(), new GenerateJob(), new GradeJob(), new SftJob(), new RlJob(), new DatasetsJob(), new ShardsJob(), new TrainJob(), new EvalJob(), new CheckAnswerCommand(), new ReportCommand(), new PublishCommand(), new CalibrateJob(), new ServeCommand(), new DemoJob(), new BenchJob(), new ConfigCommand(), new DatasetCommand());
 
   private Qed() {}
 

@@ -170,7 +170,7 @@ public final class LabelledCorpus {
   /** The corpus as {@code problems} rows ({@link Problem}), as ingest would write them. */
   public static Dataset<Row> asProblems(Dataset<Row> corpus) {
     return corpus.sparkSession().createDataFrame(corpus.select("problem_id", "problem").javaRDD().map(r -> Problem.SCHEMA.toRow(
-        new Problem(r.getString(0), r.getString(1), null, null, null, "bench", null, null, null, false, "synthetic", Map.of()))),
+        new Problem(r.getString(0), r.getString(1), null, null, null, "bench", null, null, null, false, "synthetic", "{}"))),
         Problem.SCHEMA.schema());
   }
 

@@ -97,7 +97,7 @@ final class RecordMapper implements Serializable {
     return new IngestedRecord(spec.name(), file, line, raw,
         new Problem(id, problem, values.get("solution"), values.get("answer"), values.get("rubric"),
             spec.name(), values.get("competition"), values.get("category"), values.get("level"),
-            spec.benchmark(), file + "#" + line, metadata),
+            spec.benchmark(), file + "#" + line, Problem.metadataJson(metadata)),
         null, null);
   }
 

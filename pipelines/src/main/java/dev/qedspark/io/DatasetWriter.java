@@ -154,7 +154,7 @@ public final class DatasetWriter {
     if (partitioned && data.rdd().getNumPartitions() != shards) {
       throw new IllegalStateException(name + " has " + data.rdd().getNumPartitions() + " partitions, not the " + shards + " shards it is written as");
     }
-    Dataset<Row> rows = data.to(nullable(data.schema()));
+    Dataset<Row> rows = withSchema(data, nullable(data.schema()));
     SparkJobs.named(data.sparkSession(), "write " + name + " (" + shards + " shards)", () -> (partitioned ? rows : rows.repartition(shards, keys))
         .sortWithinPartitions(keys)
         .write()
@@ -241,6 +241,20 @@ public final class DatasetWriter {
    */
   static StructType nullable(StructType schema) {
     return (StructType) nullable((DataType) schema);
+  }
+
+  /**
+   * The rows under a schema that differs only in nullability. Spark keeps an expression's own
+   * nullability through casts and projections, so the rows are handed over as they are (copied,
+   * as the plan may reuse row objects) under the new schema.
+   */
+  private static Dataset<Row> withSchema(Dataset<Row> data, StructType schema) {
+    if (data.schema().equals(schema)) {
+      return data;
+    }
+    org.apache.spark.rdd.RDD<org.apache.spark.sql.catalyst.InternalRow> rows = data.queryExecution().toRdd().toJavaRDD()
+        .map(org.apache.spark.sql.catalyst.InternalRow::copy).rdd();
+    return data.sparkSession().internalCreateDataFrame(rows, schema, false);
   }
 
   private static DataType nullable(DataType type) {

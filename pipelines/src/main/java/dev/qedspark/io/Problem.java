@@ -18,7 +18,10 @@ import java.util.Map;
  * @param level difficulty or level label, when known
  * @param benchmark true for benchmark sets, which later stages decontaminate against
  * @param origin where the row was read: {@code <file>#<line>}
- * @param metadata every other column of the source record, as text (nested values as JSON)
+ * @param metadata every other column of the source record, as a JSON object of texts (nested
+ *     values as JSON), {@code {}} when there are none. Text rather than a map because Hugging Face
+ *     {@code datasets} has no map type; {@code json_extract(metadata, '$.year')} in DuckDB,
+ *     {@code get_json_object(metadata, '$.year')} in Spark.
  */
 public record Problem(
     String problemId,
@@ -32,7 +35,18 @@ public record Problem(
     String level,
     boolean benchmark,
     String origin,
-    Map<String, String> metadata) {
+    String metadata) {
 
   public static final RecordSchema<Problem> SCHEMA = RecordSchema.of(Problem.class);
+
+  /** {@code fields} as the metadata column holds them: a JSON object, keys sorted. */
+  public static String metadataJson(Map<String, String> fields) {
+    try {
+      return JSON.writeValueAsString(new java.util.TreeMap<>(fields));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write metadata as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 }

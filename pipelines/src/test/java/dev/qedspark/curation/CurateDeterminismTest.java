@@ -38,7 +38,7 @@ class CurateDeterminismTest extends SparkTestBase {
     problems.add(problem("bench-copy", "Show that $x^2 + y^2 + z^2 + t^2 \\ge xyzt$ for any positive real numbers $x, y, z, t$"
         + " that satisfy $2(x + y + z + t) \\ge xyzt$.", null, "a"));
     problems.add(new Problem("bench:1", "Show that $x^2 + y^2 + z^2 + t^2 \\ge xyzt$ for any positive real numbers $x, y, z, t$"
-        + " that satisfy $2(x + y + z + t) \\ge xyzt$.", null, null, null, "bench", null, null, null, true, "t", Map.of()));
+        + " that satisfy $2(x + y + z + t) \\ge xyzt$.", null, null, null, "bench", null, null, null, true, "t", "{}"));
 
     List<Problem> reversed = new ArrayList<>(problems);
     Collections.reverse(reversed);
@@ -61,6 +61,6 @@ class CurateDeterminismTest extends SparkTestBase {
   }
 
   private static Problem problem(String id, String text, String solution, String source) {
-    return new Problem("t:" + id, text, solution, null, null, source, null, null, null, false, "test", Map.of());
+    return new Problem("t:" + id, text, solution, null, null, source, null, null, null, false, "test", "{}");
   }
 }

@@ -47,7 +47,7 @@ class CurateScaleTest extends SparkTestBase {
         case 2 -> base + " Justify your answer.";
         default -> base.replace("$", " $ ") + " (variant " + copy + " with constant " + (1000 + copy) + ")";
       };
-      return Problem.SCHEMA.toRow(new Problem("s:" + i, text, null, null, null, "synthetic", null, null, null, false, "scale", Map.of()));
+      return Problem.SCHEMA.toRow(new Problem("s:" + i, text, null, null, null, "synthetic", null, null, null, false, "scale", "{}"));
     }), Problem.SCHEMA.schema());
 
     long started = System.nanoTime();

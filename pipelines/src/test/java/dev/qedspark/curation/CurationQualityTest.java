@@ -124,7 +124,7 @@ class CurationQualityTest extends SparkTestBase {
 
   private static void add(List<Problem> corpus, String id, String kind, String expected, String text) {
     LABELS.put("t:" + id, new String[] {expected, kind});
-    corpus.add(new Problem("t:" + id, text, null, null, null, "t", null, null, null, false, "test", Map.of()));
+    corpus.add(new Problem("t:" + id, text, null, null, null, "t", null, null, null, false, "test", "{}"));
   }
 
   private static String changeFirstNumber(String text) {

@@ -41,7 +41,7 @@ class FilterTest extends SparkTestBase {
     List<String> texts = List.of("Prove that good.", "Missing condition.", "Compute 2+2.", "Trivial.", "Odd answer.", "Hard but fine.");
     List<Row> rows = new java.util.ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
-      rows.add(Problem.SCHEMA.toRow(new Problem("p" + i, texts.get(i), null, null, null, "test", null, null, null, false, "t#" + i, Map.of())));
+      rows.add(Problem.SCHEMA.toRow(new Problem("p" + i, texts.get(i), null, null, null, "test", null, null, null, false, "t#" + i, "{}")));
     }
     String problems = dir.resolve("problems").toString();
     DatasetWriter.of(spark.createDataFrame(rows, Problem.SCHEMA.schema())).to(problems).named("problems").keyedBy("problem_id").execute();

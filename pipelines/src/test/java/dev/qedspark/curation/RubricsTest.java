@@ -116,6 +116,6 @@ class RubricsTest extends SparkTestBase {
 
   private static Row problem(String id, String solution, String rubric) {
     return Problem.SCHEMA.toRow(new Problem(id, "Problem " + id, solution, null, rubric, "test", null, null, null, false,
-        "test#1", Map.of()));
+        "test#1", "{}"));
   }
 }

@@ -38,7 +38,7 @@ class RecordMapperTest {
     assertEquals("src", p.source());
     assertTrue(p.benchmark());
     assertEquals("f.jsonl#7", p.origin());
-    assertEquals(Map.of("sols", "[\"s0\",\"s1\"]", "year", "2016", "answer", "None."), p.metadata(),
+    assertEquals(Problem.metadataJson(Map.of("sols", "[\"s0\",\"s1\"]", "year", "2016", "answer", "None.")), p.metadata(),
         "unmapped columns are kept, nested ones as JSON; nulls are left out");
   }
 

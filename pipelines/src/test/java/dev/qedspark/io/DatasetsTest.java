@@ -104,8 +104,8 @@ class DatasetsTest extends SparkTestBase {
   }
 
   @Test
-  void everyFieldIsWrittenNullableSoADatasetMadeFromAnotherHasItsSchema() {
-    Dataset<Row> strict = spark.sql("SELECT 'a' AS id, array(named_struct('role', 'user', 'n', 1L)) AS messages, map('k', 1) AS m");
+  void everyFieldIsWrittenNullableSoADatasetMadeFromAnotherHasItsSchema() throws IOException {
+    Dataset<Row> strict = spark.sql("SELECT 'a' AS id, array(named_struct('role', 'user', 'n', 1L)) AS messages");
     assertFalse(strict.schema().apply("id").nullable(), "a literal is not nullable in Spark");
     Manifest first = DatasetWriter.of(strict).to(dir.resolve("first").toString()).named("first").keyedBy("id").execute();
     Dataset<Row> readBack = DatasetReader.read(spark, dir.resolve("first").toString(), true);
@@ -114,6 +114,14 @@ class DatasetsTest extends SparkTestBase {
     assertEquals(first.sparkSchema(), spark.read().parquet(dir.resolve("first").toString()).schema(), "the manifest's schema is the files'");
     assertTrue(first.schema().toString().contains("\"containsNull\":true") && !first.schema().toString().contains("\"nullable\":false"),
         first.schema().toString());
+    for (String dataset : List.of("first", "second")) {
+      org.apache.hadoop.fs.Path shard = new org.apache.hadoop.fs.Path(dir.resolve(dataset).resolve(DatasetWriter.shardName(0)).toString());
+      try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+          org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(shard, spark.sparkContext().hadoopConfiguration()))) {
+        String fileSchema = reader.getFooter().getFileMetaData().getSchema().toString();
+        assertFalse(fileSchema.contains("required"), "the file's own schema has no required field: " + fileSchema);
+      }
+    }
   }
 
   /** Parquet's footer lists encodings from a HashSet of enums; a new JVM must still write the same bytes. */

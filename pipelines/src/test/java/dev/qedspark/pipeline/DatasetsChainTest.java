@@ -55,7 +55,7 @@ class DatasetsChainTest extends SparkTestBase {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       rows.add(Problem.SCHEMA.toRow(new Problem("test:p" + i, "Show that statement " + i + " holds.", "Solution " + i + ".", null, null,
-          "test", "Test Olympiad", "Algebra", null, false, "t#" + i, Map.of())));
+          "test", "Test Olympiad", "Algebra", null, false, "t#" + i, "{}")));
     }
     String path = dir.resolve("problems").toString();
     DatasetWriter.of(spark.createDataFrame(rows, Problem.SCHEMA.schema())).to(path).named("problems").keyedBy("problem_id").execute();

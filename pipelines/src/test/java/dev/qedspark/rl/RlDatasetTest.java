@@ -34,7 +34,7 @@ class RlDatasetTest extends SparkTestBase {
 
   private static Row problem(String id, String rubric) {
     return Problem.SCHEMA.toRow(new Problem(id, "Problem " + id + ".", "Solution " + id + ".", null, rubric, "test", null, null, null,
-        false, "test#1", Map.of()));
+        false, "test#1", "{}"));
   }
 
   @Test

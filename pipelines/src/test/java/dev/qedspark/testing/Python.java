@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Python interpreter with the modules a test compares against or runs (Jinja2, PyTorch). The
- * test is skipped when none has them, unless {@code QED_REQUIRE_PYTHON=1} (as in CI, which
- * installs Debian's python3-jinja2 and python3-torch): then it fails.
+ * A Python interpreter with the modules a test compares against or runs (Jinja2, PyTorch,
+ * Transformers, Hugging Face datasets, TRL): {@code QED_PYTHON} when set (CI points it at the
+ * environment {@code docker/trainer/cpu-venv} makes), else {@code python3}. The test is skipped
+ * when none has them, unless {@code QED_REQUIRE_PYTHON=1} (as in CI): then it fails.
  */
 public final class Python {
-  private static final List<String> CANDIDATES = List.of("python3", "/usr/bin/python3");
+  private static final List<String> CANDIDATES = System.getenv("QED_PYTHON") != null
+      ? List.of(System.getenv("QED_PYTHON"), "python3", "/usr/bin/python3") : List.of("python3", "/usr/bin/python3");
 
   private Python() {}
 
@@ -30,7 +32,7 @@ public final class Python {
         // try the next one
       }
     }
-    String missing = "no Python among " + CANDIDATES + " imports " + List.of(modules) + " (apt-get install python3-jinja2 python3-torch)";
+    String missing = "no Python among " + CANDIDATES + " imports " + List.of(modules) + " (docker/trainer/cpu-venv DIR, then QED_PYTHON=DIR/bin/python)";
     assertFalse("1".equals(System.getenv("QED_REQUIRE_PYTHON")), "QED_REQUIRE_PYTHON=1 but " + missing);
     assumeTrue(false, missing);
     return null;
