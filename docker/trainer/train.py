@@ -210,6 +210,8 @@ def choose_attention(requested, device):
 def load_model(source, attention, dtype, device=None):
     """AutoModelForCausalLM from a local folder or hub id, in train mode, without a KV cache."""
     from transformers import AutoModelForCausalLM
+    if str(source).startswith(("/", "./", "../", "~")) and not os.path.isdir(os.path.expanduser(source)):
+        raise TrainError(f"--model {source}: no such folder")
     kwargs = {transformers_dtype_kwarg(): dtype, "attn_implementation": attention}
     model = AutoModelForCausalLM.from_pretrained(source, **kwargs)
     model.config.use_cache = False
@@ -255,11 +257,13 @@ def join_process_group(device_type):
 def agree(ok, message):
     """Fails on every rank at once when any rank is not ok, with the first failing rank's message
     (so no rank is left waiting in a collective for one that gave up)."""
-    verdicts = [None] * dist.get_world_size()
-    dist.all_gather_object(verdicts, None if ok else message)
-    for rank, verdict in enumerate(verdicts):
-        if verdict is not None:
-            raise TrainError(verdict if dist.get_world_size() == 1 else f"rank {rank}: {verdict}")
+    verdicts = gather(None if ok else message)
+    failed = [(rank, verdict) for rank, verdict in enumerate(verdicts) if verdict is not None]
+    if failed:
+        rank, verdict = failed[0]
+        if len(failed) == len(verdicts) and len({v for _, v in failed}) == 1:
+            raise TrainError(verdict)  # every rank says the same
+        raise TrainError(f"rank {rank}: {verdict}")
 
 
 def gather(value):
@@ -369,10 +373,15 @@ class Trainer:
     # -- setup -------------------------------------------------------------------------------
 
     def read_data(self):
-        data = RankData(rank_token_files())
-        expected = os.environ.get("QED_SEQ_LEN")
-        agree(not expected or int(expected) == data.seq_len,
-              f"QED_SEQ_LEN is {expected} but the token files hold sequences of {data.seq_len}")
+        data, error = None, None
+        try:
+            data = RankData(rank_token_files())
+            expected = os.environ.get("QED_SEQ_LEN")
+            if expected and int(expected) != data.seq_len:
+                error = f"QED_SEQ_LEN is {expected} but the token files hold sequences of {data.seq_len}"
+        except (OSError, ValueError, TrainError, SystemExit) as e:  # unreadable or foreign files, none given
+            error = str(e)
+        agree(error is None, error)  # every rank stops, naming the one whose files are wrong
         self.data = data
         args = self.args
         local = math.ceil(len(data) / args.micro_batch)
@@ -399,6 +408,9 @@ class Trainer:
             model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         model.train()
         self.unwrapped = model
+        # No weight decay on norms and biases (1-D). Decided before wrapping: FSDP keeps the parameter
+        # objects but turns them into flat 1-D shards.
+        decayed = {id(p) for p in model.parameters() if p.ndim >= 2}
         if args.fsdp:
             from torch.distributed.fsdp import FullyShardedDataParallel as FSDP, MixedPrecision
             from torch.distributed.fsdp.wrap import transformer_auto_wrap_policy
@@ -410,10 +422,10 @@ class Trainer:
             from torch.nn.parallel import DistributedDataParallel as DDP
             model.to(self.device)
             self.model = DDP(model, device_ids=[self.device.index] if self.cuda else None)
-        # No weight decay on norms and biases (1-D parameters).
-        named = [(n, p) for n, p in self.model.named_parameters() if p.requires_grad]
-        groups = [{"params": [p for _, p in named if p.ndim >= 2], "weight_decay": args.weight_decay},
-                  {"params": [p for _, p in named if p.ndim < 2], "weight_decay": 0.0}]
+        params = [p for p in self.model.parameters() if p.requires_grad]
+        groups = [{"params": [p for p in params if id(p) in decayed], "weight_decay": args.weight_decay},
+                  {"params": [p for p in params if id(p) not in decayed], "weight_decay": 0.0}]
+        groups = [g for g in groups if g["params"]]  # torch's optimizer state dicts mishandle empty groups
         self.optimizer = torch.optim.AdamW(groups, lr=args.lr, betas=(args.adam_beta1, args.adam_beta2))
         factor = functools.partial(lr_factor, warmup=self.warmup, total=self.total_steps, min_ratio=args.min_lr_ratio)
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, factor)
@@ -502,7 +514,7 @@ class Trainer:
         set_optimizer_state_dict(self.model, self.optimizer, optimizer,
                                  options=StateDictOptions(full_state_dict=True, broadcast_from_rank0=True))
         self.scheduler.load_state_dict(torch.load(os.path.join(path, "scheduler.pt")))
-        rng = broadcast(torch.load(os.path.join(path, "rng.pt"), weights_only=False) if self.rank == 0 else None)[self.rank]
+        rng = broadcast(torch.load(os.path.join(path, "rng.pt")) if self.rank == 0 else None)[self.rank]
         random.setstate(rng["python"])
         torch.set_rng_state(rng["torch"])
         if self.cuda and rng["cuda"] is not None:
@@ -527,17 +539,20 @@ class Trainer:
         dist.barrier()
 
     def load_tokenizer(self):
-        """The tokenizer saved with OUT/model: --tokenizer (must load) or --model (when it has one)."""
+        """The tokenizer saved with OUT/model, loaded by rank 0 before training: --tokenizer (which must
+        load), else --model's when it has one. Returns (tokenizer or None, why none)."""
         from transformers import AutoTokenizer
-        if self.args.tokenizer:
+        tokenizer, note, error = None, None, None
+        if self.rank == 0:
             try:
-                return AutoTokenizer.from_pretrained(self.args.tokenizer), None
+                tokenizer = AutoTokenizer.from_pretrained(self.args.tokenizer or self.args.model)
             except Exception as e:
-                raise TrainError(f"--tokenizer {self.args.tokenizer} does not load: {e}") from e
-        try:
-            return AutoTokenizer.from_pretrained(self.args.model), None
-        except Exception as e:  # a weights-only folder: the model is still saved
-            return None, f"no tokenizer loads from --model ({type(e).__name__}); pass --tokenizer DIR"
+                if self.args.tokenizer:
+                    error = f"--tokenizer {self.args.tokenizer} does not load: {type(e).__name__}: {e}"
+                else:  # a weights-only folder: the model is still saved, without a tokenizer
+                    note = f"no tokenizer loads from --model ({type(e).__name__}); pass --tokenizer DIR"
+        agree(error is None, error)
+        return tokenizer, note
 
     # -- training ----------------------------------------------------------------------------
 
@@ -596,7 +611,7 @@ class Trainer:
                     shutil.rmtree(os.path.join(self.out, "checkpoints", name), ignore_errors=True)  # a killed save
         dist.barrier()
         resume, state = self.find_resume_point()
-        tokenizer, tokenizer_note = self.load_tokenizer() if self.rank == 0 else (None, None)
+        tokenizer, tokenizer_note = self.load_tokenizer()
         self.build(resume or args.model)
         self.log = Log(self.out, self.rank == 0, args.report_to, args.run_name or os.path.basename(self.out), vars(args))
         step, tokens_seen, trained_seen = 0, 0, 0
@@ -622,9 +637,9 @@ class Trainer:
                            "step_seconds": round(seconds, 3), "elapsed": round(time.time() - self.started, 2)})
             if step == self.total_steps or (args.save_every > 0 and step % args.save_every == 0):
                 self.save_checkpoint(step, tokens_seen, trained_seen)
-        if resume and state["step"] >= self.total_steps and os.path.isdir(os.path.join(self.out, "model")):
-            pass  # a finished run relaunched: nothing left to do
-        else:
+        # A finished run relaunched has nothing left to do (rank 0 looks: OUT may be its own disk).
+        finished = resume and state["step"] >= self.total_steps and broadcast(os.path.isdir(os.path.join(self.out, "model")))
+        if not finished:
             self.save_model(tokenizer, tokenizer_note)
         self.log.line({"event": "end", "step": step, "tokens_seen": tokens_seen, "trained_tokens_seen": trained_seen,
                        "train_seconds": round(time.time() - began, 2), "elapsed": round(time.time() - self.started, 2),
@@ -698,10 +713,9 @@ def main(argv=None):
         dist.barrier()
         dist.destroy_process_group()
     except BaseException as e:  # noqa: BLE001 - every failure ends this rank with a clear line
-        if isinstance(e, TrainError) or (isinstance(e, SystemExit) and isinstance(e.code, str)):
-            print(f"train.py rank {rank}: {e}", file=sys.stderr, flush=True)
-        elif isinstance(e, SystemExit) and not e.code:
-            raise
+        if isinstance(e, TrainError):
+            # Collective failures (agree) name the rank they came from; ./qed train prefixes each line with its rank.
+            print(f"train.py: {e}", file=sys.stderr, flush=True)
         elif isinstance(e, KeyboardInterrupt):
             print(f"train.py rank {rank}: interrupted", file=sys.stderr, flush=True)
         else:

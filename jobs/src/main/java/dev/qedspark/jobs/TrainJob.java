@@ -30,7 +30,8 @@ final class TrainJob extends StageCommand {
         CUDA_VISIBLE_DEVICES the task's own GPUs (so the rank's device is cuda:0). QED_SHARDS
         names its Parquet shards (r, r + ranks, ...), QED_TOKEN_FILES its token files (with
         shards --mmap-files), both local files (shards on HDFS or S3 are copied to the task's
-        disk first); QED_SHARD_FORMAT and QED_SEQ_LEN say what they hold. Output is printed here prefixed [rank N]. A rank that exits non-zero or
+        disk first); QED_SHARD_FORMAT and QED_SEQ_LEN say what they hold; QED_TRAIN_DIR is --out,
+        where docker/trainer/train.py keeps checkpoints, its JSON-lines log and the model. Output is printed here prefixed [rank N]. A rank that exits non-zero or
         runs past train.timeout-minutes fails the launch: the others are stopped, their process
         groups killed, and the error quotes every rank's last lines.
 
@@ -39,9 +40,14 @@ final class TrainJob extends StageCommand {
 
         OUT/ranks.log keeps every line of every rank; OUT/report.json the hosts and shards.
 
-        Example (PyTorch on CPU, gloo; docker/trainer/train.py uses NCCL when it sees GPUs):
-          ./qed train --shards runs/demo/shards --out runs/train \
-              --command 'python3 docker/trainer/train.py --check-allreduce'""";
+        docker/trainer/train.py is the project's SFT trainer for the packed shards (DDP or FSDP,
+        NCCL on GPUs, gloo on CPUs; see its --help): it checkpoints into OUT/checkpoints, resumes
+        from the last one when launched again after a kill, and saves OUT/model.
+
+        Example:
+          ./qed shards --input runs/datasets/sft --out runs/shards --seq-len 32768 --shards 8 --mmap-files
+          ./qed train --shards runs/shards --out runs/train --ranks 8 \
+              --command 'python3 docker/trainer/train.py --model Qwen/Qwen3-4B-Thinking-2507 --lr 1e-5 --grad-accum 4 --save-every 200'""";
   }
 
   @Override

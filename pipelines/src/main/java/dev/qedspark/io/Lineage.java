@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -27,7 +26,7 @@ import org.apache.hadoop.fs.Path;
  *
  * @param codeVersion the version and commit that wrote the dataset
  * @param fingerprint sha256 over the writing run's fingerprint (settings, prompts, input digests)
- * @param steps the steps, upstream first, the writing step last
+ * @param steps the steps in the order they ran (their commit times), the writing step last
  */
 public record Lineage(String codeVersion, String fingerprint, List<Step> steps) {
   public static final String FILE_NAME = "lineage.json";
@@ -88,7 +87,7 @@ public record Lineage(String codeVersion, String fingerprint, List<Step> steps) 
     } catch (IOException e) {
       throw new DatasetException("cannot trace the lineage of " + folder + ": " + e.getMessage(), e);
     }
-    Collections.reverse(upstream);
+    upstream.sort(java.util.Comparator.comparing(Step::createdAt, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
     upstream.add(new Step(step, folder, codeVersion, java.time.Instant.now().toString(), fingerprint.prompts(), models(settings), null));
     return new Lineage(codeVersion, "sha256:" + Hashes.ofSettings(fingerprint), upstream);
   }

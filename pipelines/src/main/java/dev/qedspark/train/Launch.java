@@ -31,7 +31,8 @@ import scala.reflect.ClassTag$;
  * ({@code MASTER_ADDR}, {@code MASTER_PORT}, {@code WORLD_SIZE}, {@code RANK},
  * {@code LOCAL_RANK}, {@code LOCAL_WORLD_SIZE}, {@code NODE_RANK}), {@code CUDA_VISIBLE_DEVICES}
  * from the task's GPUs, and its shards ({@code QED_SHARDS}: Parquet files; {@code QED_TOKEN_FILES}:
- * memory-mappable token files when written; {@code QED_SHARD_FORMAT}, {@code QED_SEQ_LEN}).
+ * memory-mappable token files when written; {@code QED_SHARD_FORMAT}, {@code QED_SEQ_LEN}), and
+ * the launch's output folder ({@code QED_TRAIN_DIR}), where a trainer keeps checkpoints and model.
  *
  * <p>Rank r reads shards r, r + ranks, r + 2 ranks, ... so the shard count must be a multiple of
  * the ranks. Output reaches the driver prefixed {@code [rank N]}. A rank that exits non-zero or
@@ -100,6 +101,7 @@ public final class Launch extends Stage<Launch, TrainReport> {
     long started = System.nanoTime();
     try (OutputRelay output = new OutputRelay(driverHost, printTo, settings.tailLines(), run.path(LOG), spark.sparkContext().hadoopConfiguration())) {
       RankTask task = new RankTask(new RankTask.Spec(command, ranks, shards.parquet(), shards.tokenFiles(), shards.format(), shards.seqLen(),
+          trainDir(),
           driverHost, output.port(), (long) (settings.timeoutMinutes() * 60_000), new HadoopConf(spark.sparkContext().hadoopConfiguration())));
       try {
         List<String> hosts = SparkJobs.named(spark, "train: " + ranks + " ranks", () -> barrier(task, ranks).collect());
@@ -182,6 +184,20 @@ public final class Launch extends Stage<Launch, TrainReport> {
   private static String forProcess(FileSystem fs, Path path) {
     Path qualified = fs.makeQualified(path);
     return "file".equals(qualified.toUri().getScheme()) ? qualified.toUri().getPath() : qualified.toString();
+  }
+
+  /**
+   * The launch's output folder as the ranks see it ({@code QED_TRAIN_DIR}): where a trainer keeps
+   * its checkpoints and model, beside the launch's report. A plain path on the local file system
+   * (or a mount every node shares), else the URI, which a Python trainer cannot write to itself.
+   */
+  private String trainDir() {
+    Path folder = new Path(out());
+    try {
+      return forProcess(folder.getFileSystem(spark.sparkContext().hadoopConfiguration()), folder);
+    } catch (IOException e) {
+      return out();
+    }
   }
 
   /** The shards a {@code ./qed shards} run wrote, split between ranks. */

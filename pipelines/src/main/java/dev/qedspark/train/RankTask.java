@@ -30,7 +30,7 @@ final class RankTask implements Serializable {
 
   /** What every rank needs; the rank's own shards are {@code shards.get(rank)}. */
   record Spec(String command, int ranks, List<List<String>> shards, List<List<String>> tokenFiles, String format, int seqLen,
-      String driverHost, int outputPort, long timeoutMillis, HadoopConf hadoop) implements Serializable {}
+      String trainDir, String driverHost, int outputPort, long timeoutMillis, HadoopConf hadoop) implements Serializable {}
 
   private final Spec spec;
 
@@ -120,6 +120,7 @@ final class RankTask implements Serializable {
     env.put("QED_TOKEN_FILES", String.join(",", tokenFiles));
     env.put("QED_SHARD_FORMAT", spec.format());
     env.put("QED_SEQ_LEN", String.valueOf(spec.seqLen()));
+    env.put("QED_TRAIN_DIR", spec.trainDir());
     env.put("PYTHONUNBUFFERED", "1");
     return env;
   }

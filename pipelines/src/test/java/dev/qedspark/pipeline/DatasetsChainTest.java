@@ -178,10 +178,11 @@ class DatasetsChainTest extends SparkTestBase {
       assertEquals(5 + 5 + 5 + 5 + 10 + 10, server.requests(), "filter, rubrics, generate, grade, 2 rollouts each and their grades");
       List<Row> sft = DatasetReader.read(spark, dir.resolve("out/sft/all").toString()).collectAsList();
       assertEquals(5, sft.size());
-      assertEquals(5, sft.get(0).<Integer>getAs("scripted-model-grade"));
-      assertEquals(5 / 7.0, sft.get(0).<Double>getAs("scripted-model-reward@2"), 1e-12, "the policy's mean reward, from rl");
+      assertEquals(5L, sft.get(0).<Long>getAs("gemini-3-pro-grade"));
+      assertEquals(5 / 7.0, sft.get(0).<Double>getAs("qwen3-4b-thinking-reward@128"), 1e-12, "the policy's mean reward, from rl");
+      assertEquals(0, DatasetReader.read(spark, dir.resolve("out/sft/default").toString()).count(), "5 is below sft.min-grade");
       Row rl = DatasetReader.read(spark, dir.resolve("out/rl/all").toString()).first();
-      assertEquals(List.of(5, 5), rl.getList(rl.fieldIndex("scores")));
+      assertEquals(List.of(5L, 5L), rl.getList(rl.fieldIndex("scores")));
       assertEquals(5, DatasetReader.read(spark, dir.resolve("out/rl/learnable").toString()).count(), "5/7 is neither 0 nor 1");
 
       int before = server.requests();

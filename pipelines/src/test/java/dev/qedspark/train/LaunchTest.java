@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.qedspark.io.DatasetWriter;
 import dev.qedspark.spark.SparkTestBase;
 import dev.qedspark.testing.Python;
@@ -25,13 +26,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The barrier launcher on local[2]: two ranks of a real distributed program (PyTorch, gloo) join one
- * process group from the launcher's variables, train a step on their own shards and all-reduce the
- * gradients; a failing or hanging rank fails the launch with every rank's output and leaves no
- * process behind.
+ * The barrier launcher on local[2]: two ranks of the project's trainer (PyTorch, gloo) join one
+ * process group from the launcher's variables and train a tiny Qwen3 on their own shards; a
+ * failing or hanging rank fails the launch with every rank's output and leaves no process behind.
  */
 class LaunchTest extends SparkTestBase {
   private static final Path TRAINER = Path.of("..", "docker", "trainer").toAbsolutePath().normalize();
+  private static final Path PYTHON_TESTS = Path.of("src", "test", "python").toAbsolutePath();
   @TempDir Path dir;
   private String shards;
 
@@ -52,23 +53,80 @@ class LaunchTest extends SparkTestBase {
     assertTrue(report.sequences() >= 2, "both ranks get sequences");
   }
 
+  /**
+   * docker/trainer/train.py on 2 ranks (gloo) trains a tiny random Qwen3 (Qwen3's vocabulary, two
+   * small layers, made by tiny_qwen3.py) for 20 steps on the packed shards: the loss falls,
+   * checkpoints are written, a launch killed after its first checkpoint resumes from it to the
+   * same final step with the same weights as the uninterrupted run, and the saved model loads
+   * with from_pretrained and generates.
+   */
   @Test
-  void twoRanksJoinOneProcessGroupTrainOnTheirShardsAndAgreeOnGradients() throws Exception {
-    String python = Python.with("torch");
-    ByteArrayOutputStream lines = new ByteArrayOutputStream();
-    TrainReport report = Launch.of(spark, shards, python + " " + TRAINER.resolve("train.py") + " --check-allreduce", TrainSettings.DEFAULTS)
-        .into(dir.resolve("train").toString()).output(new PrintStream(lines, true, StandardCharsets.UTF_8)).execute();
-    String output = lines.toString(StandardCharsets.UTF_8);
+  void twoRanksTrainATinyQwen3ThatResumesAfterAKillAndLoads() throws Exception {
+    String python = Python.with("torch", "transformers");
+    Path model = dir.resolve("tiny-qwen3");
+    assertEquals(0, new ProcessBuilder(python, PYTHON_TESTS.resolve("tiny_qwen3.py").toString(), model.toString()).inheritIO().start().waitFor());
+    String train = "OMP_NUM_THREADS=1 HF_HUB_OFFLINE=1 " + python + " " + TRAINER.resolve("train.py") + " --model " + model
+        + " --steps 20 --lr 3e-3 --warmup-steps 2 --save-every 5 --seed 1";
+
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    TrainReport report = Launch.of(spark, shards, train, TrainSettings.DEFAULTS).into(dir.resolve("whole").toString())
+        .output(new PrintStream(whole, true, StandardCharsets.UTF_8)).execute();
     assertEquals(2, report.ranks());
-    String log = Files.readString(dir.resolve("train").resolve(Launch.LOG));
-    assertTrue(log.contains("[rank 1] all-reduced gradients agree"), "ranks.log keeps every rank's output: " + log);
-    assertEquals(null, Launch.of(spark, shards, python + " " + TRAINER.resolve("train.py") + " --check-allreduce", TrainSettings.DEFAULTS)
-        .into(dir.resolve("train").toString()).staleness(), "the same launch on the same shards is up to date");
-    for (int rank = 0; rank < 2; rank++) {
-      assertTrue(output.contains("[rank " + rank + "] step 0: loss "), output);
-      assertTrue(output.contains("[rank " + rank + "] all-reduced gradients agree across 2 ranks"), output);
-      assertTrue(report.shards().get(rank).get(0).endsWith(String.format("part-%05d.parquet", rank)));
+    List<Double> losses = steps(whole.toString(StandardCharsets.UTF_8)).stream().map(step -> step.get("loss").asDouble()).toList();
+    assertEquals(20, losses.size(), whole.toString(StandardCharsets.UTF_8));
+    double first = losses.subList(0, 3).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    double last = losses.subList(17, 20).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+    assertTrue(last < first - 1, "the loss falls: " + losses);
+    assertTrue(Files.exists(dir.resolve("whole/checkpoints/step-00000020/model.safetensors")), "a checkpoint at the end");
+    assertTrue(Files.exists(dir.resolve("whole/train-log.jsonl")));
+
+    // The same run killed (both ranks, SIGKILL) once its first checkpoint is complete, then launched again.
+    Path killed = dir.resolve("killed");
+    String killAfterCheckpoint = train + " & pid=$!; while [ ! -f " + killed + "/checkpoints/step-00000005/state.json ]; do"
+        + " kill -0 $pid 2>/dev/null || exit 3; sleep 0.2; done; kill -9 $pid; echo killed; exit 9";
+    assertThrows(TrainException.class, () -> Launch.of(spark, shards, killAfterCheckpoint, TrainSettings.DEFAULTS).into(killed.toString())
+        .output(new PrintStream(new ByteArrayOutputStream(), true)).execute());
+    ByteArrayOutputStream resumed = new ByteArrayOutputStream();
+    Launch.of(spark, shards, train, TrainSettings.DEFAULTS).into(killed.toString())
+        .output(new PrintStream(resumed, true, StandardCharsets.UTF_8)).execute();
+    String log = resumed.toString(StandardCharsets.UTF_8);
+    assertTrue(log.contains("\"resume_step\":5") || log.contains("\"resume_step\": 5"), log);
+    List<JsonNode> after = steps(log);
+    assertEquals(6, after.get(0).get("step").asInt(), "the resumed run starts after its checkpoint");
+    assertEquals(20, after.get(after.size() - 1).get("step").asInt(), "and ends at the same final step");
+
+    String check = String.join("\n",
+        "import sys, torch",
+        "from safetensors.torch import load_file",
+        "from transformers import AutoModelForCausalLM",
+        "a, b = load_file(sys.argv[1] + '/model.safetensors'), load_file(sys.argv[2] + '/model.safetensors')",
+        "print('max weight difference', max((a[k] - b[k]).abs().max().item() for k in a))",
+        "model = AutoModelForCausalLM.from_pretrained(sys.argv[2])",
+        "out = model.generate(torch.tensor([[151644, 872, 198]]), max_new_tokens=5, do_sample=False)",
+        "print('generated', out.shape[1] - 3, 'tokens')");
+    Process compare = new ProcessBuilder(python, "-c", check, dir.resolve("whole/model").toString(), killed.resolve("model").toString())
+        .redirectErrorStream(true).start();
+    String compared = new String(compare.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, compare.waitFor(), compared);
+    java.util.regex.Matcher difference = java.util.regex.Pattern.compile("max weight difference (\\S+)").matcher(compared);
+    assertTrue(difference.find(), compared);
+    assertTrue(Double.parseDouble(difference.group(1)) < 1e-6, "the resumed run ends with the uninterrupted run's weights: " + compared);
+    assertTrue(compared.contains("generated 5 tokens"), compared);
+  }
+
+  /** The JSON step lines rank 0 printed, in order. */
+  private static List<JsonNode> steps(String output) throws Exception {
+    List<JsonNode> steps = new ArrayList<>();
+    for (String line : output.lines().toList()) {
+      int brace = line.indexOf('{');
+      if (line.startsWith("[rank 0]") && brace > 0 && line.contains("\"event\"")) {
+        JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line.substring(brace));
+        if ("step".equals(json.path("event").asText())) {
+          steps.add(json);
+        }
+      }
     }
+    return steps;
   }
 
   @Test

@@ -186,16 +186,15 @@ class TrainingShardsTest extends SparkTestBase {
   }
 
   @Test
-  void aSetWithNothingToTrainOnStillReportsWhy() throws Exception {
+  void aSetWithNothingToTrainOnFailsSayingWhy() throws Exception {
     String path = dir.resolve("questions").toString();
     DatasetWriter.of(spark.createDataFrame(List.of(conversation("q1", "user", "Why?"), conversation("q2", "user", "How?")), SFT))
         .to(path).named("default").keyedBy("problem_id", "sample_index").shards(1).execute();
-    ShardsReport report = TrainingShards.of(spark, path, "packed", ShardSettings.DEFAULTS.withTokenizer(Qwen3Tokenizer.folder().toString()))
-        .into(dir.resolve("none").toString()).execute();
-    assertEquals(Map.of("no_assistant_turn", 2L), report.rejected());
-    assertEquals(0, report.written());
-    assertEquals(0, report.sequences());
-    assertEquals(0, report.trainedTokens());
+    dev.qedspark.common.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(dev.qedspark.common.ConfigException.class,
+        () -> TrainingShards.of(spark, path, "packed", ShardSettings.DEFAULTS.withTokenizer(Qwen3Tokenizer.folder().toString()))
+            .into(dir.resolve("none").toString()).execute());
+    assertTrue(e.getMessage().startsWith("0 packed sequences of 4096 tokens (from 0 examples; rejected {no_assistant_turn=2})"), e.getMessage());
+    assertTrue(e.getMessage().contains("every shard (one per trainer rank) needs at least one"), e.getMessage());
   }
 
   @Test
