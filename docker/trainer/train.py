@@ -390,7 +390,7 @@ class Trainer:
         self.seq_lens = gather(data.seq_len)
         agree(len(set(self.seq_lens)) == 1, f"ranks hold different sequence lengths: {self.seq_lens}")
         # Every rank takes the same number of optimizer steps: as many as the smallest shard allows.
-        available = torch.tensor(local)
+        available = torch.tensor(local, device=self.device)  # NCCL reduces GPU tensors only
         dist.all_reduce(available, op=dist.ReduceOp.MIN)
         self.micro_batches_per_epoch = int(available)
         self.steps_per_epoch = self.micro_batches_per_epoch // args.grad_accum
@@ -487,9 +487,12 @@ class Trainer:
 
     def find_resume_point(self):
         """Rank 0 picks the latest complete checkpoint; every rank checks it can read it and that it fits."""
-        if self.args.resume == "never":
-            return None, None
         found = complete_checkpoints(self.out) if self.rank == 0 else None
+        if self.args.resume == "never":
+            # Starting over beside an earlier run's checkpoints would mix the two (and prune the new ones).
+            agree(not broadcast(found), f"{self.out}/checkpoints holds an earlier run's checkpoints: with --resume never, "
+                                        "move them away (or choose another --out) to start over")
+            return None, None
         path = broadcast(found[-1][1] if found else None)
         if path is None:
             return None, None
@@ -563,7 +566,8 @@ class Trainer:
         batches = [Batch([self.data.sequence(j) for j in seqs], flat)
                    for seqs in micro_batches_for_step(step, self.steps_per_epoch, len(self.data), args.grad_accum,
                                                       args.micro_batch, args.seed)]
-        counts = torch.tensor([sum(b.trained for b in batches), sum(b.tokens for b in batches)], dtype=torch.float64)
+        counts = torch.tensor([sum(b.trained for b in batches), sum(b.tokens for b in batches)], dtype=torch.float64,
+                              device=self.device)
         dist.all_reduce(counts)
         trained, tokens = counts.tolist()
         # Each rank's backward of sum(loss) * world / trained: DDP and FSDP average gradients over the
@@ -688,7 +692,7 @@ def parse_args(argv=None):
     g.add_argument("--save-every", type=int, default=500, help="checkpoint every N steps, and always at the end; 0: only at the end (default 500)")
     g.add_argument("--keep-checkpoints", type=int, default=2, help="how many of the latest checkpoints to keep (default 2)")
     g.add_argument("--resume", choices=["auto", "never"], default="auto",
-                   help="auto: continue from OUT's latest complete checkpoint; never: start over (default auto)")
+                   help="auto: continue from OUT's latest complete checkpoint; never: start over, in an OUT without checkpoints (default auto)")
     g.add_argument("--report-to", choices=["none", "wandb", "mlflow"], default="none", help="also log the step metrics there (default none)")
     g.add_argument("--run-name", help="run name for --report-to (default: OUT's folder name)")
     args = p.parse_args(argv)

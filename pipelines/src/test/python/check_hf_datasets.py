@@ -54,6 +54,7 @@ def check_data_dirs(out):
         shards = sorted(folder.glob("*.parquet"))
         check(all(pq.read_metadata(s).num_rows > 0 for s in shards) or rows == 0, f"{folder}: no empty shard file")
         if rows == 0:
+            check(len(shards) == 1, f"{folder}: a dataset without rows keeps one empty shard, not {len(shards)}")
             empty.append(str(folder.relative_to(out)))
             continue
         ds = load_dataset("parquet", data_dir=str(folder), split="train")
@@ -139,8 +140,10 @@ def run_readme_blocks(readme, out, model):
             result = subprocess.run([sys.executable, "-c", code], cwd=work, text=True, capture_output=True, timeout=900)
             tail = (result.stdout + result.stderr)[-3000:]
             check(result.returncode == 0, f"README block {name} runs unchanged (exit {result.returncode}):\n{tail}")
-            saved = [p for p in work.rglob("*.safetensors")]
-            check(saved, f"README block {name} trained and saved a model")
+            outputs = re.findall(r'output_dir="([^"]+)"', code)
+            check(len(outputs) == 1, f"README block {name} names one output_dir")
+            saved = sorted((work / outputs[0]).rglob("*.safetensors"))
+            check(saved, f"README block {name} trained and saved a model in {outputs[0]}")
             print(f"README block {name}: trained and saved {saved[-1].relative_to(work)}", flush=True)
 
 

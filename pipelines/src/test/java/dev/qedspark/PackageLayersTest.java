@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class PackageLayersTest {
   /** Top to bottom. */
-  static final List<String> LAYERS = List.of("bench", "pipeline", "config", "eval", "train", "sft", "rl", "curation", "proofs", "grading", "llm.batch", "llm", "llm.engine", "process",
+  static final List<String> LAYERS = List.of("bench", "pipeline", "config", "eval", "train", "sft", "rl", "curation", "publish", "proofs", "grading", "llm.batch", "llm", "llm.engine", "process",
       "ingest", "decontam", "dedup", "stage", "io", "text", "chat", "spark", "common");
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.qedspark\\.([a-z.]+?)\\.[A-Z]", Pattern.MULTILINE);
 

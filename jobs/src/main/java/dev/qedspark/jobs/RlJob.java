@@ -31,11 +31,13 @@ final class RlJob extends StageCommand {
         left out of the scores and counted, never taken as 0.
 
         Writes OUT/all with FineProofs-RL's columns (problem, source, rubrics, scores
-        list<int>, rewards list<double>, num_rewards, reward_mean, reward_std, then problem_id,
-        rollouts, unscored), OUT/learnable (mean reward strictly between rl.min-mean-reward and
+        list<int64>, rewards list<double>, num_rewards int64, reward_mean, reward_std), then
+        prompt (TRL's conversational form) and the reward inputs (problem_id, solution, answer),
+        rollouts, unscored; OUT/learnable (mean reward strictly between rl.min-mean-reward and
         rl.max-mean-reward: not always 0, not always 1), OUT/tasks (the learnable problems as
-        task, answer, schema), the evidence (OUT/rollouts, OUT/grades, OUT/scores) and
-        OUT/report.json. At 128 rollouts this is the expensive step: set llm.prices and
+        task, answer, schema), the evidence (OUT/rollouts, OUT/grades, OUT/scores),
+        OUT/report.json, and the dataset card OUT/README.md (configs default: learnable, and
+        all) with OUT/lineage.json. At 128 rollouts this is the expensive step: set llm.prices and
         llm.budget.max-cost before pointing it at a paid endpoint.
 
         Example:

@@ -24,14 +24,17 @@ final class SftJob extends StageCommand {
   public String description() {
     return """
         Joins teacher proofs (./qed generate), their grades (./qed grade: --graded is its
-        output folder) and the problems, and writes FineProofs-SFT's columns in its order and
-        types: problem, reasoning_content, proof, category, competition, <judge>-grade (int
-        0-7, named after the judge model), <policy>-reward@<k> (the problem's mean RL reward,
-        with --rl), source, messages (list<struct<role,content>>, the
-        assistant turn <think>reasoning</think> then the proof); lineage columns follow.
+        output folder) and the problems, and writes FineProofs-SFT's columns in its order, names
+        and types: problem, reasoning_content, proof, category, competition, the grade (int64
+        0-7, named sft.grade-column: gemini-3-pro-grade), the policy reward (with --rl, named
+        sft.reward-column: qwen3-4b-thinking-reward@128), source, messages; then TRL's prompt
+        and completion; then lineage. Each message is {role, content, reasoning_content}: the
+        assistant's content is the proof, its reasoning_content the reasoning.
 
-        Writes OUT/all (every proof with text; incomplete ones are kept, the grade says how
-        good they are), OUT/default (per problem the best-graded proof) and OUT/report.json.
+        Writes OUT/all (every proof with text; truncated and ungraded ones are kept with their
+        status), OUT/default (per problem the best finished proof graded at least
+        sft.min-grade, 7: the rows to train on), OUT/report.json, and the dataset card
+        OUT/README.md (configs default and all) with OUT/lineage.json.
 
         Example:
           ./qed sft --proofs runs/teacher/generations --graded runs/grade \\
@@ -44,8 +47,8 @@ final class SftJob extends StageCommand {
         OptionSpec.required("proofs", "DIR", "teacher generations"),
         OptionSpec.required("graded", "DIR", "the output folder of ./qed grade over those proofs"),
         OptionSpec.required("problems", "DIR", "the problems dataset (category, competition, source)"),
-        OptionSpec.value("rl", "DIR", "the output folder of ./qed rl over the same problems: adds <policy>-reward@<k>"),
-        OptionSpec.required("out", "DIR", "output folder for all/, default/ and report.json"));
+        OptionSpec.value("rl", "DIR", "the output folder of ./qed rl over the same problems: adds the policy-reward column"),
+        OptionSpec.required("out", "DIR", "output folder for all/, default/, report.json and the card"));
   }
 
   @Override

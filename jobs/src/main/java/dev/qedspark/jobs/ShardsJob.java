@@ -44,7 +44,7 @@ final class ShardsJob extends StageCommand {
         qed_shards.py reads it with the standard library.
 
         Example:
-          ./qed shards --input runs/demo/sft --seq-len 4096 --shards 8 --out runs/shards""";
+          ./qed shards --input runs/datasets/sft --seq-len 4096 --shards 8 --out runs/shards""";
   }
 
   @Override

@@ -27,8 +27,10 @@ import org.apache.hadoop.fs.Path;
  * @param codeVersion the version and commit that wrote the dataset
  * @param fingerprint sha256 over the writing run's fingerprint (settings, prompts, input digests)
  * @param steps the steps in the order they ran (their commit times), the writing step last
+ * @param unreadable upstream run folders whose records could not be read, with why: the lineage
+ *     stops there (tracing is best effort and never fails the step that writes the dataset)
  */
-public record Lineage(String codeVersion, String fingerprint, List<Step> steps) {
+public record Lineage(String codeVersion, String fingerprint, List<Step> steps, List<String> unreadable) {
   public static final String FILE_NAME = "lineage.json";
   private static final List<String> SAMPLING = List.of("max-tokens", "temperature", "top-p", "top-k", "seed", "samples");
 
@@ -53,9 +55,9 @@ public record Lineage(String codeVersion, String fingerprint, List<Step> steps) 
    */
   public record Model(String role, String model, Map<String, JsonNode> sampling) {}
 
-  /** The first step named {@code name}, or null. */
-  public Step step(String name) {
-    return steps.stream().filter(s -> s.step().equals(name)).findFirst().orElse(null);
+  /** The steps named {@code name}, in the order they ran. */
+  public List<Step> steps(String name) {
+    return steps.stream().filter(s -> s.step().equals(name)).toList();
   }
 
   /**
@@ -65,31 +67,32 @@ public record Lineage(String codeVersion, String fingerprint, List<Step> steps) 
   public static Lineage trace(Configuration hadoop, String step, String folder, Fingerprint fingerprint, JsonNode settings,
       String codeVersion) {
     List<Step> upstream = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
     Deque<String> inputs = new ArrayDeque<>(fingerprint.inputs().keySet());
     Set<String> seen = new HashSet<>();
-    try {
-      while (!inputs.isEmpty()) {
-        Path runFolder = new Path(inputs.removeFirst()).getParent();
-        if (runFolder == null || !seen.add(runFolder.toString())) {
-          continue;
-        }
+    while (!inputs.isEmpty()) {
+      Path runFolder = new Path(inputs.removeFirst()).getParent();
+      if (runFolder == null || !seen.add(runFolder.toString())) {
+        continue;
+      }
+      try {
         FileSystem fs = runFolder.getFileSystem(hadoop);
         Path runFile = new Path(runFolder, RunManifest.FILE_NAME);
         if (!fs.exists(runFile)) {
-          continue;
+          continue; // source files, or rows no run of the project wrote
         }
         RunManifest run = readJson(fs, runFile, RunManifest.class);
         Path report = new Path(runFolder, "report.json");
         upstream.add(new Step(run.step(), runFolder.toString(), run.codeVersion(), run.createdAt(), run.fingerprint().prompts(),
             models(run.settings()), fs.exists(report) ? readJson(fs, report, JsonNode.class) : null));
         inputs.addAll(run.fingerprint().inputs().keySet());
+      } catch (IOException | RuntimeException e) {
+        unreadable.add(runFolder + ": " + e.getMessage());
       }
-    } catch (IOException e) {
-      throw new DatasetException("cannot trace the lineage of " + folder + ": " + e.getMessage(), e);
     }
     upstream.sort(java.util.Comparator.comparing(Step::createdAt, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
     upstream.add(new Step(step, folder, codeVersion, java.time.Instant.now().toString(), fingerprint.prompts(), models(settings), null));
-    return new Lineage(codeVersion, "sha256:" + Hashes.ofSettings(fingerprint), upstream);
+    return new Lineage(codeVersion, "sha256:" + Hashes.ofSettings(fingerprint), upstream, unreadable);
   }
 
   /** Every object in {@code settings} that names a model and how it samples (a role's identity), in order. */
@@ -124,8 +127,8 @@ public record Lineage(String codeVersion, String fingerprint, List<Step> steps) 
   }
 
   private static <T> T readJson(FileSystem fs, Path file, Class<T> type) throws IOException {
-    try (InputStream in = fs.open(file)) {
-      return Manifest.JSON.readValue(in, type);
+    try (InputStream in = fs.open(file)) { // records written by a newer version may have more fields
+      return Manifest.JSON.readerFor(type).without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(in);
     }
   }
 }

@@ -39,8 +39,8 @@ public record Manifest(
     String createdAt) {
 
   public static final String FILE_NAME = ".manifest.json";
-  /** Where versions before 0.2 kept the manifest; such a folder is read as "written by an older version". */
-  public static final String OLDER_FILE_NAME = ".manifest.json";
+  /** Where earlier versions kept the manifest; such a folder is reported as "written by an older version". */
+  public static final String OLDER_FILE_NAME = "_manifest.json";
   public static final String FORMAT = "qed-dataset/2";
 
   /** How the project writes JSON files (manifests, reports, summaries): snake_case names, indented. */

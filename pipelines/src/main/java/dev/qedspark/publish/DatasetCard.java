@@ -128,30 +128,29 @@ public final class DatasetCard {
       card.append("| ").append(step.step()).append(" | ").append(step.codeVersion()).append(" | ").append(prompts.isEmpty() ? "-" : prompts)
           .append(" | ").append(models.isEmpty() ? "-" : models).append(" |\n");
     }
-    card.append("\nFull prompt hashes, settings and every step's report are in `").append(Lineage.FILE_NAME).append("`.\n");
+    card.append("\nFull prompt hashes, every step's models and report are in `").append(Lineage.FILE_NAME).append("`.\n");
+    if (!lineage.unreadable().isEmpty()) {
+      card.append("\nThe lineage stops at runs whose records could not be read: ").append(String.join("; ", lineage.unreadable())).append(".\n");
+    }
     card.append("\n## Reproduce\n\n- written by qed-spark ").append(lineage.codeVersion()).append('\n')
         .append("- the run's fingerprint (settings, prompts and input digests): `").append(lineage.fingerprint()).append("`\n");
     return card.toString();
   }
 
-  /** The curation counts, from the curate and ingest steps' reports. */
+  /** The curation counts, from the (last) curate step's report and the ingest steps' benchmark sources. */
   private static void curation(StringBuilder card, Lineage lineage) {
-    Lineage.Step ingest = lineage.step("ingest");
-    Lineage.Step curate = lineage.step("curate");
-    if (curate == null || curate.report() == null) {
+    List<Lineage.Step> curates = lineage.steps("curate");
+    JsonNode report = curates.isEmpty() ? null : curates.get(curates.size() - 1).report();
+    if (report == null) {
       card.append("The problems did not come from a curate run of qed-spark, so no duplicate or contamination counts are recorded.\n");
       return;
     }
-    JsonNode report = curate.report();
     List<String> benchmarks = new ArrayList<>();
-    if (ingest != null && ingest.report() != null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = ingest.report().path("sources").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> source = it.next();
-        if (source.getValue().path("benchmark").asBoolean()) {
-          benchmarks.add(source.getKey());
-        }
+    ingestSources(lineage).forEach((name, source) -> {
+      if (source.path("benchmark").asBoolean() && !benchmarks.contains(name)) {
+        benchmarks.add(name);
       }
-    }
+    });
     JsonNode removed = report.path("removed_by_reason");
     card.append(String.format(Locale.ROOT, "Curation read %,d problems and kept %,d: %,d exact duplicates, %,d near duplicates"
             + " (MinHash, Jaccard at least %s) and %,d problems contaminated by the benchmarks (%s; %d-gram overlap%s) were removed."
@@ -163,18 +162,28 @@ public final class DatasetCard {
             ? " and embedding cosine at least " + report.path("decontam").path("cosine_threshold").asText() : ""));
   }
 
-  /** Each source's licence as the ingest step recorded it from the source catalog. */
-  static Map<String, String> sourceLicenses(Lineage lineage) {
-    Map<String, String> licenses = new LinkedHashMap<>();
-    Lineage.Step ingest = lineage.step("ingest");
-    if (ingest != null && ingest.report() != null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = ingest.report().path("sources").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> source = it.next();
-        if (source.getValue().path("license").isTextual()) {
-          licenses.put(source.getKey(), source.getValue().get("license").asText());
+  /** Every source of every ingest step upstream, by name (a later step's entry wins). */
+  private static Map<String, JsonNode> ingestSources(Lineage lineage) {
+    Map<String, JsonNode> sources = new LinkedHashMap<>();
+    for (Lineage.Step ingest : lineage.steps("ingest")) {
+      if (ingest.report() != null) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = ingest.report().path("sources").fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> source = it.next();
+          sources.put(source.getKey(), source.getValue());
         }
       }
     }
+    return sources;
+  }
+
+  /** Each source's licence as the ingest steps recorded it from the source catalog. */
+  static Map<String, String> sourceLicenses(Lineage lineage) {
+    Map<String, String> licenses = new LinkedHashMap<>();
+    ingestSources(lineage).forEach((name, source) -> {
+      if (source.path("license").isTextual()) {
+        licenses.put(name, source.get("license").asText());
+      }
+    });
     return licenses;
   }
 

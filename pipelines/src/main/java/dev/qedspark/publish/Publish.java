@@ -32,8 +32,9 @@ import org.apache.hadoop.fs.Path;
  * {@code load_dataset(DIR)} reads it offline.
  *
  * <p>Not a step with a run record: the folder must hold only what the Hub shows. It is written
- * beside the target and renamed into place, so a failed publish leaves no half folder; a target
- * that exists is replaced only when it is a previous publish (it has a card and a lineage).
+ * beside the target and renamed into place, so a failed publish leaves no half folder and the
+ * previous publish whole; a target that exists is replaced only when it holds nothing but what a
+ * publish writes, so a run folder (or the input itself) is never replaced.
  */
 public final class Publish {
   /**
@@ -60,10 +61,7 @@ public final class Publish {
         throw new ConfigException(from + " has no dataset card (" + DatasetCard.FILE_NAME + " and " + Lineage.FILE_NAME
             + "): publish takes the output folder of ./qed sft or ./qed rl (e.g. OUT/sft)");
       }
-      if (out.exists(target) && out.listStatus(target).length > 0
-          && !(out.exists(new Path(target, DatasetCard.FILE_NAME)) && out.exists(new Path(target, Lineage.FILE_NAME)))) {
-        throw new ConfigException("refusing to replace " + to + ": it exists and is not a folder ./qed publish wrote. Choose an empty or new folder.");
-      }
+      refuseToReplace(in, source, out, target);
       List<String> folders = configFolders(in, card);
       Path staging = new Path(target.getParent(), "." + target.getName() + ".publish-" + UUID.randomUUID());
       int files = 0;
@@ -81,12 +79,15 @@ public final class Publish {
             bytes += shard.bytes();
           }
         }
-        if (out.exists(target)) {
-          out.delete(target, true);
+        Path previous = new Path(target.getParent(), "." + target.getName() + ".replaced-" + UUID.randomUUID());
+        if (out.exists(target) && !out.rename(target, previous)) {
+          throw new IOException("cannot move the previous publish " + target + " aside");
         }
         if (!out.rename(staging, target)) {
+          out.rename(previous, target);
           throw new IOException("cannot rename " + staging + " to " + target);
         }
+        out.delete(previous, true);
       } finally {
         if (out.exists(staging)) {
           out.delete(staging, true);
@@ -95,6 +96,31 @@ public final class Publish {
       return new Result(target.toString(), folders, files, bytes);
     } catch (IOException e) {
       throw new DatasetException("cannot publish " + from + " to " + to + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The target must be new, empty, or an earlier publish: a card, lineage.json and folders of
+   * Parquet files alone. A run folder (it has {@code _run.json} or dataset manifests) is never
+   * replaced, nor the source or a folder holding it.
+   */
+  private static void refuseToReplace(FileSystem in, Path source, FileSystem out, Path target) throws IOException {
+    String from = in.makeQualified(source).toString() + "/";
+    String to = out.makeQualified(target).toString() + "/";
+    if (from.startsWith(to) || to.startsWith(from)) {
+      throw new ConfigException("--out " + target + " and --input " + source + " overlap: publish into a folder of its own");
+    }
+    if (!out.exists(target)) {
+      return;
+    }
+    for (org.apache.hadoop.fs.FileStatus entry : out.listStatus(target)) {
+      String name = entry.getPath().getName();
+      boolean published = name.equals(DatasetCard.FILE_NAME) || name.equals(Lineage.FILE_NAME)
+          || entry.isDirectory() && java.util.Arrays.stream(out.listStatus(entry.getPath())).allMatch(f -> f.getPath().getName().endsWith(".parquet"));
+      if (!published) {
+        throw new ConfigException("refusing to replace " + target + ": it holds " + name + ", so it is not a folder ./qed publish wrote."
+            + " Choose an empty or new folder.");
+      }
     }
   }
 

@@ -60,7 +60,7 @@ public final class RlDataset extends LlmStage<RlDataset, RlReport, RlSettings> {
   public static final List<String> FINEPROOFS_COLUMNS =
       List.of("problem", "source", "rubrics", "scores", "rewards", "num_rewards", "reward_mean", "reward_std");
   /** TRL's prompt and the reward function's inputs, then lineage, after FineProofs-RL's columns. */
-  public static final List<String> TRL_COLUMNS = List.of("prompt", "problem_id", "solution", "answer", "rollouts", "unscored");
+  public static final List<String> TRL_AND_LINEAGE_COLUMNS = List.of("prompt", "problem_id", "solution", "answer", "rollouts", "unscored");
 
   private GradingSettings grading;
   private PromptTemplate judgePrompt;
@@ -136,9 +136,15 @@ public final class RlDataset extends LlmStage<RlDataset, RlReport, RlSettings> {
     ProofPrompt builder = new ProofPrompt(template);
     StructType message = new StructType().add("role", DataTypes.StringType).add("content", DataTypes.StringType);
     StructType schema = new StructType().add("problem_id", DataTypes.StringType).add("prompt", DataTypes.createArrayType(message));
-    return withRubric().select("problem_id", "problem").map((MapFunction<Row, Row>) r -> RowFactory.create(r.getString(0),
-        scala.collection.JavaConverters.asScalaBuffer(builder.build(r).messages().stream()
-            .map(m -> RowFactory.create(m.role(), m.content())).toList()).toList()), Encoders.row(schema));
+    return withRubric().select("problem_id", "problem").map((MapFunction<Row, Row>) r -> {
+      List<Row> messages;
+      try {
+        messages = builder.build(r).messages().stream().map(m -> RowFactory.create(m.role(), m.content())).toList();
+      } catch (IllegalArgumentException noPrompt) { // no problem text: its rollouts failed the same way, and it has no prompt
+        return RowFactory.create(r.getString(0), null);
+      }
+      return RowFactory.create(r.getString(0), scala.collection.JavaConverters.asScalaBuffer(messages).toList());
+    }, Encoders.row(schema));
   }
 
   @Override
@@ -167,7 +173,7 @@ public final class RlDataset extends LlmStage<RlDataset, RlReport, RlSettings> {
         .selectExpr("*", "CASE WHEN num_rewards = 0 THEN NULL ELSE sqrt(aggregate(rewards, 0D, (a, r) -> a + (r - reward_mean) * (r - reward_mean))"
             + " / num_rewards) END AS reward_std");
     List<String> ordered = new ArrayList<>(FINEPROOFS_COLUMNS);
-    ordered.addAll(TRL_COLUMNS);
+    ordered.addAll(TRL_AND_LINEAGE_COLUMNS);
     Dataset<Row> fineProofs = all.selectExpr(ordered.toArray(String[]::new));
     writeDataset(run, fineProofs, ALL, "problem_id");
     Dataset<Row> learnable = read(run.path(ALL))

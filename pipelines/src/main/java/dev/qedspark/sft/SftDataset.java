@@ -78,7 +78,7 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
 
   /**
    * The output folder of an RL step over the same problems: adds FineProofs-SFT's policy-reward
-   * column, {@code <policy>-reward@<k>}, the problem's mean reward over k rollouts.
+   * column ({@code sft.reward-column}), the problem's mean reward over its rollouts.
    */
   public SftDataset rewards(String rlFolder) {
     this.rl = rlFolder;
@@ -104,13 +104,12 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
   protected List<String> inputs() {
     List<String> inputs = new ArrayList<>(List.of(proofs, grades, scores, problems));
     if (rl != null) {
-      inputs.addAll(List.of(rl + "/" + RL_ALL, rl + "/" + RL_ROLLOUTS));
+      inputs.add(rl + "/" + RL_ALL);
     }
     return inputs;
   }
 
   private static final String RL_ALL = "all";
-  private static final String RL_ROLLOUTS = "rollouts";
 
   @Override
   protected Object settings() {
@@ -178,9 +177,10 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
     return report;
   }
 
-  /** A proof to train on: finished (not truncated), graded, at least {@code sft.min-grade}, with a proof text. */
+  /** A proof to train on: finished (not truncated), graded, scored at least {@code sft.min-grade}, with a proof text. */
   private String trainable(String grade) {
-    return "generation_status = " + Status.OK.sql() + " AND grade_status = " + Status.OK.sql() + " AND `" + grade + "` >= "
+    // The unrounded score: a mean of 7 and 6 (6.5) shows as 7 in the grade column but is not a 7.
+    return "generation_status = " + Status.OK.sql() + " AND grade_status = " + Status.OK.sql() + " AND score >= "
         + settings.minGrade() + " AND trim(coalesce(proof, '')) != ''";
   }
 

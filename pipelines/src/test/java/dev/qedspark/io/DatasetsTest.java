@@ -96,6 +96,15 @@ class DatasetsTest extends SparkTestBase {
   }
 
   @Test
+  void aDatasetWithTheEarlierManifestNameIsReportedAsWrittenByAnOlderVersion() throws Exception {
+    Path old = dir.resolve("old");
+    write(rows(5, 1, false), old, 1);
+    Files.move(old.resolve(Manifest.FILE_NAME), old.resolve(Manifest.OLDER_FILE_NAME));
+    DatasetException e = assertThrows(DatasetException.class, () -> DatasetReader.read(spark, old.toString(), true));
+    assertTrue(e.getMessage().contains("written by an older version of qed-spark (its manifest is _manifest.json)"), e.getMessage());
+  }
+
+  @Test
   void aDatasetWithoutRowsKeepsOneEmptyShardForItsSchema() {
     Manifest manifest = write(rows(0, 1, false), dir.resolve("none"), 4);
     assertEquals(1, manifest.files().size());

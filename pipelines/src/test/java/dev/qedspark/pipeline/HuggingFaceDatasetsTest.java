@@ -11,6 +11,7 @@ import dev.qedspark.llm.ScriptedServer;
 import dev.qedspark.publish.Publish;
 import dev.qedspark.spark.SparkTestBase;
 import dev.qedspark.testing.Python;
+import dev.qedspark.testing.Qwen3Tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ class HuggingFaceDatasetsTest extends SparkTestBase {
     }
 
     Path model = dir.resolve("tiny-qwen3");
-    run(python, 300, PYTHON_TESTS.resolve("tiny_qwen3.py").toString(), model.toString());
+    run(python, 300, PYTHON_TESTS.resolve("tiny_qwen3.py").toString(), model.toString(), "--tokenizer", Qwen3Tokenizer.folder().toString());
     String output = run(python, 1500, PYTHON_TESTS.resolve("check_hf_datasets.py").toString(), out.toString(), published.toString(),
         Path.of("..", "README.md").toAbsolutePath().toString(), model.toString());
     assertTrue(output.contains("README block trl-sft: trained and saved") && output.contains("README block trl-grpo: trained and saved"),

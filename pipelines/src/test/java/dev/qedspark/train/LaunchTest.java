@@ -55,7 +55,8 @@ class LaunchTest extends SparkTestBase {
 
   /**
    * docker/trainer/train.py on 2 ranks (gloo) trains a tiny random Qwen3 (Qwen3's vocabulary, two
-   * small layers, made by tiny_qwen3.py) for 20 steps on the packed shards: the loss falls,
+   * small layers, made by tiny_qwen3.py; check_packed_attention.py first checks that its masks keep
+   * packed examples apart) for 20 steps on the packed shards: the loss falls,
    * checkpoints are written, a launch killed after its first checkpoint resumes from it to the
    * same final step with the same weights as the uninterrupted run, and the saved model loads
    * with from_pretrained and generates.
@@ -64,7 +65,12 @@ class LaunchTest extends SparkTestBase {
   void twoRanksTrainATinyQwen3ThatResumesAfterAKillAndLoads() throws Exception {
     String python = Python.with("torch", "transformers");
     Path model = dir.resolve("tiny-qwen3");
-    assertEquals(0, new ProcessBuilder(python, PYTHON_TESTS.resolve("tiny_qwen3.py").toString(), model.toString()).inheritIO().start().waitFor());
+    assertEquals(0, new ProcessBuilder(python, PYTHON_TESTS.resolve("tiny_qwen3.py").toString(), model.toString(), "--tokenizer",
+        Qwen3Tokenizer.folder().toString()).inheritIO().start().waitFor());
+    Process attention = new ProcessBuilder(python, PYTHON_TESTS.resolve("check_packed_attention.py").toString(), "--model", model.toString())
+        .redirectErrorStream(true).start();
+    String attentionReport = new String(attention.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, attention.waitFor(), "a packed example's logits equal its logits alone:\n" + attentionReport);
     String train = "OMP_NUM_THREADS=1 HF_HUB_OFFLINE=1 " + python + " " + TRAINER.resolve("train.py") + " --model " + model
         + " --steps 20 --lr 3e-3 --warmup-steps 2 --save-every 5 --seed 1";
 
