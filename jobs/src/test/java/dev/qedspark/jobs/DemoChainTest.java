@@ -82,7 +82,8 @@ class DemoChainTest {
         "eval", "shards", "train")) {
       assertTrue(first.contains("] " + step + ": runs, because it has not run"), step + " in:\n" + first);
     }
-    assertTrue(first.contains("shards: 2 examples -> 2 packed"), "the SFT set's best proof per problem, packed: " + first);
+    assertTrue(first.contains("shards: 4 examples -> 4 packed into 2 sequences"),
+        "the SFT set's proofs (all: the tiny judge grades none), packed so each rank gets a sequence: " + first);
     assertTrue(first.contains("[rank 0] rank 0/2 (master 127.0.0.1:") && first.contains("[rank 1] rank 1/2 (master 127.0.0.1:"),
         "both ranks read their shard: " + first);
     assertTrue(first.contains("train: 2 ranks finished"), first);
@@ -119,6 +120,6 @@ class DemoChainTest {
     assertTrue(third.contains("4 from the response cache, 2 sent"), third);
     assertTrue(third.contains("grade: runs, because its input"), "new proofs make the grades stale: " + third);
     assertTrue(third.contains("graded by judge: 6 requests, 2 from the cache, 1 sent"), third);
-    assertTrue(third.contains("sft: 6 proofs in all, 2 problems in default"), third);
+    assertTrue(third.contains("sft: 6 proofs in all, 0 problems in default"), "the tiny judge grades none: " + third);
   }
 }

@@ -50,6 +50,32 @@ public final class Packing {
     return sequences;
   }
 
+  /**
+   * The sequences, split until there are at least {@code count} of them where the examples allow:
+   * while there are fewer, the sequence with the most examples (the first on ties) gives its last
+   * example, its shortest, to a new sequence. So every one of {@code count} shards can hold a
+   * sequence whenever there are at least {@code count} examples.
+   */
+  public static List<Sequence> atLeast(List<Sequence> packed, int count, int[] lengths) {
+    List<Sequence> sequences = new ArrayList<>(packed);
+    while (sequences.size() < count) {
+      int fullest = 0;
+      for (int s = 1; s < sequences.size(); s++) {
+        if (sequences.get(s).examples().length > sequences.get(fullest).examples().length) {
+          fullest = s;
+        }
+      }
+      if (sequences.isEmpty() || sequences.get(fullest).examples().length < 2) {
+        break;
+      }
+      int[] examples = sequences.get(fullest).examples();
+      int moved = examples[examples.length - 1];
+      sequences.set(fullest, new Sequence(Arrays.copyOf(examples, examples.length - 1), sequences.get(fullest).tokens() - lengths[moved]));
+      sequences.add(new Sequence(new int[] {moved}, lengths[moved]));
+    }
+    return sequences;
+  }
+
   /** For each sequence, its shard: fullest sequences first, each to the shard with the fewest tokens (lowest index on ties). */
   public static int[] balance(List<Sequence> sequences, int shards) {
     Integer[] order = IntStream.range(0, sequences.size()).boxed().toArray(Integer[]::new);

@@ -256,8 +256,8 @@ public final class TrainingShards extends Stage<TrainingShards, ShardsReport> {
       sorted.sort(Comparator.comparing(r -> r.getString(0)));
       int[] tokens = sorted.stream().mapToInt(r -> r.getInt(1)).toArray();
       long truncated = sorted.stream().filter(r -> r.getString(2).equals(Status.TRUNCATED.id())).count();
-      List<Packing.Sequence> sequences = Packing.firstFitDecreasing(tokens, seqLen);
       int shards = settings.count();
+      List<Packing.Sequence> sequences = Packing.atLeast(Packing.firstFitDecreasing(tokens, seqLen), shards, tokens);
       refuseEmptyShards(sequences.size() + " packed sequences of " + seqLen + " tokens (from " + sorted.size() + " examples"
           + (rejected.isEmpty() ? "" : "; rejected " + rejected) + ")", sequences.size(), shards, " or shorter sequences (--seq-len)");
       int[] shardOf = Packing.balance(sequences, shards);

@@ -11,6 +11,20 @@ import org.junit.jupiter.api.Test;
 
 class PackingTest {
   @Test
+  void sequencesAreSplitUntilEveryShardCanHaveOneWhenTheExamplesAllow() {
+    int[] lengths = {2, 6, 3, 5, 4};
+    List<Packing.Sequence> packed = Packing.firstFitDecreasing(lengths, 100);
+    assertEquals(1, packed.size(), "all five fit one sequence");
+    List<Packing.Sequence> four = Packing.atLeast(packed, 4, lengths);
+    assertEquals(4, four.size());
+    assertEquals(20, four.stream().mapToInt(Packing.Sequence::tokens).sum(), "no token lost or counted twice");
+    assertEquals(5, four.stream().mapToInt(s -> s.examples().length).sum());
+    assertArrayEquals(new int[] {0}, four.get(1).examples(), "the shortest example leaves first");
+    assertEquals(5, Packing.atLeast(packed, 9, lengths).size(), "one example per sequence is as far as it goes");
+    assertEquals(packed, Packing.atLeast(packed, 1, lengths), "enough sequences: unchanged");
+  }
+
+  @Test
   void firstFitDecreasingPlacesLongestFirstIntoTheFirstSequenceWithRoom() {
     List<Packing.Sequence> packed = Packing.firstFitDecreasing(new int[] {2, 6, 3, 5, 4}, 10);
     assertEquals(2, packed.size());
