@@ -21,6 +21,11 @@ public record SftSettings(
     @JsonPropertyDescription("name of the grade column (FineProofs-SFT's by default)") String gradeColumn,
     @JsonPropertyDescription("name of the policy-reward column (FineProofs-SFT's by default)") String rewardColumn) implements Serializable {
 
+  /** The SFT dataset's columns other than the grade and the reward. */
+  static final java.util.List<String> OTHER_COLUMNS = java.util.List.of("problem", "reasoning_content", "proof", "category", "competition",
+      "source", "messages", "prompt", "completion", "problem_id", "sample_index", "teacher_model", "judge_model", "finish_reason",
+      "generation_status", "grade_status", "score");
+
   public static final SftSettings DEFAULTS = new SftSettings(7, "gemini-3-pro-grade", "qwen3-4b-thinking-reward@128");
 
   public SftSettings {
@@ -28,8 +33,11 @@ public record SftSettings(
       throw new IllegalArgumentException("min-grade is a grade from 0 to 7, not " + minGrade);
     }
     for (String column : new String[] {gradeColumn, rewardColumn}) {
-      if (column == null || column.isBlank()) {
-        throw new IllegalArgumentException("grade-column and reward-column must name a column");
+      if (column == null || column.isBlank() || column.contains("`")) {
+        throw new IllegalArgumentException("grade-column and reward-column must name a column (no backticks), not '" + column + "'");
+      }
+      if (OTHER_COLUMNS.contains(column)) {
+        throw new IllegalArgumentException("'" + column + "' is another column of the SFT dataset; choose another name");
       }
     }
     if (gradeColumn.equals(rewardColumn)) {
