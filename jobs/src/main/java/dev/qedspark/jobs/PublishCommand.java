@@ -43,8 +43,8 @@ final class PublishCommand implements Command {
   @Override
   public List<OptionSpec> options() {
     return List.of(
-        OptionSpec.value("input", "DIR", "output folder of ./qed sft or ./qed rl, e.g. runs/datasets/sft (required)"),
-        OptionSpec.value("out", "DIR", "the folder to assemble; replaced when an earlier publish wrote it (required)"));
+        OptionSpec.required("input", "DIR", "output folder of ./qed sft or ./qed rl, e.g. runs/datasets/sft"),
+        OptionSpec.required("out", "DIR", "the folder to assemble; replaced when an earlier publish wrote it"));
   }
 
   @Override
