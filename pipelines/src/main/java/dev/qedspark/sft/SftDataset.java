@@ -163,9 +163,13 @@ public final class SftDataset extends Stage<SftDataset, SftReport> {
     long perProblem = writeDataset(run, best, DEFAULT, "problem_id").rows();
     long failed = job("count failed generations", () -> generations.where("NOT " + Status.in("status", Status.OK, Status.TRUNCATED)).count());
     Map<String, Long> byGrade = new TreeMap<>();
-    job("count proofs per grade", () -> read(run.path(ALL)).groupBy(col("`" + grade + "`")).count()
-        .collectAsList()).forEach(r -> byGrade.put(r.isNullAt(0) ? "none" : String.valueOf(r.getLong(0)), r.getLong(1)));
-    long trainable = job("count trainable proofs", () -> read(run.path(ALL)).where(trainable(grade)).count());
+    long trainable = 0;
+    for (Row r : job("count proofs per grade, and those that qualify for default", () -> read(run.path(ALL))
+        .groupBy(col("`" + grade + "`")).agg(org.apache.spark.sql.functions.count("*"),
+            org.apache.spark.sql.functions.expr("count_if(" + trainable(grade) + ")")).collectAsList())) {
+      byGrade.put(r.isNullAt(0) ? "none" : String.valueOf(r.getLong(0)), r.getLong(1));
+      trainable += r.getLong(2);
+    }
     SftReport report = new SftReport(all, perProblem, failed, trainable, settings.minGrade(), grade, byGrade, run.finalPath(ALL),
         run.finalPath(DEFAULT), (System.nanoTime() - started) / 1e9);
     run.writeJson(REPORT, report);
